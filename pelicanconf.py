@@ -1,0 +1,121 @@
+"""Pelican settings for the CSO Alliance site (development build).
+
+publishconf.py layers the production settings on top of these.
+"""
+
+import os
+import sys
+from datetime import datetime, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if os.path.join(HERE, "plugins") not in sys.path:  # plain domain modules live beside the plugins
+    sys.path.insert(0, os.path.join(HERE, "plugins"))
+
+AUTHOR = "CSO Alliance"
+SITENAME = "CSO Alliance"
+SITE_DESCRIPTION = (
+    "The alliance of maritime Company Security Officers: connecting CSOs, "
+    "confirming crime and collaborating globally."
+)
+SITEURL = ""
+PUBLIC_SITEURL = "https://www.csoalliance.com"  # canonical, Open Graph and feed URLs are always absolute
+CONTACT_ADDRESS = "CSO Alliance, 1 Maritime House, London EC3N 4AB, United Kingdom"
+CONTACT_EMAIL = "info@csoalliance.com"
+
+PATH = "content"
+OUTPUT_PATH = "output"
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+# "Now" is pinned so that builds are reproducible: SOURCE_DATE_EPOCH when set, else the clock.
+_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+BUILD_NOW = (
+    datetime.fromtimestamp(int(_epoch), tz=timezone.utc)
+    if _epoch
+    else datetime.now(tz=timezone.utc).replace(microsecond=0)
+)
+
+# Content kinds: one folder each; the folder is the kind and the category.
+CONTENT_KINDS = {
+    "news": "News",
+    "workshops": "Workshop reports",
+    "reports": "First response reports",
+    "intelligence": "Regional intelligence",
+    "events": "Events",
+}
+REGIONS = {
+    "asia": "Asia",
+    "west_africa": "West Africa",
+    "gulf_of_aden": "Gulf of Aden",
+    "mediterranean": "Mediterranean",
+}
+ARTICLE_PATHS = list(CONTENT_KINDS)
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "files", "data"]
+PATH_METADATA = r"(?P<category>news|workshops|reports|intelligence|events)/.*"
+USE_FOLDER_AS_CATEGORY = False
+WITH_FUTURE_DATES = True  # the publication plugin hides future items against BUILD_NOW instead of the clock
+SUMMARY_MAX_LENGTH = 60
+
+# Directory-style URLs everywhere; paginated lists add /page/N/.
+ARTICLE_URL = "{category}/{slug}/"
+ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+CATEGORIES_URL = "sections/"
+CATEGORIES_SAVE_AS = "sections/index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = "tags/{slug}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404"]
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None}
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Pelican's own feeds are off: the feeds plugin builds them with feedgen.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+THEME = os.path.join(HERE, "theme")
+THEME_STATIC_DIR = "theme"
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+
+PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
+PLUGINS = [
+    # one plugin per line
+]
+
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False

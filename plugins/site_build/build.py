@@ -1,0 +1,64 @@
+"""Run Pelican with a settings file and overrides; any logged error fails the build."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from .atomic import staged_directory
+
+
+class BuildFailed(Exception):
+    """The build logged errors or raised; the previous output was kept."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("build failed:\n" + "\n".join(f"  {e}" for e in errors))
+
+
+class ErrorCollector(logging.Handler):
+    """Collects every ERROR (and worse) record logged while the build runs."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def load_settings(settings_file: str | Path, overrides: dict | None = None) -> dict:
+    from pelican.settings import read_settings
+
+    return read_settings(str(settings_file), override=dict(overrides or {}))
+
+
+def run_pelican(settings: dict) -> None:
+    """Run one Pelican build with ``settings`` exactly; raise BuildFailed on any logged error."""
+    from pelican import Pelican
+
+    collector = ErrorCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        Pelican(settings).run()
+    except Exception as exc:  # a plugin raising is an error like any other
+        errors = getattr(exc, "errors", None) or [f"{type(exc).__name__}: {exc}"]
+        raise BuildFailed(collector.messages + list(errors)) from exc
+    finally:
+        root.removeHandler(collector)
+    if collector.messages:
+        raise BuildFailed(collector.messages)
+
+
+def build_site(settings_file: str | Path, overrides: dict | None = None) -> Path:
+    """Build the site into its OUTPUT_PATH atomically; return the output path.
+
+    The build writes into a staging directory beside OUTPUT_PATH and is swapped in only when it
+    succeeded, so a failed build leaves the previous output untouched.
+    """
+    settings = load_settings(settings_file, overrides)
+    output = Path(settings["OUTPUT_PATH"])
+    with staged_directory(output) as staging:
+        run_pelican({**settings, "OUTPUT_PATH": str(staging)})
+    return output

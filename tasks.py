@@ -1,0 +1,67 @@
+"""Invoke tasks. Each task only parses its arguments and calls a function that does the work."""
+
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+DEV_SETTINGS = ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
+
+
+def _build(settings_file, output=None):
+    from site_build.build import BuildFailed, build_site
+
+    overrides = {"OUTPUT_PATH": str(output)} if output else {}
+    try:
+        path = build_site(settings_file, overrides)
+    except BuildFailed as failure:
+        print(failure, file=sys.stderr)
+        print("The previous output/ was left untouched.", file=sys.stderr)
+        sys.exit(1)
+    print(f"Built {path}")
+
+
+@task(help={"output": "output directory (default: OUTPUT_PATH of the settings)"})
+def build(c, output=None):
+    """Build the site with the development settings (pelicanconf.py)."""
+    _build(DEV_SETTINGS, output)
+
+
+@task
+def rebuild(c):
+    """Clean build: remove the content cache, then build."""
+    import shutil
+
+    shutil.rmtree(ROOT / "cache", ignore_errors=True)
+    _build(DEV_SETTINGS)
+
+
+@task
+def preview(c):
+    """Build with the production settings (publishconf.py)."""
+    _build(PUBLISH_SETTINGS)
+
+
+@task(help={"port": "port to serve on (default 8000)"})
+def serve(c, port=8000):
+    """Serve output/ on http://127.0.0.1:PORT/."""
+    c.run(f"{shlex.quote(sys.executable)} -m http.server {int(port)} --bind 127.0.0.1 --directory output", pty=False)
+
+
+@task(help={"port": "port to serve on (default 8000)"})
+def reserve(c, port=8000):
+    """Build, then serve."""
+    build(c)
+    serve(c, port)
+
+
+@task
+def regenerate(c):
+    """Rebuild whenever content, theme or plugins change (no browser reload; see livereload)."""
+    c.run(f"{shlex.quote(sys.executable)} -m pelican -r -s {DEV_SETTINGS}", pty=False, env=dict(os.environ))
