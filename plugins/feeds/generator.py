@@ -1,0 +1,91 @@
+"""Pelican glue: collect the site's items, write every feed, and the /feeds/ page for people."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime
+
+from pelican.generators import Generator
+
+from .build import FeedChannel, build_atom, build_rss
+from .catalogue import FeedCatalogue, feed_specs
+from .items import Classified, content_item, static_files_by_url
+from .stable_ids import tag_uri
+
+logger = logging.getLogger(__name__)
+
+
+class FeedsGenerator(Generator):
+    """Runs after every other generator has built its context, so it sees articles and events."""
+
+    def generate_context(self):
+        settings = self.settings
+        specs = feed_specs(settings["SITENAME"], settings.get("CONTENT_KINDS", {}), settings.get("REGIONS", {}))
+        self.catalogue = FeedCatalogue(specs, settings.get("REGIONS", {}))
+        self.context["feed_catalogue"] = self.catalogue
+
+    def generate_output(self, writer):
+        classified = self.collect()
+        if not self._ids_unique(classified):
+            return
+        newest = max((c.item.updated for c in classified), default=None)
+        for spec in self.catalogue:
+            items = [c.item for c in classified if spec.wants(c.kind, c.regions)]
+            channel = self.channel(spec, newest)
+            limit = self.settings.get("FEED_MAX_ITEMS", 50)
+            self._write(spec.atom_path, build_atom(channel, items, limit))
+            self._write(spec.rss_path, build_rss(channel, items, limit))
+        writer.write_file(
+            "feeds/index.html",
+            self.get_template("feeds"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url="feeds/",
+            feeds=self.catalogue,
+        )
+
+    def collect(self) -> list[Classified]:
+        """Published articles and events, never anything dated after the pinned build "now"."""
+        settings, now = self.settings, self.settings["BUILD_NOW"]
+        files = static_files_by_url(self.context.get("static_content", {}))
+        result = [content_item(a, settings, files) for a in self.context.get("articles", [])]
+        for event in self.context.get("events", []):
+            result.append(
+                content_item(event, settings, files, preface_html=event.feed_preface_html, published=event.published)
+            )
+        return [c for c in result if c.item.published <= now]
+
+    def _ids_unique(self, classified: list[Classified]) -> bool:
+        seen: dict[str, str] = {}
+        ok = True
+        for c in classified:
+            if c.item.id in seen:
+                logger.error(
+                    "Uid: %s and %s share the feed id %s; expected a unique Uid per item",
+                    seen[c.item.id], c.item.link, c.item.id,
+                )
+                ok = False
+            seen[c.item.id] = c.item.link
+        return ok
+
+    def channel(self, spec, newest: datetime | None) -> FeedChannel:
+        site = self.settings["PUBLIC_SITEURL"].rstrip("/")
+        return FeedChannel(
+            title=spec.title,
+            description=spec.description,
+            site_link=f"{site}/{spec.page}",
+            atom_url=f"{site}/{spec.atom_path}",
+            rss_url=f"{site}/{spec.rss_path}",
+            id=tag_uri(spec.path, site, self.settings.get("FEED_TAG_DATE", "2016")),
+            author=self.settings["SITENAME"],
+            author_uri=f"{site}/",
+            language=self.settings.get("DEFAULT_LANG", "en"),
+            fallback_updated=newest or self.settings["BUILD_NOW"],
+        )
+
+    def _write(self, relative: str, data: bytes) -> None:
+        path = os.path.join(self.output_path, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
