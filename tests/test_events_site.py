@@ -1,0 +1,154 @@
+"""Events in a real Pelican build of the fixture site: /events/, event pages, JSON-LD, home page."""
+
+import json
+import logging
+from datetime import datetime
+
+import pytest
+
+from site_build.build import BuildFailed
+from sites import build, soup
+from test_events_support import FILES, PINNED_NOW, PUBLIC, PUBLISHED_EVENT_UIDS
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("events-site"), FILES, now=PINNED_NOW)
+
+
+def titles(elements):
+    return [e.get_text(strip=True) for e in elements]
+
+
+def test_events_page_lists_upcoming_soonest_first_then_past_by_year(site):
+    page = soup(site / "events" / "index.html")
+    upcoming = page.find("section", attrs={"aria-labelledby": "events-upcoming"})
+    assert titles(upcoming.select(".event-item-title")) == [
+        "Summer School",  # in progress at the pinned now
+        "Shipping Managers' Course",
+        "Threat Webinar",
+        "CYPnaval Conference",
+        "Autumn Forum",
+        "Event Without Uid",
+    ]
+    past = page.find("section", attrs={"aria-labelledby": "events-past"})
+    assert titles(past.find_all("h3")) == ["2019"]
+    assert titles(past.select(".event-item-title")) == ["Gulf of Aden Briefing", "Spring Workshop"]
+    cancelled = past.select_one(".event-item-cancelled")
+    assert "Cancelled" in cancelled.get_text()
+    assert "Secret Event" not in page.get_text()  # announced after the pinned now
+
+
+def test_event_page_has_json_ld_event_with_required_properties(site):
+    page = soup(site / "events" / "shipping-managers-course-2019" / "index.html")
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["@context"] == "https://schema.org" and data["@type"] == "Event"
+    assert data["name"] == "Shipping Managers' Course"
+    assert data["startDate"] == "2019-07-10T09:00+01:00"
+    assert data["endDate"] == "2019-07-10T17:00+01:00"
+    assert data["eventStatus"] == "https://schema.org/EventScheduled"
+    assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert data["location"]["@type"] == "Place"
+    assert data["location"]["address"] == {"@type": "PostalAddress", "addressLocality": "London", "addressCountry": "GB"}
+    assert data["location"]["geo"] == {"@type": "GeoCoordinates", "latitude": 51.5061, "longitude": -0.0714}
+    assert data["organizer"] == {"@type": "Organization", "name": "Royal Navy"}
+    assert data["url"] == f"{PUBLIC}/events/shipping-managers-course-2019/"
+    assert data["offers"] == {"@type": "Offer", "url": "https://example.org/register", "price": "0"}
+    assert data["description"] == "A one-day course for shipping managers."
+
+
+@pytest.mark.parametrize(
+    "slug, status, mode, location_types",
+    [
+        ("gulf-of-aden-briefing-2019", "EventCancelled", "OfflineEventAttendanceMode", ["Place"]),
+        ("threat-webinar-2019", "EventScheduled", "OnlineEventAttendanceMode", ["VirtualLocation"]),
+        ("autumn-forum-2019", "EventPostponed", "MixedEventAttendanceMode", ["Place", "VirtualLocation"]),
+    ],
+)
+def test_json_ld_status_mode_and_location_follow_the_metadata(site, slug, status, mode, location_types):
+    data = json.loads(soup(site / "events" / slug / "index.html").find("script", type="application/ld+json").string)
+    assert data["eventStatus"] == f"https://schema.org/{status}"
+    assert data["eventAttendanceMode"] == f"https://schema.org/{mode}"
+    location = data["location"] if isinstance(data["location"], list) else [data["location"]]
+    assert [loc["@type"] for loc in location] == location_types
+    datetime.fromisoformat(data["startDate"])  # parses, with an offset for timed events
+
+
+def test_all_day_event_json_ld_uses_dates(site):
+    data = json.loads(soup(site / "events" / "cypnaval-conference-2019" / "index.html").find("script", type="application/ld+json").string)
+    assert (data["startDate"], data["endDate"]) == ("2019-10-02", "2019-10-02")
+    assert data["organizer"] == {"@type": "Organization", "name": "CSO Alliance", "url": f"{PUBLIC}/"}
+
+
+def test_event_page_open_graph_canonical_and_add_to_calendar(site):
+    page = soup(site / "events" / "shipping-managers-course-2019" / "index.html")
+    url = f"{PUBLIC}/events/shipping-managers-course-2019/"
+    assert page.find("link", rel="canonical")["href"] == url
+    og = {m["property"]: m["content"] for m in page.find_all("meta", property=True)}
+    assert og["og:url"] == url and og["og:title"] == "Shipping Managers' Course"
+    assert og["og:description"] == "A one-day course for shipping managers."
+    add = page.find("a", string="Add to calendar")
+    assert add["href"] == "/events/shipping-managers-course-2019/shipping-managers-course-2019.ics"
+    assert (site / add["href"].lstrip("/")).is_file()
+    assert page.find(attrs={"data-pagefind-body": True}).find("h1").get_text() == "Shipping Managers' Course"
+    when = page.find("time")
+    assert when["datetime"] == "2019-07-10T09:00+01:00"
+    assert when.get_text() == "Wednesday 10 July 2019, 09:00 to 17:00 BST"
+
+
+def test_home_page_shows_next_upcoming_events_without_cancelled_ones(site):
+    section = soup(site / "index.html").find("section", class_="upcoming-events")
+    assert titles(section.select("li > a")) == ["Summer School", "Shipping Managers' Course", "Threat Webinar"]
+
+
+def test_events_stay_out_of_the_news_listings(site):
+    home_list = soup(site / "index.html").find("ol", class_="item-list")
+    assert "Shipping Managers' Course" not in home_list.get_text()
+    assert "Piracy report published" in home_list.get_text()
+    assert not (site / "archives" / "index.html").exists() or "Course" not in soup(site / "archives" / "index.html").get_text()
+
+
+def test_events_are_cross_linkable_and_all_published_ones_have_pages(site):
+    pages = sorted(p.parent.name for p in (site / "events").glob("*/index.html"))
+    assert len(pages) == len(PUBLISHED_EVENT_UIDS)
+    assert "secret-event-2019" not in pages
+
+
+def test_event_without_uid_warns_with_the_suggested_line(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        build(tmp_path, {"events/no-uid.md": FILES["events/no-uid.md"]}, now=PINNED_NOW)
+    assert any("no Uid: field" in r.getMessage() and "Uid: events/no-uid" in r.getMessage() for r in caplog.records)
+
+
+BAD_EVENT = """\
+    Title: Broken event
+    Date: 2019-06-01 10:00
+    Start: 2019-07-10 17:00
+    End: 2019-07-10 09:00
+    Timezone: Europe/Lundon
+    City: London
+    Country: GB
+    Status: maybe
+    Summary: Three problems at once.
+
+    Body.
+    """
+
+
+def test_bad_event_fails_the_build_naming_file_line_field_and_expectation(tmp_path):
+    with pytest.raises(BuildFailed) as failure:
+        build(tmp_path, {"events/broken.md": BAD_EVENT}, now=PINNED_NOW)
+    messages = "\n".join(failure.value.errors)
+    assert "events/broken.md:5: Timezone: expected an IANA time zone name" in messages
+    assert "events/broken.md:8: Status: expected one of scheduled, postponed, cancelled, moved_online, got 'maybe'" in messages
+    fixed = BAD_EVENT.replace("Europe/Lundon", "Europe/London").replace("maybe", "scheduled")
+    with pytest.raises(BuildFailed) as failure:
+        build(tmp_path, {"events/broken.md": fixed}, now=PINNED_NOW)
+    assert "events/broken.md:4: End: expected a date-time after Start (2019-07-10 17:00)" in "\n".join(failure.value.errors)
+
+
+def test_duplicate_event_uid_fails_the_build(tmp_path):
+    files = {"events/a.md": FILES["events/course.md"], "events/b.md": FILES["events/course.md"].replace("Shipping", "Other")}
+    with pytest.raises(BuildFailed) as failure:
+        build(tmp_path, files, now=PINNED_NOW)
+    assert any("Uid 'course-2019' is already used" in e for e in failure.value.errors)
