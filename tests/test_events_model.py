@@ -69,14 +69,20 @@ def test_unknown_timezone_is_an_error():
 
 
 def test_bad_status_and_attendance_mode_are_errors():
-    errors = errors_of(status="maybe", attendance_mode="hybrid")
-    assert "expected one of scheduled, postponed, cancelled, moved_online" in errors["Status"]
+    errors = errors_of(event_status="maybe", attendance_mode="hybrid")
+    assert "expected one of scheduled, postponed, cancelled, moved_online" in errors["Event_status"]
     assert "expected one of offline, online, mixed" in errors["Attendance_mode"]
 
 
 def test_status_spelling_is_normalised():
-    assert parse(status="Moved Online").status == "moved_online"
-    assert parse(status="moved_online", city=None, country=None).attendance_mode == "online"
+    assert parse(event_status="Moved Online").status == "moved_online"
+    assert parse(event_status="moved_online", city=None, country=None).attendance_mode == "online"
+
+
+def test_status_keeps_its_pelican_meaning():
+    message = errors_of(status="cancelled")["Status"]
+    assert "expected published, draft or hidden (the event's own state goes in Event_status)" in message
+    assert parse(status="published").status == "scheduled"
 
 
 def test_every_error_is_reported_at_once():
@@ -133,3 +139,18 @@ def test_event_is_upcoming_until_its_last_moment():
     event = parse(start="2019-07-07", end="2019-07-07", timezone="Europe/London")
     assert is_upcoming(event, datetime(2019, 7, 7, 22, 59, tzinfo=timezone.utc))  # 23:59 BST
     assert not is_upcoming(event, datetime(2019, 7, 7, 23, 0, tzinfo=timezone.utc))  # midnight BST
+
+
+def test_event_uids_are_frozen_with_todays_default(tmp_path):
+    from events.uids import add_uid_line, missing_uids
+
+    events = tmp_path / "events"
+    events.mkdir()
+    (events / "with.md").write_text("Title: A\nUid: fixed\nStart: 2019-07-10\n\nUid: in the body\n", encoding="utf-8")
+    (events / "without.md").write_text("Title: B\nStart: 2019-07-10\n\nBody mentions Uid: here\n", encoding="utf-8")
+    assert missing_uids(tmp_path) == [(events / "without.md", "events/without")]
+    add_uid_line(events / "without.md", "events/without")
+    assert (events / "without.md").read_text(encoding="utf-8").splitlines()[:3] == [
+        "Title: B", "Uid: events/without", "Start: 2019-07-10"
+    ]
+    assert missing_uids(tmp_path) == []

@@ -111,7 +111,7 @@ BRIEFING_CANCELLED = """\
     Timezone: Africa/Djibouti
     City: Djibouti
     Country: DJ
-    Status: cancelled
+    Event_status: cancelled
     Summary: Cancelled briefing.
 
     Body.
@@ -140,7 +140,7 @@ DST_FORUM = """\
     Timezone: Europe/London
     City: London
     Country: GB
-    Status: postponed
+    Event_status: postponed
     Attendance_mode: mixed
     Summary: Four days across the end of summer time.
 

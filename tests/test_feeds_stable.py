@@ -32,8 +32,8 @@ def test_feed_ids_survive_edits_of_title_slug_and_date(tmp_path):
         assert new["https://www.csoalliance.com/news/quarterly-piracy/"] == old[
             "https://www.csoalliance.com/news/piracy-report-published/"
         ]
-        assert new["https://www.csoalliance.com/events/managers-day-2019/"] == old[
-            "https://www.csoalliance.com/events/shipping-managers-course-2019/"
+        assert new["https://www.csoalliance.com/events/managers-day/"] == old[
+            "https://www.csoalliance.com/events/shipping-managers-course/"
         ]
     edited_entry = next(
         e for e in feedparser.parse((after / "feeds" / "all.atom.xml").read_bytes()).entries

@@ -12,7 +12,6 @@ from html import escape
 from pelican import signals
 from pelican.contents import Content
 from pelican.generators import Generator
-from pelican.utils import slugify
 
 from feeds.stable_ids import default_uid, domain_of
 
@@ -21,13 +20,14 @@ from .ical import CalendarEntry, build_calendar, calendar_stamp
 from .jsonld import event_jsonld, to_script_json
 from .model import EventMetadataError, is_valid_timezone, parse_event, split_upcoming_past
 
-logger = logging.getLogger(__name__)
 PUBLICATION_STATUSES = ("published", "hidden", "draft", "skip")
+
+logger = logging.getLogger(__name__)
 
 
 class Event(Content):
-    """An event page. Its ``Status:`` is the event's status (scheduled, cancelled...), except
-    ``draft``/``hidden`` which keep their Pelican meaning."""
+    """An event page. ``Status:`` keeps its Pelican meaning (published, draft, hidden); the event's
+    own state is ``Event_status:`` (scheduled, postponed, cancelled, moved_online)."""
 
     mandatory_properties = ("title",)
     allowed_statuses = PUBLICATION_STATUSES
@@ -36,13 +36,14 @@ class Event(Content):
 
     def __init__(self, content, metadata=None, settings=None, source_path=None, context=None):
         metadata = dict(metadata or {})
+        # Pelican would skip a file with an unknown Status with its own vaguer message, and crash on
+        # an unknown Timezone (it applies it to Date): keep both for parse_event to report clearly.
         status = str(metadata.get("status", "")).strip()
         if status and status.lower() not in PUBLICATION_STATUSES:
-            metadata["event_status"] = metadata.pop("status")
-        # Pelican applies Timezone to Date and crashes on an unknown zone: parse_event reports it.
+            metadata["invalid_status"] = metadata.pop("status")
         zone = metadata.get("timezone")
         if zone is not None and not is_valid_timezone(str(zone).strip()):
-            metadata["event_timezone"] = metadata.pop("timezone")
+            metadata["invalid_timezone"] = metadata.pop("timezone")
         super().__init__(content, metadata, settings, source_path, context)
 
     @property
@@ -70,12 +71,6 @@ def field_line(source_path: str, field: str) -> int | None:
     except OSError:
         return None
     return None
-
-
-def default_slug(title: str, year: int, settings) -> str:
-    """Title plus year, so a yearly conference gets a new page each year."""
-    text = title if re.search(rf"\b{year}\b", title) else f"{title} {year}"
-    return slugify(text, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
 
 
 class EventsGenerator(Generator):
@@ -122,10 +117,10 @@ class EventsGenerator(Generator):
         settings = self.settings
         meta = {k: v for k, v in event.metadata.items() if isinstance(v, str)}
         meta["title"] = event.title
-        if "event_status" in event.metadata:
-            meta["status"] = event.metadata["event_status"]
-        if "event_timezone" in event.metadata:
-            meta["timezone"] = event.metadata["event_timezone"]
+        if "invalid_status" in event.metadata:
+            meta["status"] = event.metadata["invalid_status"]
+        if "invalid_timezone" in event.metadata:
+            meta["timezone"] = event.metadata["invalid_timezone"]
         try:
             data = parse_event(
                 meta,
@@ -145,8 +140,6 @@ class EventsGenerator(Generator):
                 "would duplicate the event in members' calendars. Add the line 'Uid: %s'",
                 event.source_path, data.uid,
             )
-        if "slug" not in event.metadata:
-            event.slug = default_slug(data.title, data.starts_at.year, settings)
         site = settings["PUBLIC_SITEURL"].rstrip("/")
         event.data = data
         event.published = getattr(event, "date", None) or data.starts_at

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import pycountry
 
 EVENT_STATUSES = ("scheduled", "postponed", "cancelled", "moved_online")
+PUBLICATION_STATUSES = ("published", "draft", "hidden")  # Pelican's Status: field
 ATTENDANCE_MODES = ("offline", "online", "mixed")
 STATUS_LABELS = {
     "scheduled": "Scheduled",
@@ -225,9 +226,13 @@ def parse_event(meta: dict, *, default_uid: str, default_timezone: str, default_
             if isinstance(value, datetime) and not _exists(value, tzname):
                 errors.append(FieldError(field, f"a wall-clock time that exists in {tzname} (it falls in a DST gap)", raw))
 
-    status = _normalise_choice(_text(meta, "status") or "scheduled")
+    publication = _text(meta, "status")
+    if publication is not None and publication.lower() not in PUBLICATION_STATUSES:
+        expected = "published, draft or hidden (the event's own state goes in Event_status)"
+        errors.append(FieldError("Status", expected, publication))
+    status = _normalise_choice(_text(meta, "event_status") or "scheduled")
     if status not in EVENT_STATUSES:
-        errors.append(FieldError("Status", "one of " + ", ".join(EVENT_STATUSES), meta.get("status")))
+        errors.append(FieldError("Event_status", "one of " + ", ".join(EVENT_STATUSES), meta.get("event_status")))
     mode_raw = _text(meta, "attendance_mode")
     mode = _normalise_choice(mode_raw) if mode_raw else ("online" if status == "moved_online" else "offline")
     if mode not in ATTENDANCE_MODES:
