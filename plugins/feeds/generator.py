@@ -21,7 +21,9 @@ class FeedsGenerator(Generator):
 
     def generate_context(self):
         settings = self.settings
-        specs = feed_specs(settings["SITENAME"], settings.get("CONTENT_KINDS", {}), settings.get("REGIONS", {}))
+        specs = feed_specs(
+            settings["SITENAME"], settings.get("CONTENT_KINDS", {}), settings.get("REGIONS", {}), self.has_newsletters()
+        )
         self.catalogue = FeedCatalogue(specs, settings.get("REGIONS", {}))
         self.context["feed_catalogue"] = self.catalogue
 
@@ -45,6 +47,11 @@ class FeedsGenerator(Generator):
             feeds=self.catalogue,
         )
 
+    def has_newsletters(self) -> bool:
+        """Decided from the files: the newsletter generator may build its context after this one."""
+        folder = os.path.join(self.path, self.settings.get("NEWSLETTER_PATH", "newsletters"))
+        return os.path.isdir(folder) and any(name.endswith(".md") for name in os.listdir(folder))
+
     def collect(self) -> list[Classified]:
         """Published articles and events, never anything dated after the pinned build "now"."""
         settings, now = self.settings, self.settings["BUILD_NOW"]
@@ -54,6 +61,9 @@ class FeedsGenerator(Generator):
             result.append(
                 content_item(event, settings, files, preface_html=event.feed_preface_html, published=event.published)
             )
+        for issue in self.context.get("newsletters", []):  # the newsletter area's issues (Pages)
+            url = self.settings.get("NEWSLETTER_URL", "newsletters/{slug}/").format(slug=issue.slug)
+            result.append(content_item(issue, settings, files, url=url, kind="newsletters"))
         return [c for c in result if c.item.published <= now]
 
     def _ids_unique(self, classified: list[Classified]) -> bool:

@@ -69,16 +69,20 @@ def _html(content, method: str, public_siteurl: str) -> str:
     return getter(public_siteurl) or ""
 
 
-def content_item(content, settings: dict, files: dict[str, str], *, preface_html: str = "", published=None) -> Classified:
-    """A FeedItem for an article-like content object (articles, and events with a preface)."""
+def content_item(
+    content, settings: dict, files: dict[str, str], *, preface_html: str = "", published=None, url=None, kind=None
+) -> Classified:
+    """A FeedItem for an article-like content object (articles, events with a preface, newsletter
+    issues with their own ``url`` and ``kind``)."""
     site = settings["PUBLIC_SITEURL"].rstrip("/")
-    link = f"{site}/{content.url}"
+    link = f"{site}/{url or content.url}"
     uid = item_uid(content.metadata, content.relative_source_path or content.source_path)
     body = absolutize_html(preface_html + _html(content, "get_content", site), link)
     summary = absolutize_html(_html(content, "get_summary", site), link)
     published = published or content.date
     updated = getattr(content, "modified", None) or published
-    kind = content.category.slug if getattr(content, "category", None) is not None else None
+    if kind is None and getattr(content, "category", None) is not None:
+        kind = content.category.slug
     item = FeedItem(
         title=content.title,
         link=link,
