@@ -39,7 +39,14 @@ class FeedSpec:
         return self.region in regions
 
 
-def feed_specs(site_name: str, kinds: dict[str, str], regions: dict[str, str], with_newsletters: bool = False):
+def feed_specs(
+    site_name: str,
+    kinds: dict[str, str],
+    regions: dict[str, str],
+    with_newsletters: bool = False,
+    region_url: str | None = None,
+):
+    """``region_url`` (e.g. "regions/{slug}/") is the region pages' URL when the site has them."""
     specs = [
         FeedSpec("all", f"{site_name}: everything", f"Everything {site_name} publishes", "feeds/all", "", "site")
     ]
@@ -54,7 +61,7 @@ def feed_specs(site_name: str, kinds: dict[str, str], regions: dict[str, str], w
                 f"{site_name}: {label}",
                 f"Reports and intelligence about {label} from {site_name}",
                 f"feeds/regions/{region.replace('_', '-')}",
-                "",
+                region_url.format(slug=region) if region_url else "",
                 "region",
                 region=region,
             )

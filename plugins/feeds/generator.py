@@ -22,7 +22,12 @@ class FeedsGenerator(Generator):
     def generate_context(self):
         settings = self.settings
         specs = feed_specs(
-            settings["SITENAME"], settings.get("CONTENT_KINDS", {}), settings.get("REGIONS", {}), self.has_newsletters()
+            settings["SITENAME"],
+            settings.get("CONTENT_KINDS", {}),
+            settings.get("REGIONS", {}),
+            with_newsletters=self.has_newsletters(),
+            # region feeds follow the region pages when the regions plugin makes them
+            region_url=settings.get("REGION_URL", "regions/{slug}/") if "regions" in settings.get("PLUGINS", []) else None,
         )
         self.catalogue = FeedCatalogue(specs, settings.get("REGIONS", {}))
         self.context["feed_catalogue"] = self.catalogue
