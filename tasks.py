@@ -77,6 +77,7 @@ def bench(c, sizes="1000,2000", large=False, repeats=3):
     args = ["--sizes", *sizes.split(","), "--repeats", str(repeats)] + (["--large"] if large else [])
     sys.exit(main(args))
 
+
 @task(help={"write": "write the Uid: lines into the files (default: only list them)"})
 def event_uids(c, write=False):
     """List event files without a Uid: field (their calendar UID depends on the file name); --write freezes it."""
