@@ -109,6 +109,8 @@ def test_events_stay_out_of_the_news_listings(site):
 
 
 def test_events_are_cross_linkable_and_all_published_ones_have_pages(site):
+    news = soup(site / "news" / "piracy-report-published" / "index.html")
+    assert news.find("a", string="the course")["href"] == "/events/shipping-managers-course/"
     pages = sorted(p.parent.name for p in (site / "events").glob("*/index.html"))
     assert len(pages) == len(PUBLISHED_EVENT_UIDS)
     assert "secret-event" not in pages

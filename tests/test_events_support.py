@@ -25,7 +25,7 @@ NEWS_WITH_LINKS = """\
 
     <img src="/images/chart.png" srcset="/images/chart.png 1x, /images/chart-2x.png 2x" alt="Chart">
     <video poster="/images/poster.png" src="media/clip.mp4"></video>
-    [Mail us](mailto:info@csoalliance.com) or see [the section](#details).
+    [Mail us](mailto:info@csoalliance.com) or see [the section](#details) and [the course]({filename}/events/course.md).
     """
 
 INTELLIGENCE = """\

@@ -168,7 +168,8 @@ def test_pdf_enclosure_has_real_length_and_type_and_urls_are_absolute(site):
     html = BeautifulSoup(item.findtext(f"{CONTENT}encoded"), "lxml")
     hrefs = [a["href"] for a in html.find_all("a")]
     link = f"{PUBLIC}/news/piracy-report-published/"
-    assert hrefs == [f"{PUBLIC}/files/report.pdf", f"{link}notes.html", f"{PUBLIC}/", "mailto:info@csoalliance.com", f"{link}#details"]
+    assert hrefs == [f"{PUBLIC}/files/report.pdf", f"{link}notes.html", f"{PUBLIC}/", "mailto:info@csoalliance.com", f"{link}#details",
+                     f"{PUBLIC}/events/shipping-managers-course/"]
     assert [img["src"] for img in html.find_all("img")] == [f"{PUBLIC}/images/chart.png"] * 2
     assert html.find("img", srcset=True)["srcset"] == f"{PUBLIC}/images/chart.png 1x, {PUBLIC}/images/chart-2x.png 2x"
     video = html.find("video")
