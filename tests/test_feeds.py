@@ -19,6 +19,7 @@ CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 RFC822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$")
 URL_ATTRIBUTES = ("href", "src", "poster", "cite", "action")
+TAG_URI = re.compile(r"^tag:[a-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]+$")  # RFC 4151
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,7 @@ def test_rss_item_rules(site):
             assert link.startswith(f"{PUBLIC}/")
             guid = item.find("guid")
             assert guid.get("isPermaLink") == ("true" if guid.text == link else "false")
-            assert guid.text.startswith("tag:www.csoalliance.com,2016:")
+            assert guid.text.startswith("tag:www.csoalliance.com,2016:") and TAG_URI.match(guid.text)
             guids.append(guid.text)
             assert RFC822.match(item.findtext("pubDate")), item.findtext("pubDate")
             assert len(item.findall("enclosure")) <= 1
@@ -109,6 +110,7 @@ def test_atom_feed_and_entry_rules(site):
         ids = []
         for entry in root.findall(f"{ATOM}entry"):
             ids.append(entry.findtext(f"{ATOM}id"))
+            assert TAG_URI.match(ids[-1]), ids[-1]
             assert entry.findtext(f"{ATOM}title")
             for element in ("updated", "published"):
                 assert RFC3339.match(entry.findtext(f"{ATOM}{element}")), element

@@ -105,6 +105,7 @@ def test_stable_uid_is_explicit_or_the_source_path():
     assert item_uid({"uid": " course-2019 "}, "events/course.md") == "course-2019"
     assert item_uid({}, "news/2016-07-08-membership.md") == default_uid("news/2016-07-08-membership.md")
     assert default_uid("news\\a.md") == "news/a"
+    assert default_uid("news/Café report 2.md") == "news/Caf%C3%A9%20report%202"
     assert tag_uri("news/a", SITE) == "tag:www.csoalliance.com,2016:news/a"
 
 

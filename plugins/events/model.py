@@ -24,7 +24,7 @@ STATUS_LABELS = {
     "cancelled": "Cancelled",
     "moved_online": "Moved online",
 }
-UID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$")
+UID_PATTERN = re.compile(r"^[A-Za-z0-9%][A-Za-z0-9._/%~-]{0,200}$")  # fits a tag: URI and an iCalendar UID
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$")
 _ZONES = None

@@ -10,21 +10,24 @@ calendars) are asked for an explicit ``Uid:`` and ``default_uid`` suggests one.
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 # The date in a tag: URI says when the authority owned the domain; it must never change.
 TAG_DATE = "2016"
 
 
 def default_uid(relative_source_path: str) -> str:
-    """``events/2019-07-10-royal-navy-course.md`` -> ``events/2019-07-10-royal-navy-course``."""
+    """``events/2019-07-10-royal-navy-course.md`` -> ``events/2019-07-10-royal-navy-course``.
+
+    Characters a tag: URI cannot hold (spaces, accents) are percent-encoded, so every file gets a
+    distinct, valid id."""
     stem, _ext = posixpath.splitext(relative_source_path.replace("\\", "/"))
-    return stem
+    return quote(stem, safe="/._-~")
 
 
 def item_uid(metadata: dict, relative_source_path: str) -> str:
     explicit = str(metadata.get("uid") or "").strip()
-    return explicit or default_uid(relative_source_path)
+    return quote(explicit, safe="/._-~%") if explicit else default_uid(relative_source_path)
 
 
 def domain_of(public_siteurl: str) -> str:
