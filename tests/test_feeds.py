@@ -195,6 +195,8 @@ def test_event_items_tell_when_and_where(site):
     text = BeautifulSoup(course.content[0].value, "lxml").get_text(" ")
     assert "Wednesday 10 July 2019, 09:00 to 17:00 BST" in text and "HMS President, London" in text
     assert course.id == "tag:www.csoalliance.com,2016:course-2019"
+    (item,) = [i for i in rss_items(site / "feeds" / "events.rss.xml") if i.findtext("title") == course.title]
+    assert item.find("enclosure").get("length") == str(len(PDF_BYTES))
 
 
 def test_feed_discovery_links_suit_each_page(site):
