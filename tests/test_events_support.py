@@ -40,10 +40,17 @@ INTELLIGENCE = """\
 REPORT = """\
     Title: First response: drone attack
     Date: 2019-06-20 18:00 +00:00
-    Region: Gulf of Aden
+    Incident_date: 2019-06-20 06:00 +00:00
+    Region: gulf_of_aden
     Summary: What happened and our advice.
 
-    Body.
+    ## What happened
+
+    A drone attack.
+
+    ## Advice
+
+    Report to the regional centre.
     """
 
 FUTURE_NEWS = """\
