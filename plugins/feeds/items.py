@@ -52,13 +52,13 @@ def pdf_enclosures(html: str, public_siteurl: str, files: dict[str, str]) -> tup
     return tuple(found)
 
 
-def _categories(content, settings) -> tuple[Category, ...]:
+def _categories(content, settings, kind: str | None) -> tuple[Category, ...]:
+    """The item's section (its kind; Pelican's default "misc" of pages is not one) and its tags."""
     site = settings["PUBLIC_SITEURL"].rstrip("/")
     result = []
-    category = getattr(content, "category", None)
-    if category is not None:
-        label = settings.get("CONTENT_KINDS", {}).get(category.slug, str(category))
-        result.append(Category(category.slug, label, f"{site}/sections/"))
+    kinds = {**settings.get("CONTENT_KINDS", {}), "newsletters": "Newsletter"}
+    if kind in kinds:
+        result.append(Category(kind, kinds[kind], f"{site}/sections/"))
     for tag in getattr(content, "tags", None) or []:
         result.append(Category(tag.slug, str(tag), f"{site}/tags/"))
     return tuple(result)
@@ -90,7 +90,7 @@ def content_item(
         published=published,
         updated=max(updated, published),
         authors=tuple(str(a) for a in getattr(content, "authors", []) or []),
-        categories=_categories(content, settings),
+        categories=_categories(content, settings, kind),
         summary_html=summary,
         content_html=body,
         enclosures=pdf_enclosures(body, site, files),
