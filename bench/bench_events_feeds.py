@@ -29,8 +29,10 @@ from feeds.stable_ids import tag_uri  # noqa: E402
 
 SITE = "https://www.csoalliance.com"
 ZONES = ["Europe/London", "Asia/Nicosia", "Asia/Singapore", "Africa/Lagos", "Europe/Athens", "UTC"]
-HTML = ('<p>Read <a href="/files/report-{n}.pdf">the report</a> and <a href="notes.html">notes</a>.</p>'
-        '<img src="/images/chart-{n}.png" srcset="/images/chart-{n}.png 1x, /images/chart-{n}@2x.png 2x" alt="">') * 5
+HTML = (
+    '<p>Read <a href="/files/report-{n}.pdf">the report</a> and <a href="notes.html">notes</a>.</p>'
+    '<img src="/images/chart-{n}.png" srcset="/images/chart-{n}.png 1x, /images/chart-{n}@2x.png 2x" alt="">'
+) * 5
 
 
 def event_metas(n):
@@ -42,7 +44,8 @@ def event_metas(n):
             "title": f"Event {i}",
             "start": day.strftime("%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M"),
             "end": (day + timedelta(days=i % 3 if all_day else 0, hours=0 if all_day else 3)).strftime(
-                "%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M"),
+                "%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M"
+            ),
             "timezone": ZONES[i % len(ZONES)],
             "city": "London",
             "country": "GB",
@@ -74,27 +77,49 @@ def main(argv=None):
     results = {"events": args.events, "items": args.items, "repeats": args.repeats}
 
     results["parse_events"], events = measure(
-        lambda: [parse_event(m, default_uid="x", default_timezone="UTC") for m in metas], args.repeats)
+        lambda: [parse_event(m, default_uid="x", default_timezone="UTC") for m in metas], args.repeats
+    )
     stamp = datetime(2019, 1, 1, tzinfo=timezone.utc)
     entries = [CalendarEntry(e, f"{SITE}/events/{e.uid}/", "Description", stamp) for e in events]
     results["calendar"], data = measure(
-        lambda: build_calendar(entries, name="Bench", prodid="-//CSO Alliance//Bench//EN", domain="www.csoalliance.com"),
-        args.repeats)
+        lambda: build_calendar(
+            entries, name="Bench", prodid="-//CSO Alliance//Bench//EN", domain="www.csoalliance.com"
+        ),
+        args.repeats,
+    )
     results["calendar"]["bytes"] = len(data)
 
     results["absolutize_items"], bodies = measure(
-        lambda: [absolutize_html(HTML.format(n=i), f"{SITE}/news/item-{i}/") for i in range(args.items)], args.repeats)
+        lambda: [absolutize_html(HTML.format(n=i), f"{SITE}/news/item-{i}/") for i in range(args.items)], args.repeats
+    )
     base = datetime(2016, 1, 1, tzinfo=timezone.utc)
     items = [
-        FeedItem(title=f"Item {i}", link=f"{SITE}/news/item-{i}/", id=tag_uri(f"news/item-{i}", SITE),
-                 published=base + timedelta(hours=i), updated=base + timedelta(hours=i), authors=("CSO Alliance",),
-                 categories=(Category("news", "News"),), summary_html="<p>Summary</p>", content_html=bodies[i])
+        FeedItem(
+            title=f"Item {i}",
+            link=f"{SITE}/news/item-{i}/",
+            id=tag_uri(f"news/item-{i}", SITE),
+            published=base + timedelta(hours=i),
+            updated=base + timedelta(hours=i),
+            authors=("CSO Alliance",),
+            categories=(Category("news", "News"),),
+            summary_html="<p>Summary</p>",
+            content_html=bodies[i],
+        )
         for i in range(args.items)
     ]
-    channel = FeedChannel(title="Bench", description="Bench", site_link=f"{SITE}/", atom_url=f"{SITE}/a.xml",
-                          rss_url=f"{SITE}/r.xml", id="tag:bench", author="CSO Alliance", author_uri=f"{SITE}/")
-    results["atom_and_rss"], docs = measure(lambda: (build_atom(channel, items), build_rss(channel, items)),
-                                            args.repeats)
+    channel = FeedChannel(
+        title="Bench",
+        description="Bench",
+        site_link=f"{SITE}/",
+        atom_url=f"{SITE}/a.xml",
+        rss_url=f"{SITE}/r.xml",
+        id="tag:bench",
+        author="CSO Alliance",
+        author_uri=f"{SITE}/",
+    )
+    results["atom_and_rss"], docs = measure(
+        lambda: (build_atom(channel, items), build_rss(channel, items)), args.repeats
+    )
     results["atom_and_rss"]["bytes"] = sum(len(d) for d in docs)
 
     out = ROOT / "bench" / "results" / "events_feeds.json"

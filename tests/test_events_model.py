@@ -3,12 +3,12 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
 from events.display import describe_when, short_date
 from events.model import EventMetadataError, is_upcoming, parse_event, split_upcoming_past
 
 BASE = {
     "title": "Course",
+    "date": "2019-06-01 10:00",
     "start": "2019-07-10 09:00",
     "end": "2019-07-10 17:00",
     "timezone": "Europe/London",
@@ -20,7 +20,9 @@ BASE = {
 def parse(**changes):
     meta = {**BASE, **changes}
     meta = {k: v for k, v in meta.items() if v is not None}
-    return parse_event(meta, default_uid="events/course", default_timezone="Europe/London", default_organiser="CSO Alliance")
+    return parse_event(
+        meta, default_uid="events/course", default_timezone="Europe/London", default_organiser="CSO Alliance"
+    )
 
 
 def errors_of(**changes) -> dict[str, str]:
@@ -86,9 +88,17 @@ def test_status_keeps_its_pelican_meaning():
 
 
 def test_every_error_is_reported_at_once():
-    errors = errors_of(start="10/07/2019", timezone="Mars/Olympus", country="Atlantis", lat="95", lon="0",
-                       registration_url="example.org", uid="bad uid!")
-    assert set(errors) == {"Start", "Timezone", "Country", "Lat", "Registration_url", "Uid"}
+    errors = errors_of(
+        date=None,
+        start="10/07/2019",
+        timezone="Mars/Olympus",
+        country="Atlantis",
+        lat="95",
+        lon="0",
+        registration_url="example.org",
+        uid="bad uid!",
+    )
+    assert set(errors) == {"Date", "Start", "Timezone", "Country", "Lat", "Registration_url", "Uid"}
 
 
 def test_mixed_date_forms_and_missing_end_of_timed_event():
@@ -151,6 +161,8 @@ def test_event_uids_are_frozen_with_todays_default(tmp_path):
     assert missing_uids(tmp_path) == [(events / "without.md", "events/without")]
     add_uid_line(events / "without.md", "events/without")
     assert (events / "without.md").read_text(encoding="utf-8").splitlines()[:3] == [
-        "Title: B", "Uid: events/without", "Start: 2019-07-10"
+        "Title: B",
+        "Uid: events/without",
+        "Start: 2019-07-10",
     ]
     assert missing_uids(tmp_path) == []

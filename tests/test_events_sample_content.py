@@ -1,15 +1,13 @@
 """The repository's own sample events and feeds, built from content/ with a pinned "now"."""
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import feedparser
-import ics
 import icalendar
+import ics
 import pytest
-
-from sites import ROOT, soup
 from site_build.build import build_site
+from sites import ROOT, soup
 
 pytestmark = pytest.mark.slow
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)

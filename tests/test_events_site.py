@@ -8,7 +8,6 @@ import textwrap
 from datetime import datetime
 
 import pytest
-
 from site_build.build import BuildFailed
 from sites import ROOT, build, soup, write_content
 from test_events_support import FILES, PDF_BYTES, PINNED_NOW, PUBLIC, PUBLISHED_EVENT_UIDS
@@ -25,11 +24,12 @@ def errors_of_own_build(root, files) -> list[str]:
         f"""
         import json, sys
         from datetime import datetime, timezone
+        from pathlib import Path
         sys.path[:0] = [{str(ROOT / "tests")!r}, {str(ROOT / "plugins")!r}]
         from site_build.build import BuildFailed, build_site
         from sites import site_settings
-        settings = site_settings(__import__("pathlib").Path({str(root)!r}), now=datetime(2019, 7, 8, tzinfo=timezone.utc),
-                                 PLUGINS={OWN_PLUGINS!r})
+        now = datetime(2019, 7, 8, tzinfo=timezone.utc)
+        settings = site_settings(Path({str(root)!r}), now=now, PLUGINS={OWN_PLUGINS!r})
         try:
             build_site({str(ROOT / "pelicanconf.py")!r}, settings)
         except BuildFailed as failure:
@@ -81,7 +81,11 @@ def test_event_page_has_json_ld_event_with_required_properties(site):
     assert data["eventStatus"] == "https://schema.org/EventScheduled"
     assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     assert data["location"]["@type"] == "Place"
-    assert data["location"]["address"] == {"@type": "PostalAddress", "addressLocality": "London", "addressCountry": "GB"}
+    assert data["location"]["address"] == {
+        "@type": "PostalAddress",
+        "addressLocality": "London",
+        "addressCountry": "GB",
+    }
     assert data["location"]["geo"] == {"@type": "GeoCoordinates", "latitude": 51.5061, "longitude": -0.0714}
     assert data["organizer"] == {"@type": "Organization", "name": "Royal Navy"}
     assert data["url"] == f"{PUBLIC}/events/shipping-managers-course/"
@@ -107,7 +111,9 @@ def test_json_ld_status_mode_and_location_follow_the_metadata(site, slug, status
 
 
 def test_all_day_event_json_ld_uses_dates(site):
-    data = json.loads(soup(site / "events" / "cypnaval-conference" / "index.html").find("script", type="application/ld+json").string)
+    data = json.loads(
+        soup(site / "events" / "cypnaval-conference" / "index.html").find("script", type="application/ld+json").string
+    )
     assert (data["startDate"], data["endDate"]) == ("2019-10-02", "2019-10-02")
     assert data["organizer"] == {"@type": "Organization", "name": "CSO Alliance", "url": f"{PUBLIC}/"}
 
@@ -137,7 +143,10 @@ def test_events_stay_out_of_the_news_listings(site):
     home_list = soup(site / "index.html").find("ol", class_="item-list")
     assert "Shipping Managers' Course" not in home_list.get_text()
     assert "Piracy report published" in home_list.get_text()
-    assert not (site / "archives" / "index.html").exists() or "Course" not in soup(site / "archives" / "index.html").get_text()
+    assert (
+        not (site / "archives" / "index.html").exists()
+        or "Course" not in soup(site / "archives" / "index.html").get_text()
+    )
 
 
 def test_events_are_cross_linkable_and_all_published_ones_have_pages(site):
@@ -173,7 +182,10 @@ def test_bad_event_fails_the_build_naming_file_line_field_and_expectation(tmp_pa
     messages = "\n".join(errors_of_own_build(tmp_path, {"events/broken.md": BAD_EVENT}))
     assert "events/broken.md:5: Timezone: expected an IANA time zone name" in messages
     assert "End:" not in messages  # with the zone unknown, End cannot be compared: no second-hand error
-    assert "events/broken.md:8: Event_status: expected one of scheduled, postponed, cancelled, moved_online, got 'maybe'" in messages
+    assert (
+        "events/broken.md:8: Event_status: expected one of scheduled, postponed, cancelled, moved_online, got 'maybe'"
+        in messages
+    )
     fixed = BAD_EVENT.replace("Europe/Lundon", "Europe/London").replace("maybe", "scheduled")
     errors = errors_of_own_build(tmp_path, {"events/broken.md": fixed})
     assert any("events/broken.md:4: End: expected a date-time after Start (2019-07-10 17:00)" in e for e in errors)

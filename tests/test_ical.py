@@ -2,10 +2,9 @@
 
 from datetime import date, datetime, timedelta, timezone
 
-import ics
 import icalendar
+import ics
 import pytest
-
 from sites import build
 from test_events_support import FILES, PINNED_NOW, PUBLIC, PUBLISHED_EVENT_UIDS
 
@@ -131,6 +130,8 @@ def test_uids_survive_edits_of_title_slug_and_date(tmp_path):
     new = vevents(read_calendar(after / "events" / "calendar.ics"))
     assert set(old) == set(new)
     uid = f"course-2019@{DOMAIN}"
-    assert str(new[uid]["SUMMARY"]) == "Shipping Managers' Day" and str(new[uid]["URL"]).endswith("/events/managers-day/")
+    assert str(new[uid]["SUMMARY"]) == "Shipping Managers' Day" and str(new[uid]["URL"]).endswith(
+        "/events/managers-day/"
+    )
     assert new[uid].decoded("DTSTART").day == 11 and old[uid].decoded("DTSTART").day == 10
     assert str(new[f"events/no-uid@{DOMAIN}"]["SUMMARY"]) == "Renamed Event"

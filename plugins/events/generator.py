@@ -9,14 +9,12 @@ import os
 import re
 from html import escape
 
-from pelican import signals
+from feeds.stable_ids import default_uid, domain_of
 from pelican.contents import Content
 from pelican.generators import Generator
 
-from feeds.stable_ids import default_uid, domain_of
-
 from .display import describe_when, iso, short_date
-from .ical import CalendarEntry, build_calendar, calendar_stamp
+from .ical import CalendarEntry, build_calendar
 from .jsonld import event_jsonld, to_script_json
 from .model import EventMetadataError, is_valid_timezone, parse_event, split_upcoming_past
 
@@ -84,7 +82,9 @@ class EventsGenerator(Generator):
         events = []
         for path in self.get_files(settings.get("EVENT_PATHS", ["events"]), exclude=settings.get("EVENT_EXCLUDES", [])):
             try:
-                event = self.readers.read_file(base_path=self.path, path=path, content_class=Event, context=self.context)
+                event = self.readers.read_file(
+                    base_path=self.path, path=path, content_class=Event, context=self.context
+                )
             except Exception as exc:
                 logger.error("%s: could not read the event: %s", os.path.join(self.path, path), exc)
                 self._add_failed_source_path(path)
@@ -117,6 +117,7 @@ class EventsGenerator(Generator):
         settings = self.settings
         meta = {k: v for k, v in event.metadata.items() if isinstance(v, str)}
         meta["title"] = event.title
+        meta["date"] = getattr(event, "date", None)
         if "invalid_status" in event.metadata:
             meta["status"] = event.metadata["invalid_status"]
         if "invalid_timezone" in event.metadata:
@@ -138,13 +139,12 @@ class EventsGenerator(Generator):
             logger.warning(
                 "%s: no Uid: field; the calendar UID comes from the file name, so renaming the file "
                 "would duplicate the event in members' calendars. Add the line 'Uid: %s'",
-                event.source_path, data.uid,
+                event.source_path,
+                data.uid,
             )
         site = settings["PUBLIC_SITEURL"].rstrip("/")
         event.data = data
-        event.published = getattr(event, "date", None) or data.starts_at
-        event.date = event.published  # Pelican's date: when the event was announced
-        event.locale_date = event.date.strftime(event.date_format)
+        event.published = event.date  # when the event was announced; Date: is required
         event.when_text = describe_when(data)
         event.short_date = short_date(data)
         event.start_iso, event.end_iso = iso(data.start), iso(data.end)
@@ -176,12 +176,16 @@ class EventsGenerator(Generator):
                 if value in seen:
                     logger.error(
                         "%s: %s %r is already used by %s; expected a unique %s per event",
-                        event.source_path, attribute.capitalize(), value, seen[value], attribute.capitalize(),
+                        event.source_path,
+                        attribute.capitalize(),
+                        value,
+                        seen[value],
+                        attribute.capitalize(),
                     )
                 seen[value] = event.source_path
 
     def calendar_entry(self, event) -> CalendarEntry:
-        stamp = calendar_stamp(getattr(event, "date", None), getattr(event, "modified", None), event.data)
+        stamp = getattr(event, "modified", None) or event.date  # the last edit, else the announcement
         return CalendarEntry(event=event.data, url=event.public_url, description=event.plain_summary, stamp=stamp)
 
     def generate_output(self, writer):
@@ -190,22 +194,35 @@ class EventsGenerator(Generator):
         prodid = settings.get("EVENTS_PRODID", f"-//{settings['SITENAME']}//Events calendar//EN")
         relative_urls = settings["RELATIVE_URLS"]
         for event in self.events:
-            signals.page_generator_write_page.send(self, content=event)
             writer.write_file(
-                event.save_as, self.get_template(event.template), self.context,
-                relative_urls=relative_urls, url=event.url, event=event, feed_kind="events",
+                event.save_as,
+                self.get_template(event.template),
+                self.context,
+                relative_urls=relative_urls,
+                url=event.url,
+                event=event,
+                feed_kind="events",
             )
             calendar = build_calendar(
-                [self.calendar_entry(event)], name=f"{event.title} ({settings['SITENAME']})", prodid=prodid, domain=domain
+                [self.calendar_entry(event)],
+                name=f"{event.title} ({settings['SITENAME']})",
+                prodid=prodid,
+                domain=domain,
             )
             self._write(event.ics_url, calendar)
         writer.write_file(
-            "events/index.html", self.get_template("events"), self.context,
-            relative_urls=relative_urls, url="events/", feed_kind="events",
+            "events/index.html",
+            self.get_template("events"),
+            self.context,
+            relative_urls=relative_urls,
+            url="events/",
+            feed_kind="events",
         )
         calendar = build_calendar(
             [self.calendar_entry(e) for e in self.events],
-            name=f"{settings['SITENAME']} events", prodid=prodid, domain=domain,
+            name=f"{settings['SITENAME']} events",
+            prodid=prodid,
+            domain=domain,
         )
         self._write("events/calendar.ics", calendar)
 
@@ -220,4 +237,3 @@ def _plain(html: str) -> str:
     from bs4 import BeautifulSoup
 
     return " ".join(BeautifulSoup(html or "", "html.parser").get_text(" ").split())
-

@@ -81,10 +81,3 @@ def _vevent(entry: CalendarEntry, domain: str) -> Event:
     vevent.add("description", f"{description}\n\n{entry.url}".strip())
     vevent.add("class", "PUBLIC")
     return vevent
-
-
-def calendar_stamp(published: datetime | None, modified: datetime | None, event: EventData) -> datetime:
-    """The DTSTAMP source: the last edit, else the announcement, else the start of the event."""
-    return modified or published or event.starts_at
-
-

@@ -184,7 +184,9 @@ def _text(meta: dict, key: str) -> str | None:
     return value or None
 
 
-def parse_event(meta: dict, *, default_uid: str, default_timezone: str, default_organiser: str | None = None) -> EventData:
+def parse_event(
+    meta: dict, *, default_uid: str, default_timezone: str, default_organiser: str | None = None
+) -> EventData:
     """Validate and normalise one event's metadata (keys lower-case, values as written).
 
     Raises EventMetadataError listing every problem. ``default_uid`` is used when there is no
@@ -194,6 +196,9 @@ def parse_event(meta: dict, *, default_uid: str, default_timezone: str, default_
     title = _text(meta, "title")
     if not title:
         errors.append(FieldError("Title", "the event's name", None))
+
+    if meta.get("date") in (None, ""):  # without it the event could only be dated by the clock
+        errors.append(FieldError("Date", "the date the event is announced (published), e.g. 2019-06-20 10:00", None))
 
     tzname = _text(meta, "timezone") or default_timezone
     if not is_valid_timezone(tzname):
@@ -224,7 +229,9 @@ def parse_event(meta: dict, *, default_uid: str, default_timezone: str, default_
     if not all_day and tzname:
         for field, value, raw in (("Start", start, start_raw), ("End", end, end_raw)):
             if isinstance(value, datetime) and not _exists(value, tzname):
-                errors.append(FieldError(field, f"a wall-clock time that exists in {tzname} (it falls in a DST gap)", raw))
+                errors.append(
+                    FieldError(field, f"a wall-clock time that exists in {tzname} (it falls in a DST gap)", raw)
+                )
 
     publication = _text(meta, "status")
     if publication is not None and publication.lower() not in PUBLICATION_STATUSES:
@@ -243,14 +250,18 @@ def parse_event(meta: dict, *, default_uid: str, default_timezone: str, default_
     if (country_raw := _text(meta, "country")) is not None:
         country = _lookup_country(country_raw)
         if country is None:
-            errors.append(FieldError("Country", "a country name or ISO 3166 code (e.g. United Kingdom, GB, CY)", country_raw))
+            errors.append(
+                FieldError("Country", "a country name or ISO 3166 code (e.g. United Kingdom, GB, CY)", country_raw)
+            )
         else:
             country_code, country_name = country.alpha_2, getattr(country, "common_name", country.name)
     if mode in ("offline", "mixed"):
         if not city:
             errors.append(FieldError("City", f"the city where the event takes place (attendance mode {mode})", None))
         if country_raw is None:
-            errors.append(FieldError("Country", f"the country where the event takes place (attendance mode {mode})", None))
+            errors.append(
+                FieldError("Country", f"the country where the event takes place (attendance mode {mode})", None)
+            )
 
     lat_raw, lon_raw = meta.get("lat"), meta.get("lon")
     lat = lon = None

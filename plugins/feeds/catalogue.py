@@ -47,12 +47,18 @@ def feed_specs(
     region_url: str | None = None,
 ):
     """``region_url`` (e.g. "regions/{slug}/") is the region pages' URL when the site has them."""
-    specs = [
-        FeedSpec("all", f"{site_name}: everything", f"Everything {site_name} publishes", "feeds/all", "", "site")
-    ]
+    specs = [FeedSpec("all", f"{site_name}: everything", f"Everything {site_name} publishes", "feeds/all", "", "site")]
     for kind, label in kinds.items():
         specs.append(
-            FeedSpec(kind, f"{site_name}: {label}", f"{label} from {site_name}", f"feeds/{kind}", f"{kind}/", "kind", kind=kind)
+            FeedSpec(
+                kind,
+                f"{site_name}: {label}",
+                f"{label} from {site_name}",
+                f"feeds/{kind}",
+                f"{kind}/",
+                "kind",
+                kind=kind,
+            )
         )
     for region, label in regions.items():
         specs.append(

@@ -27,7 +27,9 @@ class FeedsGenerator(Generator):
             settings.get("REGIONS", {}),
             with_newsletters=self.has_newsletters(),
             # region feeds follow the region pages when the regions plugin makes them
-            region_url=settings.get("REGION_URL", "regions/{slug}/") if "regions" in settings.get("PLUGINS", []) else None,
+            region_url=settings.get("REGION_URL", "regions/{slug}/")
+            if "regions" in settings.get("PLUGINS", [])
+            else None,
         )
         self.catalogue = FeedCatalogue(specs, settings.get("REGIONS", {}))
         self.context["feed_catalogue"] = self.catalogue
@@ -78,7 +80,9 @@ class FeedsGenerator(Generator):
             if c.item.id in seen:
                 logger.error(
                     "Uid: %s and %s share the feed id %s; expected a unique Uid per item",
-                    seen[c.item.id], c.item.link, c.item.id,
+                    seen[c.item.id],
+                    c.item.link,
+                    c.item.id,
                 )
                 ok = False
             seen[c.item.id] = c.item.link
