@@ -31,6 +31,9 @@ def test_site_calendar_has_every_published_event_with_unique_uids(site):
     assert set(uids) == {f"{uid}@{DOMAIN}" for uid in PUBLISHED_EVENT_UIDS}  # past ones included
     assert str(cal["VERSION"]) == "2.0"
     assert "CSO Alliance" in str(cal["PRODID"]) and str(cal["PRODID"]).startswith("-//")
+    assert cal["REFRESH-INTERVAL"].params["VALUE"] == "DURATION" and cal.decoded("REFRESH-INTERVAL") == timedelta(
+        hours=12
+    )
 
 
 def test_required_properties_and_utc_dtstamp(site):

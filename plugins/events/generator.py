@@ -223,6 +223,7 @@ class EventsGenerator(Generator):
             name=f"{settings['SITENAME']} events",
             prodid=prodid,
             domain=domain,
+            refresh_hours=settings.get("EVENTS_CALENDAR_REFRESH_HOURS", 12),
         )
         self._write("events/calendar.ics", calendar)
 

@@ -36,7 +36,10 @@ def ical_uid(uid: str, domain: str) -> str:
     return f"{uid}@{domain}"
 
 
-def build_calendar(entries: list[CalendarEntry], *, name: str, prodid: str, domain: str) -> bytes:
+def build_calendar(
+    entries: list[CalendarEntry], *, name: str, prodid: str, domain: str, refresh_hours: int | None = None
+) -> bytes:
+    """One VCALENDAR; ``refresh_hours`` tells subscribing clients how often to fetch it again."""
     cal = Calendar()
     cal.add("prodid", prodid)
     cal.add("version", "2.0")
@@ -44,6 +47,9 @@ def build_calendar(entries: list[CalendarEntry], *, name: str, prodid: str, doma
     cal.add("method", "PUBLISH")
     cal.add("name", name)
     cal.add("x-wr-calname", name)
+    if refresh_hours:
+        cal.add("refresh-interval", timedelta(hours=refresh_hours), parameters={"VALUE": "DURATION"})  # RFC 7986
+        cal.add("x-published-ttl", f"PT{refresh_hours}H")  # the same for Outlook
     for entry in sorted(entries, key=lambda e: (e.event.starts_at, e.event.uid)):
         cal.add_component(_vevent(entry, domain))
     if entries:
