@@ -91,6 +91,7 @@ def test_event_page_has_json_ld_event_with_required_properties(site):
     assert data["url"] == f"{PUBLIC}/events/shipping-managers-course/"
     assert data["offers"] == {"@type": "Offer", "url": "https://example.org/register", "price": "0"}
     assert data["description"] == "A one-day course for shipping managers."
+    assert data["image"] == [f"{PUBLIC}/images/chart.png"]
 
 
 @pytest.mark.parametrize(
@@ -125,6 +126,9 @@ def test_event_page_open_graph_canonical_and_add_to_calendar(site):
     og = {m["property"]: m["content"] for m in page.find_all("meta", property=True)}
     assert og["og:url"] == url and og["og:title"] == "Shipping Managers' Course"
     assert og["og:description"] == "A one-day course for shipping managers."
+    assert og["og:image"] == f"{PUBLIC}/images/chart.png" and og["og:image:alt"] == "Chart of the course programme"
+    figure = page.find("figure", class_="event-image").find("img")
+    assert (figure["src"], figure["alt"]) == ("/images/chart.png", "Chart of the course programme")
     add = page.find("a", string="Add to calendar")
     assert add["href"] == "/events/shipping-managers-course/shipping-managers-course.ics"
     assert (site / add["href"].lstrip("/")).is_file()

@@ -7,10 +7,19 @@ past, all-day, multi-day, cancelled, online, across a DST change and not yet ann
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timezone
+
+from PIL import Image
 
 PINNED_NOW = datetime(2019, 7, 8, tzinfo=timezone.utc)
 PUBLIC = "https://www.csoalliance.com"
+def png_bytes(width=40, height=20) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (10, 60, 110)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 PDF_BYTES = b"%PDF-1.4\n% sample attachment for the feeds tests\n" + b"0" * 1177 + b"\n%%EOF\n"
 
 NEWS_WITH_LINKS = """\
@@ -76,6 +85,8 @@ COURSE = """\
     Organiser: Royal Navy
     Cost: Free
     Registration_url: https://example.org/register
+    Image: {static}/images/chart.png
+    Image_alt: Chart of the course programme
     Tags: training
     Summary: A one-day course for shipping managers.
 
@@ -198,7 +209,7 @@ FILES = {
     "reports/drone-attack.md": REPORT,
     "news/future.md": FUTURE_NEWS,
     "files/report.pdf": PDF_BYTES,
-    "images/chart.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 32,
+    "images/chart.png": png_bytes(),
     "events/course.md": COURSE,
     "events/conference.md": CONFERENCE,
     "events/workshop.md": WORKSHOP_PAST,

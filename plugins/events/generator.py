@@ -153,12 +153,16 @@ class EventsGenerator(Generator):
         event.public_ics_url = f"{site}/{event.ics_url}"
         description = _plain(event.summary)
         event.plain_summary = description
+        event.image_path = image_path(event.metadata.get("image"))
+        event.image_alt = str(event.metadata.get("image_alt") or "")
+        event.share_image = f"{site}/{event.image_path}" if event.image_path else self.default_share_image()
         event.jsonld = to_script_json(
             event_jsonld(
                 data,
                 url=event.public_url,
                 description=description,
                 organiser_url=f"{site}/" if data.organiser == settings.get("AUTHOR") else None,
+                image=f"{site}/{event.image_path}" if event.image_path else None,
             )
         )
         event.feed_preface_html = (
@@ -167,6 +171,13 @@ class EventsGenerator(Generator):
             + (f"<p><strong>Status:</strong> {escape(data.status_label)}</p>" if data.status != "scheduled" else "")
         )
         return True
+
+    def default_share_image(self) -> str | None:
+        """The theme's default Open Graph image, when the theme has one."""
+        relative = self.settings.get("DEFAULT_SHARE_IMAGE", "img/og-default.png")
+        if os.path.isfile(os.path.join(self.settings["THEME"], "static", relative)):
+            return f"{self.settings['PUBLIC_SITEURL'].rstrip('/')}/{self.settings['THEME_STATIC_DIR']}/{relative}"
+        return None
 
     def check_unique(self, events):
         for attribute in ("uid", "slug"):
@@ -232,6 +243,16 @@ class EventsGenerator(Generator):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(data)
+
+
+def image_path(value) -> str | None:
+    """``{static}/images/x.jpg`` or ``images/x.jpg`` -> ``images/x.jpg`` (site-relative)."""
+    if not value:
+        return None
+    text = str(value).strip()
+    for prefix in ("{static}", "{attach}", "{filename}"):
+        text = text.replace(prefix, "")
+    return text.lstrip("/") or None
 
 
 def _plain(html: str) -> str:
