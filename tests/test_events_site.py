@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from site_build.build import BuildFailed
 from sites import ROOT, build, soup, write_content
-from test_events_support import FILES, PDF_BYTES, PINNED_NOW, PUBLIC, PUBLISHED_EVENT_UIDS
+from test_events_support import COURSE_ATTACHMENTS, FILES, PINNED_NOW, PUBLIC, PUBLISHED_EVENT_UIDS
 
 # The events plugin checks its own metadata even without the content_schema plugin (which reports
 # the same problems earlier, at check time). Plugins stay connected to Pelican's signals for the
@@ -199,7 +199,7 @@ def test_duplicate_event_uid_fails_the_build(tmp_path):
     files = {
         "events/a.md": FILES["events/course.md"],
         "events/b.md": FILES["events/course.md"].replace("Shipping", "Other"),
-        "files/report.pdf": PDF_BYTES,
+        **COURSE_ATTACHMENTS,
     }
     with pytest.raises(BuildFailed) as failure:
         build(tmp_path, files, now=PINNED_NOW)
@@ -208,7 +208,7 @@ def test_duplicate_event_uid_fails_the_build(tmp_path):
 
 def test_draft_event_is_not_published_anywhere(tmp_path):
     draft = FILES["events/course.md"].replace("Uid: course-2019", "Uid: course-2019\n    Status: draft")
-    files = {"events/course.md": draft, "events/webinar.md": FILES["events/webinar.md"], "files/report.pdf": PDF_BYTES}
+    files = {"events/course.md": draft, "events/webinar.md": FILES["events/webinar.md"], **COURSE_ATTACHMENTS}
     out = build(tmp_path, files, now=PINNED_NOW)
     assert not (out / "events" / "shipping-managers-course").exists()
     assert "Shipping Managers" not in (out / "events" / "calendar.ics").read_text(encoding="utf-8")

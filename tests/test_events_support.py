@@ -203,6 +203,8 @@ NO_UID = """\
     Body.
     """
 
+COURSE_ATTACHMENTS = {"files/report.pdf": PDF_BYTES, "images/chart.png": png_bytes()}  # what course.md links to
+
 FILES = {
     "news/piracy-report.md": NEWS_WITH_LINKS,
     "intelligence/kidnap-risk.md": INTELLIGENCE,

@@ -192,8 +192,11 @@ def test_pdf_enclosure_has_real_length_and_type_and_urls_are_absolute(site):
         f"{link}#details",
         f"{PUBLIC}/events/shipping-managers-course/",
     ]
-    assert [img["src"] for img in html.find_all("img")] == [f"{PUBLIC}/images/chart.png"] * 2
-    assert html.find("img", srcset=True)["srcset"] == f"{PUBLIC}/images/chart.png 1x, {PUBLIC}/images/chart-2x.png 2x"
+    # (the images plugin may swap in resized variants: the URLs stay absolute either way)
+    sources = [img["src"] for img in html.find_all("img")]
+    assert len(sources) == 2 and all(src.startswith(f"{PUBLIC}/images/chart") for src in sources)
+    candidates = [c.split()[0] for img in html.find_all("img", srcset=True) for c in img["srcset"].split(",")]
+    assert candidates and all(url.startswith(f"{PUBLIC}/images/chart") for url in candidates)
     video = html.find("video")
     assert (video["poster"], video["src"]) == (f"{PUBLIC}/images/poster.png", f"{link}media/clip.mp4")
     summary = BeautifulSoup(item.findtext("description"), "lxml")
