@@ -125,6 +125,7 @@ def test_event_page_open_graph_canonical_and_add_to_calendar(site):
     assert page.find("link", rel="canonical")["href"] == url
     og = {m["property"]: m["content"] for m in page.find_all("meta", property=True)}
     assert og["og:url"] == url and og["og:title"] == "Shipping Managers' Course"
+    assert og["article:published_time"] == "2019-06-20T10:00:00+01:00"  # the announcement (sitemap lastmod)
     assert og["og:description"] == "A one-day course for shipping managers."
     assert og["og:image"] == f"{PUBLIC}/images/chart.png" and og["og:image:alt"] == "Chart of the course programme"
     figure = page.find("figure", class_="event-image").find("img")
