@@ -5,7 +5,7 @@ import logging
 import subprocess
 import sys
 import textwrap
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from site_build.build import BuildFailed
@@ -215,3 +215,12 @@ def test_draft_event_is_not_published_anywhere(tmp_path):
     assert "Shipping Managers" not in (out / "events" / "calendar.ics").read_text(encoding="utf-8")
     assert "Shipping Managers" not in (out / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
     assert (out / "events" / "threat-webinar" / "index.html").is_file()
+
+
+def test_listing_pages_say_when_their_content_last_changed(site):
+    def modified(page):
+        return datetime.fromisoformat(soup(site / page).find("meta", property="article:modified_time")["content"])
+
+    utc = timezone.utc
+    assert modified("events/index.html") == datetime(2019, 6, 20, 9, 0, tzinfo=utc)  # the newest announcement
+    assert modified("feeds/index.html") == datetime(2019, 6, 20, 18, 0, tzinfo=utc)  # the newest feed item

@@ -111,6 +111,10 @@ class EventsGenerator(Generator):
         self.context["past_events_by_year"] = past_by_year
         self.context["home_upcoming_events"] = [e for e in upcoming if not e.data.is_cancelled][:home_count]
         self.context["events_calendar_url"] = "events/calendar.ics"
+        # the listing's last change: the newest announcement or edit (sitemap lastmod, not the clock)
+        self.context["events_updated"] = max(
+            (getattr(e, "modified", None) or e.date for e in self.events), default=None
+        )
 
     def attach_event_data(self, event: Event) -> bool:
         """Validate the metadata and decorate the Pelican object; log every error, file and line."""

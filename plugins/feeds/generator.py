@@ -52,6 +52,7 @@ class FeedsGenerator(Generator):
             relative_urls=self.settings["RELATIVE_URLS"],
             url="feeds/",
             feeds=self.catalogue,
+            feeds_updated=newest,
         )
 
     def has_newsletters(self) -> bool:
