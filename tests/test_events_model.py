@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+
 from events.display import describe_when, short_date
 from events.model import EventMetadataError, is_upcoming, parse_event, split_upcoming_past
 

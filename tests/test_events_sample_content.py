@@ -6,6 +6,7 @@ import feedparser
 import icalendar
 import ics
 import pytest
+
 from site_build.build import build_site
 from sites import ROOT, soup
 

@@ -8,6 +8,7 @@ import textwrap
 from datetime import datetime, timezone
 
 import pytest
+
 from site_build.build import BuildFailed
 from sites import ROOT, build, soup, write_content
 from test_events_support import COURSE_ATTACHMENTS, FILES, PINNED_NOW, PUBLIC, PUBLISHED_EVENT_UIDS

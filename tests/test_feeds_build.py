@@ -5,11 +5,12 @@ from datetime import datetime, timedelta, timezone
 
 import feedparser
 import pytest
+from lxml import etree
+
 from feeds.absolute import absolutize_html
 from feeds.build import Category, Enclosure, FeedChannel, FeedItem, build_atom, build_rss
 from feeds.catalogue import FeedCatalogue, feed_specs, region_keys
 from feeds.stable_ids import default_uid, item_uid, tag_uri
-from lxml import etree
 
 SITE = "https://www.csoalliance.com"
 BST = timezone(timedelta(hours=1))

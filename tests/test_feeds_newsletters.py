@@ -2,6 +2,7 @@
 
 import feedparser
 import pytest
+
 from sites import ROOT, build
 from test_events_support import FILES, PINNED_NOW, PUBLIC
 

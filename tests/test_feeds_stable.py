@@ -1,7 +1,13 @@
 """Stable ids across edits of title, slug and date; byte-identical feeds and calendars across builds."""
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import feedparser
-from sites import build
+
+from sites import ROOT, build, write_content
 from test_events_support import FILES, PINNED_NOW
 
 
@@ -44,9 +50,28 @@ def test_feed_ids_survive_edits_of_title_slug_and_date(tmp_path):
     assert edited_entry.published.startswith("2019-06-03T11:30")
 
 
+def build_in_fresh_process(root, hash_seed: int):
+    """Build the fixture site in a new interpreter with its own hash seed (set and dict orders differ)."""
+    write_content(root, FILES)
+    code = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        sys.path[:0] = [{str(ROOT / "tests")!r}, {str(ROOT / "plugins")!r}]
+        from sites import build
+        from test_events_support import PINNED_NOW
+        build(Path({str(root)!r}), now=PINNED_NOW)
+        """
+    )
+    env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root / "output"
+
+
 def test_two_clean_builds_give_byte_identical_feeds_and_calendars(tmp_path):
-    first = build(tmp_path / "one", FILES, now=PINNED_NOW)
-    second = build(tmp_path / "two", FILES, now=PINNED_NOW)
+    first = build_in_fresh_process(tmp_path / "one", hash_seed=1)
+    second = build_in_fresh_process(tmp_path / "two", hash_seed=2)
 
     def files(out):
         paths = [*(out / "feeds").rglob("*.xml"), *(out / "events").rglob("*.ics")]

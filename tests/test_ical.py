@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import icalendar
 import ics
 import pytest
+
 from sites import build
 from test_events_support import FILES, PINNED_NOW, PUBLIC, PUBLISHED_EVENT_UIDS
 

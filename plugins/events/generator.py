@@ -9,9 +9,10 @@ import os
 import re
 from html import escape
 
-from feeds.stable_ids import default_uid, domain_of
 from pelican.contents import Content
 from pelican.generators import Generator
+
+from feeds.stable_ids import default_uid, domain_of
 
 from .display import describe_when, iso, short_date
 from .ical import CalendarEntry, build_calendar
