@@ -42,6 +42,7 @@ def event_metas(n):
         all_day = i % 4 == 0
         yield {
             "title": f"Event {i}",
+            "date": "2018-12-01 09:00",
             "start": day.strftime("%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M"),
             "end": (day + timedelta(days=i % 3 if all_day else 0, hours=0 if all_day else 3)).strftime(
                 "%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M"
@@ -67,11 +68,42 @@ def measure(fn, repeats):
     return {"seconds": round(statistics.median(times), 4), "peak_mb": round(peak, 1)}, result
 
 
+def site_build_cost(n: int, repeats: int) -> dict:
+    """Whole builds of the benchmark corpus, with every plugin and without the events and feeds ones."""
+    import os
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import write_corpus
+    from measure import median_run, run_measured
+
+    sys.path.insert(0, str(ROOT))
+    import pelicanconf
+
+    plugins = list(pelicanconf.PLUGINS)
+    without = [p for p in plugins if p not in ("events", "feeds")]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1562544000", "PYTHONHASHSEED": "0"}
+    row = {"news_items": n}
+    with tempfile.TemporaryDirectory() as tmp:
+        content = write_corpus(Path(tmp), n)
+        for label, chosen in (("with_events_feeds", plugins), ("without_events_feeds", without)):
+            code = (
+                "import sys; sys.path.insert(0, 'plugins');"
+                "from site_build.build import build_site;"
+                f"build_site('pelicanconf.py', {{'PATH': {str(content)!r}, 'OUTPUT_PATH': {tmp + '/out-' + label!r},"
+                f" 'CACHE_PATH': {tmp + '/cache'!r}, 'PLUGINS': {chosen!r}}})"
+            )
+            run = median_run([run_measured([sys.executable, "-c", code], cwd=ROOT, env=env) for _ in range(repeats)])
+            row[label] = {"seconds": round(run.seconds, 2), "peak_mb": round(run.peak_mb, 1)}
+    return row
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=1000)
     ap.add_argument("--items", type=int, default=2000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--site", type=int, default=2000, help="news items of the whole-build corpus (0: skip)")
     args = ap.parse_args(argv)
     metas = list(event_metas(args.events))
     results = {"events": args.events, "items": args.items, "repeats": args.repeats}
@@ -121,6 +153,9 @@ def main(argv=None):
         lambda: (build_atom(channel, items), build_rss(channel, items)), args.repeats
     )
     results["atom_and_rss"]["bytes"] = sum(len(d) for d in docs)
+
+    if args.site:
+        results["site_build"] = site_build_cost(args.site, args.repeats)
 
     out = ROOT / "bench" / "results" / "events_feeds.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -73,8 +73,11 @@ def field_line(source_path: str, field: str) -> int | None:
 
 
 class EventsGenerator(Generator):
+    MAX_UID_WARNINGS = 5
+
     def __init__(self, *args, **kwargs):
         self.events = []
+        self.without_uid: list[tuple[str, str]] = []
         super().__init__(*args, **kwargs)
 
     def generate_context(self):
@@ -104,6 +107,7 @@ class EventsGenerator(Generator):
                 continue
             events.append(event)
         self.check_unique(events)
+        self.warn_without_uid()
         self.events = sorted(events, key=lambda e: (e.data.starts_at, e.data.uid))
         upcoming, past_by_year = split_upcoming_past(self.events, now, key=lambda e: e.data)
         home_count = settings.get("UPCOMING_EVENTS_ON_HOME", 3)
@@ -141,12 +145,7 @@ class EventsGenerator(Generator):
                 logger.error("%s: %s", where, error.describe())
             return False
         if "uid" not in event.metadata:
-            logger.warning(
-                "%s: no Uid: field; the calendar UID comes from the file name, so renaming the file "
-                "would duplicate the event in members' calendars. Add the line 'Uid: %s'",
-                event.source_path,
-                data.uid,
-            )
+            self.without_uid.append((event.source_path, data.uid))
         site = settings["PUBLIC_SITEURL"].rstrip("/")
         event.data = data
         event.published = event.date  # when the event was announced; Date: is required
@@ -176,6 +175,21 @@ class EventsGenerator(Generator):
             + (f"<p><strong>Status:</strong> {escape(data.status_label)}</p>" if data.status != "scheduled" else "")
         )
         return True
+
+    def warn_without_uid(self) -> None:
+        """Suggest the Uid: line for events that lack one (a few by name, then a count)."""
+        for source, uid in sorted(self.without_uid)[: self.MAX_UID_WARNINGS]:
+            logger.warning(
+                "%s: no Uid: field; the calendar UID comes from the file name, so renaming the file "
+                "would duplicate the event in members' calendars. Add the line 'Uid: %s'",
+                source,
+                uid,
+            )
+        if len(self.without_uid) > self.MAX_UID_WARNINGS:
+            logger.warning(
+                "%d more events have no Uid: field; `invoke event-uids --write` adds them all",
+                len(self.without_uid) - self.MAX_UID_WARNINGS,
+            )
 
     def default_share_image(self) -> str | None:
         """The theme's default Open Graph image, when the theme has one."""

@@ -30,6 +30,12 @@ def absolutize_html(html: str, base: str) -> str:
     if not html:
         return html or ""
     soup = BeautifulSoup(html, "html.parser")
+    absolutize_soup(soup, base)
+    return str(soup)
+
+
+def absolutize_soup(soup: BeautifulSoup, base: str) -> None:
+    """absolutize_html on an already parsed fragment (in place), for callers that read it further."""
     for tag in soup.find_all(True):
         for attribute in URL_ATTRIBUTES:
             value = tag.get(attribute)
@@ -39,4 +45,3 @@ def absolutize_html(html: str, base: str) -> str:
             value = tag.get(attribute)
             if isinstance(value, str) and value.strip():
                 tag[attribute] = absolute_srcset(value, base)
-    return str(soup)

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from pelican.generators import Generator
 
-from .build import FeedChannel, build_atom, build_rss
+from .build import FeedChannel, build_atom, build_rss, ordered
 from .catalogue import FeedCatalogue, feed_specs
-from .items import Classified, content_item, static_files_by_url
+from .items import Candidate, candidate, full_item, static_files_by_url
 from .stable_ids import tag_uri
 
 logger = logging.getLogger(__name__)
@@ -35,16 +35,25 @@ class FeedsGenerator(Generator):
         self.context["feed_catalogue"] = self.catalogue
 
     def generate_output(self, writer):
-        classified = self.collect()
-        if not self._ids_unique(classified):
+        candidates = self.collect()
+        if not self._ids_unique(candidates):
             return
-        newest = max((c.item.updated for c in classified), default=None)
+        newest = max((c.updated for c in candidates), default=None)
+        limit = self.settings.get("FEED_MAX_ITEMS", 50)
+        chosen = {
+            spec.key: ordered([c for c in candidates if spec.wants(c.kind, c.regions)], limit)
+            for spec in self.catalogue
+        }
+        files = static_files_by_url(self.context.get("static_content", {}))
+        items = {}  # id -> FeedItem, rendered once however many feeds hold it
         for spec in self.catalogue:
-            items = [c.item for c in classified if spec.wants(c.kind, c.regions)]
+            for c in chosen[spec.key]:
+                if c.id not in items:
+                    items[c.id] = full_item(c, self.settings, files)
+            feed_items = [items[c.id] for c in chosen[spec.key]]
             channel = self.channel(spec, newest)
-            limit = self.settings.get("FEED_MAX_ITEMS", 50)
-            self._write(spec.atom_path, build_atom(channel, items, limit))
-            self._write(spec.rss_path, build_rss(channel, items, limit))
+            self._write(spec.atom_path, build_atom(channel, feed_items, limit))
+            self._write(spec.rss_path, build_rss(channel, feed_items, limit))
         writer.write_file(
             "feeds/index.html",
             self.get_template("feeds"),
@@ -60,33 +69,30 @@ class FeedsGenerator(Generator):
         folder = os.path.join(self.path, self.settings.get("NEWSLETTER_PATH", "newsletters"))
         return os.path.isdir(folder) and any(name.endswith(".md") for name in os.listdir(folder))
 
-    def collect(self) -> list[Classified]:
-        """Published articles and events, never anything dated after the pinned build "now"."""
+    def collect(self) -> list[Candidate]:
+        """Published articles, events and newsletter issues, never anything dated after the pinned "now"."""
         settings, now = self.settings, self.settings["BUILD_NOW"]
-        files = static_files_by_url(self.context.get("static_content", {}))
-        result = [content_item(a, settings, files) for a in self.context.get("articles", [])]
+        result = [candidate(a, settings) for a in self.context.get("articles", [])]
         for event in self.context.get("events", []):
-            result.append(
-                content_item(event, settings, files, preface_html=event.feed_preface_html, published=event.published)
-            )
+            result.append(candidate(event, settings, preface_html=event.feed_preface_html, published=event.published))
         for issue in self.context.get("newsletters", []):  # the newsletter area's issues (Pages)
             url = self.settings.get("NEWSLETTER_URL", "newsletters/{slug}/").format(slug=issue.slug)
-            result.append(content_item(issue, settings, files, url=url, kind="newsletters"))
-        return [c for c in result if c.item.published <= now]
+            result.append(candidate(issue, settings, url=url, kind="newsletters"))
+        return [c for c in result if c.published <= now]
 
-    def _ids_unique(self, classified: list[Classified]) -> bool:
+    def _ids_unique(self, candidates: list[Candidate]) -> bool:
         seen: dict[str, str] = {}
         ok = True
-        for c in classified:
-            if c.item.id in seen:
+        for c in candidates:
+            if c.id in seen:
                 logger.error(
                     "Uid: %s and %s share the feed id %s; expected a unique Uid per item",
-                    seen[c.item.id],
-                    c.item.link,
-                    c.item.id,
+                    seen[c.id],
+                    c.link,
+                    c.id,
                 )
                 ok = False
-            seen[c.item.id] = c.item.link
+            seen[c.id] = c.link
         return ok
 
     def channel(self, spec, newest: datetime | None) -> FeedChannel:

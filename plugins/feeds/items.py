@@ -7,23 +7,33 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
 
-from .absolute import absolutize_html
+from .absolute import absolutize_html, absolutize_soup
 from .build import Category, Enclosure, FeedItem
 from .catalogue import region_keys
 from .stable_ids import item_uid, tag_uri
 
 
 @dataclass(frozen=True)
-class Classified:
-    """A feed item plus what decides which feeds it goes in."""
+class Candidate:
+    """What decides whether an item goes in a feed, known without rendering anything.
 
-    item: FeedItem
+    Sites have thousands of items and feeds hold the newest few: only the chosen candidates are
+    turned into FeedItems (see full_item), which parses and rewrites their HTML.
+    """
+
+    content: object  # the Pelican content object
+    link: str
+    id: str
+    published: datetime
+    updated: datetime
     kind: str | None
     regions: tuple[str, ...]
+    preface_html: str = ""
 
 
 def static_files_by_url(static_content: dict) -> dict[str, str]:
@@ -37,11 +47,11 @@ def static_files_by_url(static_content: dict) -> dict[str, str]:
     return files
 
 
-def pdf_enclosures(html: str, public_siteurl: str, files: dict[str, str]) -> tuple[Enclosure, ...]:
-    """Enclosures for links to PDFs of our own content, with their real byte length."""
+def pdf_enclosures(soup: BeautifulSoup, public_siteurl: str, files: dict[str, str]) -> tuple[Enclosure, ...]:
+    """Enclosures for links to PDFs of our own content (already absolute), with their real byte length."""
     site = urlparse(public_siteurl)
     found: list[Enclosure] = []
-    for a in BeautifulSoup(html or "", "html.parser").find_all("a", href=True):
+    for a in soup.find_all("a", href=True):
         url = urlparse(a["href"])
         if url.netloc != site.netloc or not url.path.lower().endswith(".pdf"):
             continue
@@ -64,35 +74,41 @@ def _categories(content, settings, kind: str | None) -> tuple[Category, ...]:
     return tuple(result)
 
 
-def _html(content, method: str, public_siteurl: str) -> str:
-    getter = getattr(content, method)
-    return getter(public_siteurl) or ""
-
-
-def content_item(
-    content, settings: dict, files: dict[str, str], *, preface_html: str = "", published=None, url=None, kind=None
-) -> Classified:
-    """A FeedItem for an article-like content object (articles, events with a preface, newsletter
-    issues with their own ``url`` and ``kind``)."""
+def candidate(content, settings: dict, *, preface_html: str = "", published=None, url=None, kind=None) -> Candidate:
+    """Describe an article-like content object (articles, events with a preface, newsletter issues
+    with their own ``url`` and ``kind``) without rendering it."""
     site = settings["PUBLIC_SITEURL"].rstrip("/")
-    link = f"{site}/{url or content.url}"
     uid = item_uid(content.metadata, content.relative_source_path or content.source_path)
-    body = absolutize_html(preface_html + _html(content, "get_content", site), link)
-    summary = absolutize_html(_html(content, "get_summary", site), link)
     published = published or content.date
     updated = getattr(content, "modified", None) or published
     if kind is None and getattr(content, "category", None) is not None:
         kind = content.category.slug
-    item = FeedItem(
-        title=content.title,
-        link=link,
+    return Candidate(
+        content=content,
+        link=f"{site}/{url or content.url}",
         id=tag_uri(uid, site, settings.get("FEED_TAG_DATE", "2016")),
         published=published,
         updated=max(updated, published),
-        authors=tuple(str(a) for a in getattr(content, "authors", []) or []),
-        categories=_categories(content, settings, kind),
-        summary_html=summary,
-        content_html=body,
+        kind=kind,
+        regions=region_keys(getattr(content, "region", None), settings.get("REGIONS", {})),
+        preface_html=preface_html,
+    )
+
+
+def full_item(c: Candidate, settings: dict, files: dict[str, str]) -> FeedItem:
+    """The FeedItem of a chosen candidate: content and summary with every URL absolute, PDFs enclosed."""
+    site = settings["PUBLIC_SITEURL"].rstrip("/")
+    body = BeautifulSoup(c.preface_html + (c.content.get_content(site) or ""), "html.parser")
+    absolutize_soup(body, c.link)
+    return FeedItem(
+        title=c.content.title,
+        link=c.link,
+        id=c.id,
+        published=c.published,
+        updated=c.updated,
+        authors=tuple(str(a) for a in getattr(c.content, "authors", []) or []),
+        categories=_categories(c.content, settings, c.kind),
+        summary_html=absolutize_html(c.content.get_summary(site) or "", c.link),
+        content_html=str(body),
         enclosures=pdf_enclosures(body, site, files),
     )
-    return Classified(item, kind, region_keys(getattr(content, "region", None), settings.get("REGIONS", {})))
