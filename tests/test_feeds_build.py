@@ -115,3 +115,11 @@ def test_catalogue_relevance_and_region_names():
     assert [s.key for s in catalogue.relevant()] == ["all"]
     assert [s.key for s in catalogue.relevant("news", "West Africa")] == ["all", "news", "region-west_africa"]
     assert region_keys("west-africa, Gulf of Aden, Mars", regions) == ("west_africa", "gulf_of_aden")
+
+
+def test_region_feeds_follow_the_region_pages_when_there_are_some():
+    regions = {"west_africa": "West Africa"}
+    without = {s.key: s for s in feed_specs("CSO Alliance", {}, regions)}
+    with_pages = {s.key: s for s in feed_specs("CSO Alliance", {}, regions, region_url="regions/{slug}/")}
+    assert without["region-west_africa"].page == "" and with_pages["region-west_africa"].page == "regions/west_africa/"
+    assert with_pages["region-west_africa"].atom_path == "feeds/regions/west-africa.atom.xml"
