@@ -115,6 +115,8 @@ MARKDOWN = {
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = [
     # one plugin per line
+    "content_schema",
+    "publication",
 ]
 
 CACHE_CONTENT = False

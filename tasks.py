@@ -65,3 +65,11 @@ def reserve(c, port=8000):
 def regenerate(c):
     """Rebuild whenever content, theme or plugins change (no browser reload; see livereload)."""
     c.run(f"{shlex.quote(sys.executable)} -m pelican -r -s {DEV_SETTINGS}", pty=False, env=dict(os.environ))
+
+
+@task(help={"settings": "settings file (default pelicanconf.py)"})
+def check(c, settings=None):
+    """Validate all content against the content model without writing output; exit 1 on errors."""
+    from content_schema.check import run_check
+
+    sys.exit(run_check(Path(settings) if settings else DEV_SETTINGS))
