@@ -69,15 +69,15 @@ def link_problems(lines, source: Path, content_root: Path) -> Iterator[tuple[int
                 )
 
 
-def headings(lines) -> set[str]:
-    """The normalised text of every ATX (``## x``) and setext (``x`` over ``---``) heading."""
-    found, previous = set(), ""
+def headings(lines) -> dict[str, str]:
+    """Every ATX (``## x``) and setext (``x`` over ``---``) heading: normalised text -> text as written."""
+    found, previous = {}, ""
     for _, line in lines:
         match = ATX_RE.match(line)
         if match:
-            found.add(normalise_heading(match.group("text")))
+            found.setdefault(normalise_heading(match.group("text")), match.group("text").strip())
         elif SETEXT_RE.match(line) and previous.strip():
-            found.add(normalise_heading(previous))
+            found.setdefault(normalise_heading(previous), previous.strip())
         previous = line
     return found
 

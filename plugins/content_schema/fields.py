@@ -25,12 +25,14 @@ class Invalid(ValueError):
 
 def shown(text: str, limit: int = 60) -> str:
     """The editor's value, quoted and shortened for a message."""
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return repr(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
 
 
-def did_you_mean(word: str, choices, n: int = 1) -> str:
-    close = difflib.get_close_matches(word.lower(), [c.lower() for c in choices], n=n, cutoff=0.6)
-    return f" (did you mean {shown(close[0])}?)" if close else ""
+def did_you_mean(word: str, choices) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice (compared case-insensitively), or nothing."""
+    by_lower = {str(c).lower(): str(c) for c in choices}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" (did you mean {shown(by_lower[close[0]])}?)" if close else ""
 
 
 @dataclass
@@ -48,6 +50,9 @@ class FieldType:
 
     def parse(self, text: str, ctx: Context):
         raise NotImplementedError
+
+    def describe(self, ctx: Context) -> str:
+        return self.expected
 
 
 class Text(FieldType):
@@ -206,6 +211,9 @@ class Enum(FieldType):
         self.choices = choices
         self.ignore_case = ignore_case  # Pelican lower-cases `status` itself
 
+    def describe(self, ctx) -> str:
+        return "one of " + ", ".join(self.allowed(ctx))
+
     def allowed(self, ctx) -> list[str]:
         return list(ctx.regions) if self.choices == "REGIONS" else list(self.choices)
 
@@ -217,7 +225,7 @@ class Enum(FieldType):
             return text.lower()
         labels = {str(label).lower(): key for key, label in ctx.regions.items()} if self.choices == "REGIONS" else {}
         hint = f" (did you mean {shown(labels[text.lower()])}?)" if text.lower() in labels else did_you_mean(text, allowed)
-        raise Invalid("one of " + ", ".join(allowed) + hint, shown(text))
+        raise Invalid(self.describe(ctx) + hint, shown(text))
 
 
 class ListOf(FieldType):

@@ -197,6 +197,7 @@ class FileCheck:
 
     def check_fields(self, header: Header) -> None:
         ctx = self.context(header)
+        self.ctx = ctx
         for item in header.fields:
             if item.key in self.lines:
                 self.error(item.line, item.key, f"expected each field once, got {item.written!r} again (first on line {self.lines[item.key]})")
@@ -212,7 +213,7 @@ class FileCheck:
         first_line = header.fields[0].line
         for name, spec in self.kind.fields.items():
             if spec.required and name not in self.lines:
-                self.error(first_line, name, f"expected a {name} field ({name.capitalize()}: {spec.type.expected}), got none")
+                self.error(first_line, name, f"expected a {name} field ({name.capitalize()}: {spec.type.describe(ctx)}), got none")
         self.check_tags()
         for rule in self.kind.checks:
             for name, line, message in rule(self.values, self.lines, self.kind.name):
@@ -253,7 +254,7 @@ class FileCheck:
             found = body_checks.headings(lines)
             for section in self.kind.sections:
                 if body_checks.normalise_heading(section) not in found:
-                    got = ", ".join(sorted(repr(h) for h in found)) or "no headings"
+                    got = ", ".join(repr(h) for h in found.values()) or "no headings"
                     self.error(header.body_line, "body", f"expected a section headed '## {section}', got {got}")
 
     def record(self, header: Header) -> None:
