@@ -213,8 +213,8 @@ def test_every_error_of_a_file_is_reported_in_one_run(tmp_path):
         "content/events/many.md:9: registration_url: expected an absolute http(s) URL like https://example.org/register, got 'cypnaval'",
         "content/events/many.md:10: event_status: expected one of scheduled, postponed, cancelled, moved_online, got 'late'",
         "content/events/many.md:11: venu: expected a field of events (did you mean 'venue'?), got the unknown field 'Venu'",
-        "content/events/many.md:13: body: expected '{static}/images/none.png' to name an existing file under content/, got a link to 'images/none.png', which does not exist",
         "content/events/many.md:13: body: expected alt text for the image '{static}/images/none.png' like ![what it shows]({static}/images/none.png), got '![]({static}/images/none.png)'",
+        "content/events/many.md:13: body: expected '{static}/images/none.png' to name an existing file under content/, got a link to 'images/none.png', which does not exist",
     ]
 
 
@@ -336,6 +336,20 @@ def test_same_slug_in_different_kinds_is_not_a_duplicate_but_a_draft_slug_clash_
     })
     assert errors(root) == [
         "content/news/d1.md:1: slug: expected a unique slug/URL, got '/drafts/draft/', already used by content/intelligence/d2.md:1 (set another slug)",
+    ]
+
+
+def test_links_to_drafts_and_to_items_published_later_are_errors(tmp_path):
+    root = tree(tmp_path, {
+        "news/draft.md": NEWS.replace("A news item", "Draft").replace("Summary", "Status: draft\n    Summary"),
+        "news/later.md": NEWS.replace("A news item", "Later").replace("2016-07-08 09:00 +01:00", "2019-09-01"),
+        "news/linking.md": NEWS.replace("A news item", "Linking") + "\n    [d]({filename}draft.md) [l]({filename}/news/later.md)\n",
+        "news/even-later.md": NEWS.replace("A news item", "Even later").replace("2016-07-08 09:00 +01:00", "2019-09-02") + "\n    [l]({filename}later.md)\n",
+        "news/draft-linking.md": NEWS.replace("A news item", "Draft 2").replace("Summary", "Status: draft\n    Summary") + "\n    [l]({filename}later.md)\n",
+    })
+    assert errors(root) == [
+        "content/news/linking.md:7: body: expected '{filename}draft.md' to link a published item, got a link to content/news/draft.md, a draft",
+        "content/news/linking.md:7: body: expected '{filename}/news/later.md' to link an item published by then, got a link to content/news/later.md, scheduled for 2019-09-01",
     ]
 
 

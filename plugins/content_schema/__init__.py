@@ -8,6 +8,8 @@ connects them to the build, and check.py is what `invoke check` runs.
 def register():
     from pelican import signals
 
-    from .pelican_glue import validate_on_init
+    from .pelican_glue import validate_before_reading
 
-    signals.initialized.connect(validate_on_init)
+    # get_generators is sent at the start of every run, before any file is read: a failed check
+    # stops the build before output is written, and `invoke regenerate` re-checks on every change.
+    signals.get_generators.connect(validate_before_reading)

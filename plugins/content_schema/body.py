@@ -54,19 +54,21 @@ def resolve_internal(path: str, source: Path, content_root: Path) -> Path:
     return source.parent / path
 
 
-def link_problems(lines, source: Path, content_root: Path) -> Iterator[tuple[int, str]]:
-    root = content_root.resolve()
+def internal_links(lines, source: Path, content_root: Path) -> Iterator[tuple[int, str, str, Path]]:
+    """(line, the link as written, its kind: filename|static|attach, the file it names) of every internal link."""
     for number, line in lines:
         for match in INTERNAL_LINK_RE.finditer(line):
-            target = resolve_internal(match.group("path"), source, content_root)
-            inside = target.resolve().is_relative_to(root)
-            if not (inside and target.is_file()):
-                where = target.resolve().relative_to(root).as_posix() if inside else "outside the content folder"
-                yield number, (
-                    f"expected {match.group(0)!r} to name an existing file under {content_root.name}/, "
-                    f"got a link to {where!r}, which does not exist" if inside else
-                    f"expected {match.group(0)!r} to name a file under {content_root.name}/, got a path {where}"
-                )
+            yield number, match.group(0), match.group("what"), resolve_internal(match.group("path"), source, content_root)
+
+
+def link_problems(lines, source: Path, content_root: Path) -> Iterator[tuple[int, str]]:
+    root = content_root.resolve()
+    for number, written, _, target in internal_links(lines, source, content_root):
+        if not target.resolve().is_relative_to(root):
+            yield number, f"expected {written!r} to name a file under {content_root.name}/, got a path outside the content folder"
+        elif not target.is_file():
+            where = target.resolve().relative_to(root).as_posix()
+            yield number, f"expected {written!r} to name an existing file under {content_root.name}/, got a link to {where!r}, which does not exist"
 
 
 def headings(lines) -> dict[str, str]:

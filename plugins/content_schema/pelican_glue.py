@@ -34,8 +34,8 @@ def check_content(settings) -> Report:
     return validate_settings(settings, slugify=pelican_slugify(settings))
 
 
-def validate_on_init(pelican) -> None:
-    """``initialized`` receiver: fail the build, with every error, before Pelican writes anything."""
+def validate_before_reading(pelican) -> None:
+    """``get_generators`` receiver: fail the build, with every error, before Pelican reads or writes anything."""
     report = check_content(pelican.settings)
     for info in report.infos:
         logger.info("%s", info)

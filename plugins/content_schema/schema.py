@@ -106,6 +106,7 @@ KINDS: dict[str, Kind] = {
             **BASE,
             "summary": Field(Text(SUMMARY_MAX, multiline=True, what="a summary"), required=True, help=f"at most {SUMMARY_MAX} characters"),
             "nav_order": Field(Int(minimum=0), help="position in the navigation (pages without it are not in the menu)"),
+            "date": Field(DateTime()),
             "modified": Field(DateTime()),
             "url": Field(Text(120, what="a URL path")),
             "save_as": Field(Text(120, what="an output path")),

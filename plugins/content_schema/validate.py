@@ -49,6 +49,13 @@ class Item:
     status: str
     date: Moment | None
     refs: list[tuple[str, int, str]] = field(default_factory=list)  # (field, line, path or slug) to resolve
+    links: list[tuple[str, int, str, str]] = field(default_factory=list)  # (field, line, link, target rel) of {filename} links
+
+    def publishes_at(self, now: datetime) -> datetime | None:
+        """When the item appears on the site (None: never, it is a draft)."""
+        if self.status == "draft":
+            return None
+        return max(self.date.at, now) if self.date else now
 
 
 @dataclass
@@ -132,8 +139,9 @@ def validate_tree(rules: SiteRules) -> Report:
         FileCheck(path, rel, shown_path, rules.kinds[top], rules, report).run()
     check_urls(report, rules)
     check_references(report)
-    report.errors.sort()
-    report.infos.sort()
+    check_link_targets(report, rules.build_now)
+    report.errors.sort(key=lambda f: (f.path, f.line))  # stable: a line's findings stay in the order found
+    report.infos.sort(key=lambda f: (f.path, f.line))
     return report
 
 
@@ -148,6 +156,7 @@ class FileCheck:
         self.path, self.rel, self.shown, self.kind, self.rules, self.report = path, rel, shown_path, kind, rules, report
         self.values: dict = {}
         self.lines: dict[str, int] = {}
+        self.links: list[tuple[str, int, str, str]] = []
 
     def error(self, line: int, name: str, message: str) -> None:
         self.report.errors.append(Finding(self.shown, line, name, message))
@@ -240,16 +249,22 @@ class FileCheck:
                 self.error(self.lines["tags"], "tags", f"expected tags of {self.kind.name} from {', '.join(sorted(allowed))}{did_you_mean(tag, allowed)}, got {tag!r}")
 
     def check_links(self, item: HeaderField) -> None:
-        lines = [(item.line, value) for value in item.values]
+        self.check_links_in([(item.line, value) for value in item.values], item.key)
+
+    def check_links_in(self, lines, name: str) -> None:
         for line, message in body_checks.link_problems(lines, self.path, self.rules.content_root):
-            self.error(line, item.key, message)
+            self.error(line, name, message)
+        root = self.rules.content_root.resolve()
+        for line, written, what, target in body_checks.internal_links(lines, self.path, self.rules.content_root):
+            target = target.resolve()
+            if what == "filename" and target.is_file() and target.is_relative_to(root):
+                self.links.append((name, line, written, target.relative_to(root).as_posix()))
 
     def check_body(self, header: Header) -> None:
         lines = list(body_checks.content_lines(header.body, header.body_line))
         for line, message in body_checks.image_problems(lines):
             self.error(line, "body", message)
-        for line, message in body_checks.link_problems(lines, self.path, self.rules.content_root):
-            self.error(line, "body", message)
+        self.check_links_in(lines, "body")
         if self.kind.sections:
             found = body_checks.headings(lines)
             for section in self.kind.sections:
@@ -270,6 +285,7 @@ class FileCheck:
         slug_line = self.lines.get("slug") or self.lines.get("title") or header.fields[0].line
         item = Item(self.shown, self.rel, self.kind.name, slug, slug_line, "", status, date)
         item.url = url_of(item, self.values, self.rules)
+        item.links = self.links
         item.refs = [(name, self.lines[name], ref) for name in REF_FIELDS for ref in self.values.get(name, [])]
         self.report.items.append(item)
 
@@ -345,3 +361,21 @@ def check_references(report: Report) -> None:
                 hint = did_you_mean(ref, [i.slug for i in content] + list(by_path))
                 message = f"expected the path or slug of an existing item{hint}, got {ref!r}"
             report.errors.append(Finding(item.path, line, name, message))
+
+
+def check_link_targets(report: Report, now: datetime) -> None:
+    """A ``{filename}`` link must not lead from a published page to a draft or to an item published later."""
+    by_rel = {i.rel: i for i in report.items}
+    for item in report.items:
+        source_at = item.publishes_at(now)
+        if source_at is None or item.kind == "newsletters":
+            continue
+        for name, line, written, rel in item.links:
+            target = by_rel.get(rel)
+            if target is None or target.kind == "newsletters":
+                continue
+            target_at = target.publishes_at(now)
+            if target_at is None:
+                report.errors.append(Finding(item.path, line, name, f"expected {written!r} to link a published item, got a link to {target.path}, a draft"))
+            elif target_at > source_at:
+                report.errors.append(Finding(item.path, line, name, f"expected {written!r} to link an item published by then, got a link to {target.path}, scheduled for {target.date}"))
