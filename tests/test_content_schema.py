@@ -380,3 +380,24 @@ def test_every_kind_declares_title_and_the_image_rule_where_it_has_images():
         assert kind.fields["title"].required
         if "image" in kind.fields:
             assert any(rule.__name__ == "image_needs_alt" for rule in kind.checks)
+
+
+def test_readme_content_model_matches_the_schema():
+    """The editors' table in README.md must list exactly the schema's fields, so it cannot drift."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Content model", 1)[1].split("\n## ", 1)[0]
+    rows = [line.strip("|").split("|") for line in section.splitlines() if line.startswith("| ") and "`content/" in line]
+    rows = [row for row in rows if len(row) == 5]  # the kinds table has five columns
+    common = {"slug", "status", "lang", "translation", "template", "author", "authors"}
+    article_common = common | {"modified", "tags", "category", "image", "image_alt"}
+    seen = set()
+    for _, folder, required, optional, _ in rows:
+        kind = KINDS[folder.strip().strip("`").split("/")[1]]
+        seen.add(kind.name)
+        names = lambda cell: {n.strip() for n in cell.split(",") if n.strip()}  # noqa: E731
+        assert names(required) == {n for n, f in kind.fields.items() if f.required}, kind.name
+        extra = common if kind.name in ("pages", "newsletters") else article_common
+        assert names(optional) | extra == {n for n, f in kind.fields.items() if not f.required}, kind.name
+    assert seen == set(KINDS)
+    field_table = {n.strip() for line in section.splitlines() if line.startswith("| ") for n in line.split("|")[1].split(",")}
+    assert {n for kind in KINDS.values() for n in kind.fields} - {"lang", "translation", "template", "author", "url", "save_as"} <= field_table

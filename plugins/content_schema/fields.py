@@ -235,7 +235,7 @@ class ListOf(FieldType):
 
     def __init__(self, item: FieldType, what: str = "a comma-separated list"):
         self.item = item
-        self.expected = f"{what} of {item.expected}"
+        self.expected = f"{what}, each {item.expected}"
 
     @staticmethod
     def split(lines: list[str]) -> list[str]:

@@ -222,7 +222,7 @@ class FileCheck:
         first_line = header.fields[0].line
         for name, spec in self.kind.fields.items():
             if spec.required and name not in self.lines:
-                self.error(first_line, name, f"expected a {name} field ({name.capitalize()}: {spec.type.describe(ctx)}), got none")
+                self.error(first_line, name, f"expected the {name} field ({name.capitalize()}: {spec.type.describe(ctx)}), got none")
         self.check_tags()
         for rule in self.kind.checks:
             for name, line, message in rule(self.values, self.lines, self.kind.name):
