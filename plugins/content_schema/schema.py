@@ -128,6 +128,7 @@ KINDS["events"] = Kind(
     "events",
     {
         **ARTICLE,
+        "uid": Field(Text(120, what="a stable identifier"), help="the calendar entry's stable id, never changed once published"),
         "start": Field(DateTime(), required=True, help="date, or date and time, in the event's timezone"),
         "end": Field(DateTime(), help="not before start"),
         "timezone": Field(Timezone(), help="IANA name, default the site's TIMEZONE"),
