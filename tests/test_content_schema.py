@@ -346,6 +346,8 @@ def test_links_to_drafts_and_to_items_published_later_are_errors(tmp_path):
         "news/linking.md": NEWS.replace("A news item", "Linking") + "\n    [d]({filename}draft.md) [l]({filename}/news/later.md)\n",
         "news/even-later.md": NEWS.replace("A news item", "Even later").replace("2016-07-08 09:00 +01:00", "2019-09-02") + "\n    [l]({filename}later.md)\n",
         "news/draft-linking.md": NEWS.replace("A news item", "Draft 2").replace("Summary", "Status: draft\n    Summary") + "\n    [l]({filename}later.md)\n",
+        "pages/dated-page.md": "Title: Dated page\nDate: 2030-01-01\nSummary: Pages are not scheduled.\n\n[l]({filename}/news/linking.md)\n",
+        "pages/other.md": "Title: Other\nSummary: Links a dated page.\n\n[l]({filename}dated-page.md)\n",
     })
     assert errors(root) == [
         "content/news/linking.md:7: body: expected '{filename}draft.md' to link a published item, got a link to content/news/draft.md, a draft",

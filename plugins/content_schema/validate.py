@@ -48,6 +48,7 @@ class Item:
     url: str
     status: str
     date: Moment | None
+    scheduled_by_date: bool = True  # articles wait for their date; pages and newsletters do not
     refs: list[tuple[str, int, str]] = field(default_factory=list)  # (field, line, path or slug) to resolve
     links: list[tuple[str, int, str, str]] = field(default_factory=list)  # (field, line, link, target rel) of {filename} links
 
@@ -55,7 +56,7 @@ class Item:
         """When the item appears on the site (None: never, it is a draft)."""
         if self.status == "draft":
             return None
-        return max(self.date.at, now) if self.date else now
+        return max(self.date.at, now) if self.date and self.scheduled_by_date else now
 
 
 @dataclass
@@ -206,7 +207,6 @@ class FileCheck:
 
     def check_fields(self, header: Header) -> None:
         ctx = self.context(header)
-        self.ctx = ctx
         for item in header.fields:
             if item.key in self.lines:
                 self.error(item.line, item.key, f"expected each field once, got {item.written!r} again (first on line {self.lines[item.key]})")
@@ -283,7 +283,7 @@ class FileCheck:
         source = self.values.get("title", "") if self.rules.settings.get("SLUGIFY_SOURCE", "title") == "title" else self.path.stem
         slug = explicit or self.rules.slugify(str(source))
         slug_line = self.lines.get("slug") or self.lines.get("title") or header.fields[0].line
-        item = Item(self.shown, self.rel, self.kind.name, slug, slug_line, "", status, date)
+        item = Item(self.shown, self.rel, self.kind.name, slug, slug_line, "", status, date, self.kind.is_article)
         item.url = url_of(item, self.values, self.rules)
         item.links = self.links
         item.refs = [(name, self.lines[name], ref) for name in REF_FIELDS for ref in self.values.get(name, [])]
@@ -322,7 +322,10 @@ def reserved_urls(rules: SiteRules) -> dict[str, str]:
     pattern = settings.get("CATEGORY_URL", "category/{slug}.html")
     for kind, kind_spec in rules.kinds.items():
         if kind_spec.is_article:
-            reserved[pattern.format(slug=kind)] = f"{kind} section"
+            try:
+                reserved[pattern.format(slug=kind)] = f"{kind} section"
+            except (KeyError, IndexError):
+                pass  # a pattern with other fields: no fixed URL to protect
     return reserved
 
 
