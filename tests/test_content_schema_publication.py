@@ -64,7 +64,7 @@ def test_check_reports_the_scheduled_item_and_the_draft_as_infos(tmp_path):
     assert report.errors == []
     assert [str(i) for i in report.infos] == [
         "content/news/draft.md:4: status: draft: not published",
-        "content/news/scheduled.md:2: date: scheduled: publishes on 2019-08-01 10:00 +0100",
+        "content/news/scheduled.md:2: date: scheduled: publishes on 2019-08-01 10:00 +01:00",
     ]
 
 

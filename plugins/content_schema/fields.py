@@ -97,7 +97,13 @@ class Moment:
     has_time: bool
 
     def __str__(self):
-        return self.day.isoformat() if not self.has_time else self.at.strftime("%Y-%m-%d %H:%M %z")
+        return self.day.isoformat() if not self.has_time else written(self.at)
+
+
+def written(moment: datetime) -> str:
+    """A date-time the way editors write it: 2016-07-08 09:00 +01:00."""
+    offset = moment.strftime("%z")
+    return moment.strftime("%Y-%m-%d %H:%M ") + offset[:3] + ":" + offset[3:5]
 
 
 def _offset(text: str) -> tzinfo:

@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import body as body_checks
-from .fields import Context, Invalid, ListOf, Moment, did_you_mean, shown
+from .fields import Context, Invalid, ListOf, Moment, did_you_mean, shown, written
 from .header import Header, HeaderField, parse_header
 from .schema import ARTICLE, KINDS, Kind
 
@@ -278,7 +278,7 @@ class FileCheck:
         if status == "draft":
             self.info(self.lines["status"], "status", "draft: not published")
         elif self.kind.is_article and date and date.at > self.rules.build_now:
-            self.info(self.lines["date"], "date", f"scheduled: publishes on {date.at.astimezone(self.rules.timezone):%Y-%m-%d %H:%M %z}")
+            self.info(self.lines["date"], "date", f"scheduled: publishes on {written(date.at.astimezone(self.rules.timezone))}")
         explicit = self.values.get("slug")
         source = self.values.get("title", "") if self.rules.settings.get("SLUGIFY_SOURCE", "title") == "title" else self.path.stem
         slug = explicit or self.rules.slugify(str(source))
