@@ -403,3 +403,28 @@ def test_readme_content_model_matches_the_schema():
     assert seen == set(KINDS)
     field_table = {n.strip() for line in section.splitlines() if line.startswith("| ") for n in line.split("|")[1].split(",")}
     assert {n for kind in KINDS.values() for n in kind.fields} - {"lang", "translation", "template", "author", "url", "save_as"} <= field_table
+
+
+FIELD_NAMES = sorted({n for kind in KINDS.values() for n in kind.fields} | {"regoin", "x"})
+FUZZ_LINE = st.one_of(
+    st.builds(lambda k, v: f"{k.capitalize()}: {v}", st.sampled_from(FIELD_NAMES),
+              st.one_of(st.text(max_size=30), st.sampled_from(["2019-07-08", "2019-13-01 25:00", "asia", "{filename}/x.md", "yes", "-91", "a, b,"]))),
+    st.text(max_size=40),
+    st.sampled_from(["", "    continued", "## What happened", "![](x.png)", "<img src=x>", "---"]),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(KINDS)), st.lists(FUZZ_LINE, max_size=15), st.binary(max_size=8))
+def test_any_file_gets_findings_never_a_crash(tmp_path_factory, kind, lines, junk):
+    root = tmp_path_factory.mktemp("fuzz") / "content"
+    path = root / kind / "fuzz.md"
+    path.parent.mkdir(parents=True)
+    raw = "\n".join(lines).encode("utf-8", "surrogatepass") + junk
+    path.write_bytes(raw)
+    report = validate_tree(rules_for(root))
+    line_count = raw.count(b"\n") + 1 + raw.count(b"\r")
+    for finding in report.errors + report.infos:
+        assert finding.path == f"content/{kind}/fuzz.md"
+        assert 1 <= finding.line <= line_count + 1, finding
+        assert finding.field and finding.message.startswith(("expected", "draft", "scheduled")), finding
