@@ -5,6 +5,7 @@ Lines inside fenced code blocks and inline code spans are skipped: examples are 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,11 +48,13 @@ def image_problems(lines) -> Iterator[tuple[int, str]]:
 
 
 def resolve_internal(path: str, source: Path, content_root: Path) -> Path:
-    """Where Pelican looks for ``{filename}path``: from the content root if absolute, else beside the file."""
+    """Where Pelican looks for ``{filename}path``: from the content root if absolute, else beside the file.
+
+    Normalised lexically (no symlinks followed), as Pelican does with os.path.
+    """
     path = unquote(path.split("#", 1)[0].split("?", 1)[0])
-    if path.startswith("/"):
-        return content_root / path[1:]
-    return source.parent / path
+    base = content_root if path.startswith("/") else source.parent
+    return Path(os.path.normpath(os.path.join(os.path.abspath(base), path.lstrip("/"))))
 
 
 def internal_links(lines, source: Path, content_root: Path) -> Iterator[tuple[int, str, str, Path]]:
@@ -61,14 +64,14 @@ def internal_links(lines, source: Path, content_root: Path) -> Iterator[tuple[in
             yield number, match.group(0), match.group("what"), resolve_internal(match.group("path"), source, content_root)
 
 
-def link_problems(lines, source: Path, content_root: Path) -> Iterator[tuple[int, str]]:
-    root = content_root.resolve()
-    for number, written, _, target in internal_links(lines, source, content_root):
-        if not target.resolve().is_relative_to(root):
-            yield number, f"expected {written!r} to name a file under {content_root.name}/, got a path outside the content folder"
-        elif not target.is_file():
-            where = target.resolve().relative_to(root).as_posix()
-            yield number, f"expected {written!r} to name an existing file under {content_root.name}/, got a link to {where!r}, which does not exist"
+def link_problem(written: str, target: Path, content_root: Path) -> str | None:
+    """What is wrong with a link to ``target`` (None: nothing). ``content_root`` must be absolute."""
+    if not target.is_relative_to(content_root):
+        return f"expected {written!r} to name a file under {content_root.name}/, got a path outside the content folder"
+    if not target.is_file():
+        where = target.relative_to(content_root).as_posix()
+        return f"expected {written!r} to name an existing file under {content_root.name}/, got a link to {where!r}, which does not exist"
+    return None
 
 
 def headings(lines) -> dict[str, str]:

@@ -7,6 +7,7 @@ root's parent, e.g. ``content/news/x.md``), the line, the field, and what was ex
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -101,7 +102,7 @@ class SiteRules:
         kinds.setdefault("newsletters", KINDS["newsletters"])
         now = settings.get("BUILD_NOW") or datetime.now(timezone.utc)
         return cls(
-            content_root=Path(settings["PATH"]),
+            content_root=Path(os.path.abspath(settings["PATH"])),
             timezone=ZoneInfo(settings.get("TIMEZONE") or "UTC"),
             regions=dict(settings.get("REGIONS", {})),
             build_now=now if now.tzinfo else now.replace(tzinfo=timezone.utc),
@@ -252,12 +253,12 @@ class FileCheck:
         self.check_links_in([(item.line, value) for value in item.values], item.key)
 
     def check_links_in(self, lines, name: str) -> None:
-        for line, message in body_checks.link_problems(lines, self.path, self.rules.content_root):
-            self.error(line, name, message)
-        root = self.rules.content_root.resolve()
-        for line, written, what, target in body_checks.internal_links(lines, self.path, self.rules.content_root):
-            target = target.resolve()
-            if what == "filename" and target.is_file() and target.is_relative_to(root):
+        root = self.rules.content_root
+        for line, written, what, target in body_checks.internal_links(lines, self.path, root):
+            problem = body_checks.link_problem(written, target, root)
+            if problem:
+                self.error(line, name, problem)
+            elif what == "filename":
                 self.links.append((name, line, written, target.relative_to(root).as_posix()))
 
     def check_body(self, header: Header) -> None:
