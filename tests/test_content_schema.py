@@ -366,7 +366,7 @@ def test_newsletter_references_must_name_exactly_one_item(tmp_path):
         Preheader: Membership passes 425.
         Pin: news/a.md, content/intelligence/a.md
         Exclude: a-news-item
-        Segments: members, military-groups
+        Segments: asia, west_africa
 
         Body.
         """,
@@ -391,7 +391,7 @@ def test_readme_content_model_matches_the_schema():
     rows = [line.strip("|").split("|") for line in section.splitlines() if line.startswith("| ") and "`content/" in line]
     rows = [row for row in rows if len(row) == 5]  # the kinds table has five columns
     common = {"slug", "status", "lang", "translation", "template", "author", "authors"}
-    article_common = common | {"modified", "tags", "category", "image", "image_alt"}
+    article_common = common | {"modified", "tags", "category", "image", "image_alt", "newsletter"}
     seen = set()
     for _, folder, required, optional, _ in rows:
         kind = KINDS[folder.strip().strip("`").split("/")[1]]

@@ -263,8 +263,8 @@ class ListOf(FieldType):
                 values.append(self.item.parse(item, ctx))
             except Invalid as bad:
                 problems.append(bad)
-        if problems:
-            raise problems[0]
+        if problems:  # name every bad item, not only the first
+            raise Invalid(problems[0].expected, " and ".join(dict.fromkeys(p.got for p in problems)))
         return values
 
 

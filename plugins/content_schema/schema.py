@@ -104,7 +104,7 @@ KINDS: dict[str, Kind] = {
         "pages",
         {
             **BASE,
-            "summary": Field(Text(SUMMARY_MAX, multiline=True, what="a summary"), required=True, help=f"at most {SUMMARY_MAX} characters"),
+            "summary": Field(Text(SUMMARY_MAX, multiline=True, what="a summary"), help=f"at most {SUMMARY_MAX} characters"),
             "nav_order": Field(Int(minimum=0), help="position in the navigation (pages without it are not in the menu)"),
             "date": Field(DateTime()),
             "modified": Field(DateTime()),
@@ -155,19 +155,26 @@ KINDS["events"] = Kind(
 # (news/2016-07-08-x.md) or slug, and must resolve to exactly one item.
 # --------------------------------------------------------------------------------------------------
 PREHEADER_MAX = 150
+NEWSLETTER_CHANNELS = ["both", "web-only", "email-only", "never"]
 KINDS["newsletters"] = Kind(
     "newsletters",
     {
         **BASE,
         "date": Field(DateTime(), required=True, help="issue date"),
         "subject": Field(Text(120, what="an email subject"), required=True, help="at most 120 characters"),
-        "preheader": Field(Text(PREHEADER_MAX, what="a preheader"), help=f"inbox preview text, at most {PREHEADER_MAX} characters"),
+        "preheader": Field(Text(PREHEADER_MAX, what="a preheader"), required=True, help=f"inbox preview text, at most {PREHEADER_MAX} characters"),
         "pin": Field(ListOf(ContentRef()), help="content paths or slugs shown first"),
         "exclude": Field(ListOf(ContentRef()), help="content paths or slugs left out"),
-        "segments": Field(ListOf(Slug()), help="member segments to send to (default all)"),
+        "order": Field(ListOf(ContentRef()), help="content paths or slugs in this order"),
+        "web-only": Field(ListOf(ContentRef()), help="content shown on the web page only"),
+        "email-only": Field(ListOf(ContentRef()), help="content shown in the email only"),
+        "segments": Field(ListOf(Enum("REGIONS")), help="regions with a section (default all)"),
     },
     is_article=False,
 )
+for _kind in KINDS.values():  # articles say whether they go into the newsletter
+    if _kind.is_article:
+        _kind.fields["newsletter"] = Field(Enum(NEWSLETTER_CHANNELS, ignore_case=True), help="both (default), web-only, email-only or never")
 # ------------------------------------------------------------------------------- end of NEWSLETTERS
 
 for _kind in KINDS.values():  # every kind with an image field needs its alt text, and every article's category is its folder

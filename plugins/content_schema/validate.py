@@ -98,8 +98,8 @@ class SiteRules:
         for folder in settings.get("CONTENT_KINDS", {}):
             kinds[folder] = KINDS.get(folder) or Kind(folder, dict(ARTICLE))
         for folder in settings.get("PAGE_PATHS", ["pages"]):
-            kinds[folder] = KINDS["pages"]
-        kinds.setdefault("newsletters", KINDS["newsletters"])
+            kinds.setdefault(folder, KINDS["pages"])
+        kinds["newsletters"] = KINDS["newsletters"]  # read by the newsletter plugin, whatever the paths say
         now = settings.get("BUILD_NOW") or datetime.now(timezone.utc)
         return cls(
             content_root=Path(os.path.abspath(settings["PATH"])),
@@ -343,7 +343,7 @@ def check_urls(report: Report, rules: SiteRules) -> None:
             first_by_url[item.url] = item
 
 
-REF_FIELDS = ("pin", "exclude")
+REF_FIELDS = ("pin", "exclude", "order", "web-only", "email-only")
 
 
 def check_references(report: Report) -> None:
