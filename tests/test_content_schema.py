@@ -27,9 +27,20 @@ def rules_for(root: Path, **changes) -> SiteRules:
     settings = {
         "PATH": str(root),
         "TIMEZONE": "Europe/London",
-        "REGIONS": {"asia": "Asia", "west_africa": "West Africa", "gulf_of_aden": "Gulf of Aden", "mediterranean": "Mediterranean"},
+        "REGIONS": {
+            "asia": "Asia",
+            "west_africa": "West Africa",
+            "gulf_of_aden": "Gulf of Aden",
+            "mediterranean": "Mediterranean",
+        },
         "BUILD_NOW": NOW,
-        "CONTENT_KINDS": {"news": "News", "workshops": "Workshops", "reports": "Reports", "intelligence": "Intelligence", "events": "Events"},
+        "CONTENT_KINDS": {
+            "news": "News",
+            "workshops": "Workshops",
+            "reports": "Reports",
+            "intelligence": "Intelligence",
+            "events": "Events",
+        },
         "PAGE_PATHS": ["pages"],
         "STATIC_PATHS": ["images", "files"],
         "ARTICLE_URL": "{category}/{slug}/",
@@ -98,7 +109,11 @@ HEADER_LINE = st.one_of(
         st.sampled_from(["", " ", "  ", "\t"]),
         st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
     ),
-    st.builds(lambda indent, value: indent + value, st.sampled_from(["    ", "      ", "\t"]), st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20)),
+    st.builds(
+        lambda indent, value: indent + value,
+        st.sampled_from(["    ", "      ", "\t"]),
+        st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+    ),
     st.sampled_from(["", "   ", "---", "...", "--- x", "plain text", "# Heading", "key with space: v"]),
 )
 
@@ -145,7 +160,10 @@ def test_datetime_takes_naive_values_in_the_site_zone_and_honours_offsets(text, 
     assert DateTime().parse(text, CTX).at == expected
 
 
-@pytest.mark.parametrize("text", ["2016-13-45", "2016-02-30", "8 July 2016", "2016-07-08 25:00", "2016-7-8", "2016-07-08 09:00 +25:00", "yesterday"])
+@pytest.mark.parametrize(
+    "text",
+    ["2016-13-45", "2016-02-30", "8 July 2016", "2016-07-08 25:00", "2016-7-8", "2016-07-08 09:00 +25:00", "yesterday"],
+)
 def test_datetime_rejects_what_is_not_an_iso_date(text):
     with pytest.raises(Invalid) as bad:
         DateTime().parse(text, CTX)
@@ -172,10 +190,22 @@ def test_simple_types_accept_and_reject():
     assert Float(-90, 90).parse("-33.5", CTX) == -33.5
     assert Url().parse("https://www.cypnaval.com/register?x=1", CTX).startswith("https://")
     assert Timezone().parse("Asia/Nicosia", CTX) == ZoneInfo("Asia/Nicosia")
-    assert ListOf(Text(20)).parse_lines(["BIMCO, CSO Alliance", "Royal Navy"], CTX) == ["BIMCO", "CSO Alliance", "Royal Navy"]
+    assert ListOf(Text(20)).parse_lines(["BIMCO, CSO Alliance", "Royal Navy"], CTX) == [
+        "BIMCO",
+        "CSO Alliance",
+        "Royal Navy",
+    ]
     assert ListOf(Text(10)).parse_lines(["a; b, c"], CTX) == ["a", "b, c"]  # Pelican splits on ';' when there is one
-    for field, text in [(Int(minimum=0), "-1"), (Int(), "1.5"), (Float(-90, 90), "90.1"), (Url(), "ftp://x.org/a"),
-                        (Url(), "https://localhost"), (Timezone(), "Mars/Olympus"), (Text(5), "too long"), (ListOf(Text(10)), "a,,b")]:
+    for field, text in [
+        (Int(minimum=0), "-1"),
+        (Int(), "1.5"),
+        (Float(-90, 90), "90.1"),
+        (Url(), "ftp://x.org/a"),
+        (Url(), "https://localhost"),
+        (Timezone(), "Mars/Olympus"),
+        (Text(5), "too long"),
+        (ListOf(Text(10)), "a,,b"),
+    ]:
         with pytest.raises(Invalid):
             field.parse_lines([text], CTX) if isinstance(field, ListOf) else field.parse(text, CTX)
 
@@ -190,7 +220,10 @@ def test_the_repositorys_own_content_is_valid():
 
 
 def test_every_error_of_a_file_is_reported_in_one_run(tmp_path):
-    root = tree(tmp_path, {"events/many.md": """\
+    root = tree(
+        tmp_path,
+        {
+            "events/many.md": """\
         Title: CYPnaval
         Date: 2019-13-01
         Summary: Many mistakes in one event.
@@ -204,23 +237,31 @@ def test_every_error_of_a_file_is_reported_in_one_run(tmp_path):
         Venu: Hilton Park
 
         ![]({static}/images/none.png)
-        """})
-    assert errors(root) == [
-        "content/events/many.md:2: date: expected a date like 2016-07-08 or 2016-07-08 09:00 +01:00, got '2019-13-01'",
-        "content/events/many.md:5: end: expected an end not before the start 2019-10-02 09:00 +01:00, got '2019-10-01'",  # the bad zone falls back to the site's
-        "content/events/many.md:6: timezone: expected an IANA time zone like Europe/London (did you mean 'Asia/Nicosia'?), got 'Asia/Nicosa'",
-        "content/events/many.md:7: lat: expected a latitude in degrees from -90 to 90, got '100'",
-        "content/events/many.md:9: registration_url: expected an absolute http(s) URL like https://example.org/register, got 'cypnaval'",
-        "content/events/many.md:10: event_status: expected one of scheduled, postponed, cancelled, moved_online, got 'late'",
-        "content/events/many.md:11: venu: expected a field of events (did you mean 'venue'?), got the unknown field 'Venu'",
-        "content/events/many.md:13: body: expected alt text for the image '{static}/images/none.png' like ![what it shows]({static}/images/none.png), got '![]({static}/images/none.png)'",
-        "content/events/many.md:13: body: expected '{static}/images/none.png' to name an existing file under content/, got a link to 'images/none.png', which does not exist",
-    ]
+        """
+        },
+    )
+    assert (
+        errors(root)
+        == [
+            "content/events/many.md:2: date: expected a date like 2016-07-08 or 2016-07-08 09:00 +01:00, got '2019-13-01'",
+            "content/events/many.md:5: end: expected an end not before the start 2019-10-02 09:00 +01:00, got '2019-10-01'",  # the bad zone falls back to the site's
+            "content/events/many.md:6: timezone: expected an IANA time zone like Europe/London (did you mean 'Asia/Nicosia'?), got 'Asia/Nicosa'",
+            "content/events/many.md:7: lat: expected a latitude in degrees from -90 to 90, got '100'",
+            "content/events/many.md:9: registration_url: expected an absolute http(s) URL like https://example.org/register, got 'cypnaval'",
+            "content/events/many.md:10: event_status: expected one of scheduled, postponed, cancelled, moved_online, got 'late'",
+            "content/events/many.md:11: venu: expected a field of events (did you mean 'venue'?), got the unknown field 'Venu'",
+            "content/events/many.md:13: body: expected alt text for the image '{static}/images/none.png' like ![what it shows]({static}/images/none.png), got '![]({static}/images/none.png)'",
+            "content/events/many.md:13: body: expected '{static}/images/none.png' to name an existing file under content/, got a link to 'images/none.png', which does not exist",
+        ]
+    )
 
 
 def test_event_times_are_compared_in_the_events_own_zone(tmp_path):
     # 09:00 in Nicosia (+03:00) is 07:00 UTC; an end at 08:00 London (+01:00) is 07:00 UTC: not before
-    root = tree(tmp_path, {"events/a.md": """\
+    root = tree(
+        tmp_path,
+        {
+            "events/a.md": """\
         Title: CYPnaval
         Date: 2019-06-01
         Summary: Zones.
@@ -229,14 +270,18 @@ def test_event_times_are_compared_in_the_events_own_zone(tmp_path):
         Timezone: Asia/Nicosia
 
         Body.
-        """})
+        """
+        },
+    )
     assert errors(root) == []
 
 
 def test_links_in_summaries_are_checked_and_code_is_not(tmp_path):
-    root = tree(tmp_path, {
-        "news/a.md": NEWS,
-        "news/b.md": """\
+    root = tree(
+        tmp_path,
+        {
+            "news/a.md": NEWS,
+            "news/b.md": """\
         Title: Linking
         Date: 2016-07-09
         Summary: See [a]({filename}a.md) and [c]({filename}c.md).
@@ -247,7 +292,8 @@ def test_links_in_summaries_are_checked_and_code_is_not(tmp_path):
 
         Inline `![]({filename}/nowhere.md)` is code too; [a](|filename|/news/a.md) is fine.
         """,
-    })
+        },
+    )
     assert errors(root) == [
         "content/news/b.md:3: summary: expected '{filename}c.md' to name an existing file under content/, got a link to 'news/c.md', which does not exist",
     ]
@@ -262,7 +308,10 @@ def test_a_link_may_not_leave_the_content_folder(tmp_path):
 
 
 def test_report_sections_accept_setext_and_any_heading_level(tmp_path):
-    root = tree(tmp_path, {"reports/a.md": """\
+    root = tree(
+        tmp_path,
+        {
+            "reports/a.md": """\
         Title: Drone attack
         Date: 2019-06-14
         Summary: Two tankers.
@@ -277,14 +326,18 @@ def test_report_sections_accept_setext_and_any_heading_level(tmp_path):
         ### Advice:
 
         Text.
-        """})
+        """
+        },
+    )
     assert errors(root) == []
 
 
 def test_tags_are_restricted_only_where_the_settings_restrict_a_kind(tmp_path):
-    root = tree(tmp_path, {
-        "news/a.md": NEWS.replace("Summary", "Tags: anything, at all\n    Summary"),
-        "reports/a.md": """\
+    root = tree(
+        tmp_path,
+        {
+            "news/a.md": NEWS.replace("Summary", "Tags: anything, at all\n    Summary"),
+            "reports/a.md": """\
         Title: Drone attack
         Date: 2019-06-14
         Summary: Two tankers.
@@ -295,7 +348,8 @@ def test_tags_are_restricted_only_where_the_settings_restrict_a_kind(tmp_path):
         ## What happened
         ## Advice
         """,
-    })
+        },
+    )
     assert errors(root) == []
     assert errors(root, CONTENT_SCHEMA_ALLOWED_TAGS={"reports": ["drone", "hijack", "boarding"]}) == [
         "content/reports/a.md:6: tags: expected tags of reports from boarding, drone, hijack (did you mean 'hijack'?), got 'hijak'",
@@ -306,11 +360,18 @@ def test_tags_are_restricted_only_where_the_settings_restrict_a_kind(tmp_path):
 
 
 def test_drafts_and_scheduled_items_are_infos_not_errors(tmp_path):
-    root = tree(tmp_path, {
-        "news/draft.md": NEWS.replace("Summary", "Status: Draft\n    Summary"),
-        "news/later.md": NEWS.replace("A news item", "Later").replace("2016-07-08 09:00 +01:00", "2019-07-09 09:00"),
-        "news/now.md": NEWS.replace("A news item", "Now").replace("2016-07-08 09:00 +01:00", "2019-07-08 01:00 +01:00"),
-    })
+    root = tree(
+        tmp_path,
+        {
+            "news/draft.md": NEWS.replace("Summary", "Status: Draft\n    Summary"),
+            "news/later.md": NEWS.replace("A news item", "Later").replace(
+                "2016-07-08 09:00 +01:00", "2019-07-09 09:00"
+            ),
+            "news/now.md": NEWS.replace("A news item", "Now").replace(
+                "2016-07-08 09:00 +01:00", "2019-07-08 01:00 +01:00"
+            ),
+        },
+    )
     report = validate_tree(rules_for(root))
     assert report.errors == []
     assert [str(i) for i in report.infos] == [
@@ -328,27 +389,42 @@ def test_duplicate_detection_uses_the_slugify_it_is_given(tmp_path):
 
 
 def test_same_slug_in_different_kinds_is_not_a_duplicate_but_a_draft_slug_clash_is(tmp_path):
-    root = tree(tmp_path, {
-        "news/a.md": NEWS,
-        "intelligence/a.md": NEWS.replace("Summary", "Region: asia\n    Summary"),
-        "news/d1.md": NEWS.replace("A news item", "Draft").replace("Summary", "Status: draft\n    Summary"),
-        "intelligence/d2.md": NEWS.replace("A news item", "Draft").replace("Summary", "Region: asia\n    Status: draft\n    Summary"),
-    })
+    root = tree(
+        tmp_path,
+        {
+            "news/a.md": NEWS,
+            "intelligence/a.md": NEWS.replace("Summary", "Region: asia\n    Summary"),
+            "news/d1.md": NEWS.replace("A news item", "Draft").replace("Summary", "Status: draft\n    Summary"),
+            "intelligence/d2.md": NEWS.replace("A news item", "Draft").replace(
+                "Summary", "Region: asia\n    Status: draft\n    Summary"
+            ),
+        },
+    )
     assert errors(root) == [
         "content/news/d1.md:1: slug: expected a unique slug/URL, got '/drafts/draft/', already used by content/intelligence/d2.md:1 (set another slug)",
     ]
 
 
 def test_links_to_drafts_and_to_items_published_later_are_errors(tmp_path):
-    root = tree(tmp_path, {
-        "news/draft.md": NEWS.replace("A news item", "Draft").replace("Summary", "Status: draft\n    Summary"),
-        "news/later.md": NEWS.replace("A news item", "Later").replace("2016-07-08 09:00 +01:00", "2019-09-01"),
-        "news/linking.md": NEWS.replace("A news item", "Linking") + "\n    [d]({filename}draft.md) [l]({filename}/news/later.md)\n",
-        "news/even-later.md": NEWS.replace("A news item", "Even later").replace("2016-07-08 09:00 +01:00", "2019-09-02") + "\n    [l]({filename}later.md)\n",
-        "news/draft-linking.md": NEWS.replace("A news item", "Draft 2").replace("Summary", "Status: draft\n    Summary") + "\n    [l]({filename}later.md)\n",
-        "pages/dated-page.md": "Title: Dated page\nDate: 2030-01-01\nSummary: Pages are not scheduled.\n\n[l]({filename}/news/linking.md)\n",
-        "pages/other.md": "Title: Other\nSummary: Links a dated page.\n\n[l]({filename}dated-page.md)\n",
-    })
+    root = tree(
+        tmp_path,
+        {
+            "news/draft.md": NEWS.replace("A news item", "Draft").replace("Summary", "Status: draft\n    Summary"),
+            "news/later.md": NEWS.replace("A news item", "Later").replace("2016-07-08 09:00 +01:00", "2019-09-01"),
+            "news/linking.md": NEWS.replace("A news item", "Linking")
+            + "\n    [d]({filename}draft.md) [l]({filename}/news/later.md)\n",
+            "news/even-later.md": NEWS.replace("A news item", "Even later").replace(
+                "2016-07-08 09:00 +01:00", "2019-09-02"
+            )
+            + "\n    [l]({filename}later.md)\n",
+            "news/draft-linking.md": NEWS.replace("A news item", "Draft 2").replace(
+                "Summary", "Status: draft\n    Summary"
+            )
+            + "\n    [l]({filename}later.md)\n",
+            "pages/dated-page.md": "Title: Dated page\nDate: 2030-01-01\nSummary: Pages are not scheduled.\n\n[l]({filename}/news/linking.md)\n",
+            "pages/other.md": "Title: Other\nSummary: Links a dated page.\n\n[l]({filename}dated-page.md)\n",
+        },
+    )
     assert errors(root) == [
         "content/news/linking.md:7: body: expected '{filename}draft.md' to link a published item, got a link to content/news/draft.md, a draft",
         "content/news/linking.md:7: body: expected '{filename}/news/later.md' to link an item published by then, got a link to content/news/later.md, scheduled for 2019-09-01",
@@ -356,10 +432,12 @@ def test_links_to_drafts_and_to_items_published_later_are_errors(tmp_path):
 
 
 def test_newsletter_references_must_name_exactly_one_item(tmp_path):
-    root = tree(tmp_path, {
-        "news/a.md": NEWS,
-        "intelligence/a.md": NEWS.replace("Summary", "Region: asia\n    Summary"),
-        "newsletters/2016-07.md": """\
+    root = tree(
+        tmp_path,
+        {
+            "news/a.md": NEWS,
+            "intelligence/a.md": NEWS.replace("Summary", "Region: asia\n    Summary"),
+            "newsletters/2016-07.md": """\
         Title: July 2016
         Date: 2016-07-08
         Subject: CSO Alliance, July 2016
@@ -370,7 +448,8 @@ def test_newsletter_references_must_name_exactly_one_item(tmp_path):
 
         Body.
         """,
-    })
+        },
+    )
     assert errors(root) == [
         "content/newsletters/2016-07.md:6: exclude: expected a path or slug naming one item, got 'a-news-item', "
         "the slug of content/intelligence/a.md and content/news/a.md (use the path)",
@@ -388,7 +467,9 @@ def test_readme_content_model_matches_the_schema():
     """The editors' table in README.md must list exactly the schema's fields, so it cannot drift."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Content model", 1)[1].split("\n## ", 1)[0]
-    rows = [line.strip("|").split("|") for line in section.splitlines() if line.startswith("| ") and "`content/" in line]
+    rows = [
+        line.strip("|").split("|") for line in section.splitlines() if line.startswith("| ") and "`content/" in line
+    ]
     rows = [row for row in rows if len(row) == 5]  # the kinds table has five columns
     common = {"slug", "status", "lang", "translation", "template", "author", "authors"}
     article_common = common | {"modified", "tags", "category", "image", "image_alt", "newsletter"}
@@ -401,14 +482,29 @@ def test_readme_content_model_matches_the_schema():
         extra = common if kind.name in ("pages", "newsletters") else article_common
         assert names(optional) | extra == {n for n, f in kind.fields.items() if not f.required}, kind.name
     assert seen == set(KINDS)
-    field_table = {n.strip() for line in section.splitlines() if line.startswith("| ") for n in line.split("|")[1].split(",")}
-    assert {n for kind in KINDS.values() for n in kind.fields} - {"lang", "translation", "template", "author", "url", "save_as"} <= field_table
+    field_table = {
+        n.strip() for line in section.splitlines() if line.startswith("| ") for n in line.split("|")[1].split(",")
+    }
+    assert {n for kind in KINDS.values() for n in kind.fields} - {
+        "lang",
+        "translation",
+        "template",
+        "author",
+        "url",
+        "save_as",
+    } <= field_table
 
 
 FIELD_NAMES = sorted({n for kind in KINDS.values() for n in kind.fields} | {"regoin", "x"})
 FUZZ_LINE = st.one_of(
-    st.builds(lambda k, v: f"{k.capitalize()}: {v}", st.sampled_from(FIELD_NAMES),
-              st.one_of(st.text(max_size=30), st.sampled_from(["2019-07-08", "2019-13-01 25:00", "asia", "{filename}/x.md", "yes", "-91", "a, b,"]))),
+    st.builds(
+        lambda k, v: f"{k.capitalize()}: {v}",
+        st.sampled_from(FIELD_NAMES),
+        st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(["2019-07-08", "2019-13-01 25:00", "asia", "{filename}/x.md", "yes", "-91", "a, b,"]),
+        ),
+    ),
     st.text(max_size=40),
     st.sampled_from(["", "    continued", "## What happened", "![](x.png)", "<img src=x>", "---"]),
 )

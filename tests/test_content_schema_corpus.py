@@ -89,7 +89,10 @@ def invoke_check(tmp_path: Path, content: Path) -> subprocess.CompletedProcess:
     )
     return subprocess.run(
         [sys.executable, "-m", "invoke", "--search-root", str(ROOT), "check", "--settings", str(settings)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
 
 

@@ -40,7 +40,9 @@ def test_scheduled_and_draft_items_are_not_published_until_build_now_passes(tmp_
     published = {"/news/past-item/", "/news/exactly-now/"}
     for listing in ("index.html", "news/index.html", "tags/alliance/index.html"):
         assert listed(soup(out / listing)) == published, listing
-    archive_links = {a["href"] for a in soup(out / "archives/index.html").select("main a") if a["href"].startswith("/news/")}
+    archive_links = {
+        a["href"] for a in soup(out / "archives/index.html").select("main a") if a["href"].startswith("/news/")
+    }
     assert archive_links == published
     assert not (out / "tags/launch").exists()  # a tag only a scheduled item uses does not exist yet
 
@@ -53,8 +55,11 @@ def test_scheduled_and_draft_items_are_not_published_until_build_now_passes(tmp_
 
 
 def test_one_second_before_the_date_the_item_is_still_scheduled(tmp_path):
-    out = build(tmp_path, {"news/scheduled.md": FILES["news/scheduled.md"], "news/past.md": FILES["news/past.md"]},
-                now=datetime(2019, 8, 1, 8, 59, 59, tzinfo=timezone.utc))
+    out = build(
+        tmp_path,
+        {"news/scheduled.md": FILES["news/scheduled.md"], "news/past.md": FILES["news/past.md"]},
+        now=datetime(2019, 8, 1, 8, 59, 59, tzinfo=timezone.utc),
+    )
     assert not (out / "news/scheduled-item").exists()
 
 
@@ -69,7 +74,11 @@ def test_check_reports_the_scheduled_item_and_the_draft_as_infos(tmp_path):
 
 
 def test_the_validators_urls_are_the_urls_pelican_writes(tmp_path):
-    titles = ["Iran's drone attack: what CSOs should know — June 2019", "Café & Co. (Piraeus) 2016!", "  Spaces   and CAPS  "]
+    titles = [
+        "Iran's drone attack: what CSOs should know — June 2019",
+        "Café & Co. (Piraeus) 2016!",
+        "  Spaces   and CAPS  ",
+    ]
     files = {f"news/{n}.md": news(t, "2019-06-20") for n, t in enumerate(titles)}
     files["pages/join.md"] = "Title: Join now!\nSummary: Join.\n\nBody.\n"
     out = build(tmp_path, files, now=NOW)
@@ -80,6 +89,10 @@ def test_the_validators_urls_are_the_urls_pelican_writes(tmp_path):
 
 
 def test_published_only_keeps_order_and_undated_items():
-    items = [SimpleNamespace(n=1, date=NOW), SimpleNamespace(n=2, date=datetime(2020, 1, 1, tzinfo=timezone.utc)),
-             SimpleNamespace(n=3), SimpleNamespace(n=4, date=datetime(2001, 1, 1, tzinfo=timezone.utc))]
+    items = [
+        SimpleNamespace(n=1, date=NOW),
+        SimpleNamespace(n=2, date=datetime(2020, 1, 1, tzinfo=timezone.utc)),
+        SimpleNamespace(n=3),
+        SimpleNamespace(n=4, date=datetime(2001, 1, 1, tzinfo=timezone.utc)),
+    ]
     assert [i.n for i in published_only(items, NOW)] == [1, 3, 4]

@@ -41,7 +41,10 @@ def image_problems(lines) -> Iterator[tuple[int, str]]:
     for number, line in lines:
         for match in EMPTY_ALT_IMAGE_RE.finditer(line):
             target = (match.group("src") or match.group("ref") or "").strip()
-            yield number, f"expected alt text for the image {target!r} like ![what it shows]({target}), got {match.group(0)!r}"
+            yield (
+                number,
+                f"expected alt text for the image {target!r} like ![what it shows]({target}), got {match.group(0)!r}",
+            )
         for tag in IMG_TAG_RE.findall(line):
             if not ALT_ATTR_RE.search(tag):
                 yield number, f"expected an alt attribute on the image, got {tag!r}"
@@ -61,7 +64,12 @@ def internal_links(lines, source: Path, content_root: Path) -> Iterator[tuple[in
     """(line, the link as written, its kind: filename|static|attach, the file it names) of every internal link."""
     for number, line in lines:
         for match in INTERNAL_LINK_RE.finditer(line):
-            yield number, match.group(0), match.group("what"), resolve_internal(match.group("path"), source, content_root)
+            yield (
+                number,
+                match.group(0),
+                match.group("what"),
+                resolve_internal(match.group("path"), source, content_root),
+            )
 
 
 def link_problem(written: str, target: Path, content_root: Path) -> str | None:

@@ -14,7 +14,13 @@ def _after(later, earlier) -> bool:
 def incident_not_after_report(values, lines, kind):
     incident, report = values.get("incident_date"), values.get("date")
     if incident and report and _after(incident, report):
-        return [("incident_date", lines["incident_date"], f"expected a date not after the report's date {report}, got '{incident}'")]
+        return [
+            (
+                "incident_date",
+                lines["incident_date"],
+                f"expected a date not after the report's date {report}, got '{incident}'",
+            )
+        ]
     return []
 
 
@@ -34,12 +40,20 @@ def lat_lon_together(values, lines, kind):
 
 def image_needs_alt(values, lines, kind):
     if "image" in lines and "image_alt" not in lines:
-        return [("image_alt", lines["image"], "expected alt text (image_alt: what the image shows) for the image, got none")]
+        return [
+            ("image_alt", lines["image"], "expected alt text (image_alt: what the image shows) for the image, got none")
+        ]
     return []
 
 
 def category_is_folder(values, lines, kind):
     written = values.get("category")
     if written is not None and written.lower() != kind:
-        return [("category", lines["category"], f"expected {kind!r} (the folder is the category: leave the field out), got {written!r}")]
+        return [
+            (
+                "category",
+                lines["category"],
+                f"expected {kind!r} (the folder is the category: leave the field out), got {written!r}",
+            )
+        ]
     return []

@@ -97,10 +97,10 @@ class Moment:
     has_time: bool
 
     def __str__(self):
-        return self.day.isoformat() if not self.has_time else written(self.at)
+        return self.day.isoformat() if not self.has_time else as_written(self.at)
 
 
-def written(moment: datetime) -> str:
+def as_written(moment: datetime) -> str:
     """A date-time the way editors write it: 2016-07-08 09:00 +01:00."""
     offset = moment.strftime("%z")
     return moment.strftime("%Y-%m-%d %H:%M ") + offset[:3] + ":" + offset[3:5]
@@ -230,7 +230,9 @@ class Enum(FieldType):
         if self.ignore_case and text.lower() in allowed:
             return text.lower()
         labels = {str(label).lower(): key for key, label in ctx.regions.items()} if self.choices == "REGIONS" else {}
-        hint = f" (did you mean {shown(labels[text.lower()])}?)" if text.lower() in labels else did_you_mean(text, allowed)
+        hint = (
+            f" (did you mean {shown(labels[text.lower()])}?)" if text.lower() in labels else did_you_mean(text, allowed)
+        )
         raise Invalid(self.describe(ctx) + hint, shown(text))
 
 

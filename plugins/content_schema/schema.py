@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import checks
 from .fields import (
     Bool,
     ContentRef,
@@ -42,7 +43,7 @@ class Kind:
     name: str
     fields: dict[str, Field]
     is_article: bool = True  # articles are dated and listed; pages and newsletters are not Pelican articles
-    checks: list = field(default_factory=list)  # functions(values, lines) -> [(field, line, message)]
+    checks: list = field(default_factory=list)  # functions(values, lines, kind name) -> [(field, line, message)]
     sections: tuple[str, ...] = ()  # body headings that must be present
     timezone_field: str | None = None  # a field whose zone applies to this file's naive dates
 
@@ -51,7 +52,10 @@ class Kind:
 BASE = {
     "title": Field(Text(TITLE_MAX, what="a title"), required=True),
     "slug": Field(Slug(), help="URL part; default: made from the title"),
-    "status": Field(Enum(["published", "draft", "hidden"], ignore_case=True), help="draft: not published, listed as info by `invoke check`"),
+    "status": Field(
+        Enum(["published", "draft", "hidden"], ignore_case=True),
+        help="draft: not published, listed as info by `invoke check`",
+    ),
     "lang": Field(Enum(["en"]), help="language (default en)"),
     "translation": Field(Bool()),
     "template": Field(Text(60, what="a template name")),
@@ -66,13 +70,13 @@ ARTICLE = {
     **BASE,
     "date": Field(DateTime(), required=True, help="publication date; a future date is published once it has passed"),
     "modified": Field(DateTime()),
-    "summary": Field(Text(SUMMARY_MAX, multiline=True, what="a summary"), required=True, help=f"at most {SUMMARY_MAX} characters"),
+    "summary": Field(
+        Text(SUMMARY_MAX, multiline=True, what="a summary"), required=True, help=f"at most {SUMMARY_MAX} characters"
+    ),
     "tags": Field(ListOf(Text(40, what="a tag")), help="comma-separated"),
     "category": Field(Text(40, what="the folder's name")),  # the folder is the category: see checks.category_is_folder
     **IMAGE,
 }
-
-from . import checks  # noqa: E402  (the rules refer to the field names above)
 
 KINDS: dict[str, Kind] = {
     "news": Kind("news", {**ARTICLE, "featured": Field(Bool(), help="yes: shown first on the home page")}),
@@ -104,8 +108,12 @@ KINDS: dict[str, Kind] = {
         "pages",
         {
             **BASE,
-            "summary": Field(Text(SUMMARY_MAX, multiline=True, what="a summary"), help=f"at most {SUMMARY_MAX} characters"),
-            "nav_order": Field(Int(minimum=0), help="position in the navigation (pages without it are not in the menu)"),
+            "summary": Field(
+                Text(SUMMARY_MAX, multiline=True, what="a summary"), help=f"at most {SUMMARY_MAX} characters"
+            ),
+            "nav_order": Field(
+                Int(minimum=0), help="position in the navigation (pages without it are not in the menu)"
+            ),
             "date": Field(DateTime()),
             "modified": Field(DateTime()),
             "url": Field(Text(120, what="a URL path")),
@@ -128,7 +136,9 @@ KINDS["events"] = Kind(
     "events",
     {
         **ARTICLE,
-        "uid": Field(Text(120, what="a stable identifier"), help="the calendar entry's stable id, never changed once published"),
+        "uid": Field(
+            Text(120, what="a stable identifier"), help="the calendar entry's stable id, never changed once published"
+        ),
         "start": Field(DateTime(), required=True, help="date, or date and time, in the event's timezone"),
         "end": Field(DateTime(), help="not before start"),
         "timezone": Field(Timezone(), help="IANA name, default the site's TIMEZONE"),
@@ -140,7 +150,9 @@ KINDS["events"] = Kind(
         "organiser": Field(Text(120, what="a name")),
         "registration_url": Field(Url(), help="http(s) URL"),
         "cost": Field(Text(80, what="a price")),
-        "status": Field(Enum(["published", "draft", "hidden"], ignore_case=True), help="publication status (see event_status)"),
+        "status": Field(
+            Enum(["published", "draft", "hidden"], ignore_case=True), help="publication status (see event_status)"
+        ),
         "event_status": Field(Enum(EVENT_STATUSES), help="default scheduled"),
         "attendance_mode": Field(Enum(ATTENDANCE_MODES), help="default offline"),
     },
@@ -162,7 +174,11 @@ KINDS["newsletters"] = Kind(
         **BASE,
         "date": Field(DateTime(), required=True, help="issue date"),
         "subject": Field(Text(120, what="an email subject"), required=True, help="at most 120 characters"),
-        "preheader": Field(Text(PREHEADER_MAX, what="a preheader"), required=True, help=f"inbox preview text, at most {PREHEADER_MAX} characters"),
+        "preheader": Field(
+            Text(PREHEADER_MAX, what="a preheader"),
+            required=True,
+            help=f"inbox preview text, at most {PREHEADER_MAX} characters",
+        ),
         "pin": Field(ListOf(ContentRef()), help="content paths or slugs shown first"),
         "exclude": Field(ListOf(ContentRef()), help="content paths or slugs left out"),
         "order": Field(ListOf(ContentRef()), help="content paths or slugs in this order"),
@@ -174,10 +190,14 @@ KINDS["newsletters"] = Kind(
 )
 for _kind in KINDS.values():  # articles say whether they go into the newsletter
     if _kind.is_article:
-        _kind.fields["newsletter"] = Field(Enum(NEWSLETTER_CHANNELS, ignore_case=True), help="both (default), web-only, email-only or never")
+        _kind.fields["newsletter"] = Field(
+            Enum(NEWSLETTER_CHANNELS, ignore_case=True), help="both (default), web-only, email-only or never"
+        )
 # ------------------------------------------------------------------------------- end of NEWSLETTERS
 
-for _kind in KINDS.values():  # every kind with an image field needs its alt text, and every article's category is its folder
+for (
+    _kind
+) in KINDS.values():  # every kind with an image field needs its alt text, and every article's category is its folder
     if "image" in _kind.fields:
         _kind.checks.append(checks.image_needs_alt)
     if "category" in _kind.fields:

@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import body as body_checks
-from .fields import Context, Invalid, ListOf, Moment, did_you_mean, shown, written
+from .fields import Context, Invalid, ListOf, Moment, as_written, did_you_mean, shown
 from .header import Header, HeaderField, parse_header
 from .schema import ARTICLE, KINDS, Kind
 
@@ -51,7 +51,9 @@ class Item:
     date: Moment | None
     scheduled_by_date: bool = True  # articles wait for their date; pages and newsletters do not
     refs: list[tuple[str, int, str]] = field(default_factory=list)  # (field, line, path or slug) to resolve
-    links: list[tuple[str, int, str, str]] = field(default_factory=list)  # (field, line, link, target rel) of {filename} links
+    links: list[tuple[str, int, str, str]] = field(
+        default_factory=list
+    )  # (field, line, link, target rel) of {filename} links
 
     def publishes_at(self, now: datetime) -> datetime | None:
         """When the item appears on the site (None: never, it is a draft)."""
@@ -119,7 +121,9 @@ def validate_tree(rules: SiteRules) -> Report:
     report = Report()
     root = rules.content_root
     if not root.is_dir():
-        report.errors.append(Finding(root.name, 0, "PATH", f"expected a content folder, got {str(root)!r}, which does not exist"))
+        report.errors.append(
+            Finding(root.name, 0, "PATH", f"expected a content folder, got {str(root)!r}, which does not exist")
+        )
         return report
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
@@ -135,7 +139,14 @@ def validate_tree(rules: SiteRules) -> Report:
             continue
         if top not in rules.kinds or "/" not in rel:
             folders = ", ".join(f"{k}/" for k in rules.kinds)
-            report.errors.append(Finding(shown_path, 1, "file", f"expected the file in one of the folders {folders}{did_you_mean(top, rules.kinds)}, got {rel!r}"))
+            report.errors.append(
+                Finding(
+                    shown_path,
+                    1,
+                    "file",
+                    f"expected the file in one of the folders {folders}{did_you_mean(top, rules.kinds)}, got {rel!r}",
+                )
+            )
             continue
         report.files_checked += 1
         FileCheck(path, rel, shown_path, rules.kinds[top], rules, report).run()
@@ -173,7 +184,9 @@ class FileCheck:
         header = parse_header(text)
         if not header.fields:
             first = next((line for line in text.splitlines() if line.strip()), "")
-            self.error(1, "metadata", f"expected metadata lines like 'Title: ...' at the top of the file, got {shown(first)}")
+            self.error(
+                1, "metadata", f"expected metadata lines like 'Title: ...' at the top of the file, got {shown(first)}"
+            )
             return
         self.check_fields(header)
         self.check_body(header)
@@ -190,9 +203,17 @@ class FileCheck:
             except UnicodeDecodeError as exc:
                 bad.append((number, exc.start, line[exc.start : exc.start + 1]))
         for number, column, byte in bad[:MAX_ENCODING_ERRORS]:
-            self.error(number, "encoding", f"expected UTF-8 text, got the byte {byte.hex(' ').upper()} at column {column + 1} (save the file as UTF-8)")
+            self.error(
+                number,
+                "encoding",
+                f"expected UTF-8 text, got the byte {byte.hex(' ').upper()} at column {column + 1} (save the file as UTF-8)",
+            )
         if len(bad) > MAX_ENCODING_ERRORS:
-            self.error(bad[MAX_ENCODING_ERRORS][0], "encoding", f"expected UTF-8 text, got {len(bad) - MAX_ENCODING_ERRORS} more lines with bytes that are not UTF-8")
+            self.error(
+                bad[MAX_ENCODING_ERRORS][0],
+                "encoding",
+                f"expected UTF-8 text, got {len(bad) - MAX_ENCODING_ERRORS} more lines with bytes that are not UTF-8",
+            )
         return raw.decode("utf-8", errors="replace")  # go on: report the other problems too
 
     def context(self, header: Header) -> Context:
@@ -210,20 +231,32 @@ class FileCheck:
         ctx = self.context(header)
         for item in header.fields:
             if item.key in self.lines:
-                self.error(item.line, item.key, f"expected each field once, got {item.written!r} again (first on line {self.lines[item.key]})")
+                self.error(
+                    item.line,
+                    item.key,
+                    f"expected each field once, got {item.written!r} again (first on line {self.lines[item.key]})",
+                )
                 continue
             self.lines[item.key] = item.line
             spec = self.kind.fields.get(item.key)
             if spec is None:
                 hint = did_you_mean(item.key, self.kind.fields)
-                self.error(item.line, item.key, f"expected a field of {self.kind.name}{hint}, got the unknown field {item.written!r}")
+                self.error(
+                    item.line,
+                    item.key,
+                    f"expected a field of {self.kind.name}{hint}, got the unknown field {item.written!r}",
+                )
                 continue
             self.parse_field(item, spec.type, ctx)
             self.check_links(item)
         first_line = header.fields[0].line
         for name, spec in self.kind.fields.items():
             if spec.required and name not in self.lines:
-                self.error(first_line, name, f"expected the {name} field ({name.capitalize()}: {spec.type.describe(ctx)}), got none")
+                self.error(
+                    first_line,
+                    name,
+                    f"expected the {name} field ({name.capitalize()}: {spec.type.describe(ctx)}), got none",
+                )
         self.check_tags()
         for rule in self.kind.checks:
             for name, line, message in rule(self.values, self.lines, self.kind.name):
@@ -231,13 +264,19 @@ class FileCheck:
 
     def parse_field(self, item: HeaderField, kind_type, ctx: Context) -> None:
         if len(item.values) > 1 and not kind_type.multiline:
-            self.error(item.line, item.key, f"expected a single line, got {len(item.values)} lines (lines indented by 4 spaces continue a field)")
+            self.error(
+                item.line,
+                item.key,
+                f"expected a single line, got {len(item.values)} lines (lines indented by 4 spaces continue a field)",
+            )
             return
         try:
             if isinstance(kind_type, ListOf):
                 self.values[item.key] = kind_type.parse_lines(item.values, ctx)
             else:
-                self.values[item.key] = kind_type.parse("\n".join(item.values) if kind_type.multiline else item.values[0], ctx)
+                self.values[item.key] = kind_type.parse(
+                    "\n".join(item.values) if kind_type.multiline else item.values[0], ctx
+                )
         except Invalid as bad:
             self.error(item.line, item.key, str(bad))
 
@@ -247,7 +286,11 @@ class FileCheck:
             return
         for tag in self.values.get("tags", []):
             if tag not in allowed:
-                self.error(self.lines["tags"], "tags", f"expected tags of {self.kind.name} from {', '.join(sorted(allowed))}{did_you_mean(tag, allowed)}, got {tag!r}")
+                self.error(
+                    self.lines["tags"],
+                    "tags",
+                    f"expected tags of {self.kind.name} from {', '.join(sorted(allowed))}{did_you_mean(tag, allowed)}, got {tag!r}",
+                )
 
     def check_links(self, item: HeaderField) -> None:
         self.check_links_in([(item.line, value) for value in item.values], item.key)
@@ -279,9 +322,17 @@ class FileCheck:
         if status == "draft":
             self.info(self.lines["status"], "status", "draft: not published")
         elif self.kind.is_article and date and date.at > self.rules.build_now:
-            self.info(self.lines["date"], "date", f"scheduled: publishes on {written(date.at.astimezone(self.rules.timezone))}")
+            self.info(
+                self.lines["date"],
+                "date",
+                f"scheduled: publishes on {as_written(date.at.astimezone(self.rules.timezone))}",
+            )
         explicit = self.values.get("slug")
-        source = self.values.get("title", "") if self.rules.settings.get("SLUGIFY_SOURCE", "title") == "title" else self.path.stem
+        source = (
+            self.values.get("title", "")
+            if self.rules.settings.get("SLUGIFY_SOURCE", "title") == "title"
+            else self.path.stem
+        )
         slug = explicit or self.rules.slugify(str(source))
         slug_line = self.lines.get("slug") or self.lines.get("title") or header.fields[0].line
         item = Item(self.shown, self.rel, self.kind.name, slug, slug_line, "", status, date, self.kind.is_article)
@@ -317,7 +368,12 @@ def reserved_urls(rules: SiteRules) -> dict[str, str]:
     """URLs of pages Pelican generates itself, which no content may take."""
     settings = rules.settings
     reserved = {"": "home"}
-    for key, what in (("TAGS_URL", "tags"), ("CATEGORIES_URL", "sections"), ("ARCHIVES_URL", "archives"), ("AUTHORS_URL", "authors")):
+    for key, what in (
+        ("TAGS_URL", "tags"),
+        ("CATEGORIES_URL", "sections"),
+        ("ARCHIVES_URL", "archives"),
+        ("AUTHORS_URL", "authors"),
+    ):
         if settings.get(key):
             reserved[settings[key]] = what
     pattern = settings.get("CATEGORY_URL", "category/{slug}.html")
@@ -335,10 +391,24 @@ def check_urls(report: Report, rules: SiteRules) -> None:
     first_by_url: dict[str, Item] = {}
     for item in sorted(report.items, key=lambda i: i.path):
         if item.url in reserved:
-            report.errors.append(Finding(item.path, item.slug_line, "slug", f"expected a URL of its own, got '/{item.url}', the site's {reserved[item.url]} page (set another slug)"))
+            report.errors.append(
+                Finding(
+                    item.path,
+                    item.slug_line,
+                    "slug",
+                    f"expected a URL of its own, got '/{item.url}', the site's {reserved[item.url]} page (set another slug)",
+                )
+            )
         elif item.url in first_by_url:
             first = first_by_url[item.url]
-            report.errors.append(Finding(item.path, item.slug_line, "slug", f"expected a unique slug/URL, got '/{item.url}', already used by {first.path}:{first.slug_line} (set another slug)"))
+            report.errors.append(
+                Finding(
+                    item.path,
+                    item.slug_line,
+                    "slug",
+                    f"expected a unique slug/URL, got '/{item.url}', already used by {first.path}:{first.slug_line} (set another slug)",
+                )
+            )
         else:
             first_by_url[item.url] = item
 
@@ -380,6 +450,20 @@ def check_link_targets(report: Report, now: datetime) -> None:
                 continue
             target_at = target.publishes_at(now)
             if target_at is None:
-                report.errors.append(Finding(item.path, line, name, f"expected {written!r} to link a published item, got a link to {target.path}, a draft"))
+                report.errors.append(
+                    Finding(
+                        item.path,
+                        line,
+                        name,
+                        f"expected {written!r} to link a published item, got a link to {target.path}, a draft",
+                    )
+                )
             elif target_at > source_at:
-                report.errors.append(Finding(item.path, line, name, f"expected {written!r} to link an item published by then, got a link to {target.path}, scheduled for {target.date}"))
+                report.errors.append(
+                    Finding(
+                        item.path,
+                        line,
+                        name,
+                        f"expected {written!r} to link an item published by then, got a link to {target.path}, scheduled for {target.date}",
+                    )
+                )
