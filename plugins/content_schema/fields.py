@@ -128,6 +128,11 @@ def localise(naive: datetime, tz: tzinfo) -> datetime:
     return naive.replace(tzinfo=tz)  # zoneinfo resolves the offset (fold=0 for ambiguous times)
 
 
+def exists(naive: datetime, tz: tzinfo) -> bool:
+    """False for a wall-clock time in a spring-forward gap (it does not survive a round trip via UTC)."""
+    return localise(naive, tz).astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) == naive
+
+
 class DateOnly(FieldType):
     expected = f"a date like {DATE_EXAMPLE}"
 
@@ -158,6 +163,8 @@ class DateTime(FieldType):
             at = naive.replace(tzinfo=_offset(match.group("tz"))) if match.group("tz") else localise(naive, ctx.tz)
         except ValueError:
             raise Invalid(self.expected, shown(text)) from None
+        if not match.group("tz") and not exists(naive, ctx.tz):
+            raise Invalid(f"a time that exists in {ctx.tz} (clocks skip it when summer time starts)", shown(text))
         return Moment(day, at, True)
 
 
