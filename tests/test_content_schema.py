@@ -524,3 +524,9 @@ def test_any_file_gets_findings_never_a_crash(tmp_path_factory, kind, lines, jun
         assert finding.path == f"content/{kind}/fuzz.md"
         assert 1 <= finding.line <= line_count + 1, finding
         assert finding.field and finding.message.startswith(("expected", "draft", "scheduled")), finding
+
+
+def test_files_without_titles_are_not_also_reported_as_duplicates(tmp_path):
+    untitled = NEWS.replace("Title: A news item\n", "")
+    root = tree(tmp_path, {"news/a.md": untitled, "news/b.md": untitled})
+    assert [e.split(": ", 2)[1] for e in errors(root)] == ["title", "title"]

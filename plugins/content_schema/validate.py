@@ -390,6 +390,8 @@ def check_urls(report: Report, rules: SiteRules) -> None:
     reserved = reserved_urls(rules)
     first_by_url: dict[str, Item] = {}
     for item in sorted(report.items, key=lambda i: i.path):
+        if not item.slug:
+            continue  # no title to make a slug from: already reported as a missing title
         if item.url in reserved:
             report.errors.append(
                 Finding(
