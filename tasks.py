@@ -65,3 +65,27 @@ def reserve(c, port=8000):
 def regenerate(c):
     """Rebuild whenever content, theme or plugins change (no browser reload; see livereload)."""
     c.run(f"{shlex.quote(sys.executable)} -m pelican -r -s {DEV_SETTINGS}", pty=False, env=dict(os.environ))
+
+
+# --- publishing and the editor's loop -------------------------------------------------------------
+
+
+@task(help={
+    "dry_run": "print the plan (uploads, deletions, invalidations) and touch nothing",
+    "force_delete": "allow deleting more than PUBLISH_MAX_DELETE_SHARE of the bucket",
+})
+def publish(c, dry_run=False, force_delete=False):
+    """Build with publishconf.py, minify, sync output/ to S3 and invalidate CloudFront."""
+    from publishing.deploy import publish as run_publish
+    from publishing.s3sync import PublishError
+    from site_build.build import BuildFailed
+
+    try:
+        run_publish(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete)
+    except BuildFailed as failure:
+        print(failure, file=sys.stderr)
+        print("Nothing was published; the previous output/ was left untouched.", file=sys.stderr)
+        sys.exit(1)
+    except (PublishError, ValueError) as failure:
+        print(f"publish failed: {failure}", file=sys.stderr)
+        sys.exit(1)
