@@ -1,0 +1,14 @@
+// The search page: Pagefind's UI, started with the query of the header's plain GET form (?q=...).
+window.addEventListener("DOMContentLoaded", function () {
+  var element = document.getElementById("search");
+  if (!element || typeof PagefindUI === "undefined") return;
+  var ui = new PagefindUI({
+    element: "#search",
+    bundlePath: element.dataset.bundle,
+    showSubResults: true,
+    showImages: false,
+    resetStyles: false,
+  });
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) ui.triggerSearch(query);
+});
