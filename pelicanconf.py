@@ -116,6 +116,7 @@ PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = [
     # one plugin per line
     "search",
+    "images",
 ]
 
 CACHE_CONTENT = False
