@@ -107,3 +107,12 @@ def linkcheck(c, output=None):
         print(format_report(broken), file=sys.stderr)
         sys.exit(1)
     print(f"{root}: no broken internal links")
+
+
+@task(help={"port": "port to serve on (default 8000)"})
+def livereload(c, port=8000):
+    """Serve on 127.0.0.1, rebuild on any change in content/, theme/ or plugins/, reload the browser."""
+    from editor_loop.server import EditorLoop
+
+    loop = EditorLoop(DEV_SETTINGS, ROOT / "output", [ROOT / "content", ROOT / "theme", ROOT / "plugins"])
+    loop.serve("127.0.0.1", int(port))
