@@ -73,6 +73,8 @@ def test_searching_bimco_finds_the_workshop_report_in_chromium(site):
         href = links.first.get_attribute("href")
         assert href.rstrip("/").endswith("/workshops/lagos-workshop-on-gulf-of-guinea-reporting")
         assert "BIMCO" in page.locator(".pagefind-ui__result-excerpt").first.inner_text()
+        assert page.get_attribute(".pagefind-ui__search-input", "aria-label") == "Search the site"
+        assert page.input_value(".pagefind-ui__search-input") == "BIMCO"
 
         # a word on no indexed page finds nothing
         page.goto(base + "/search/?q=zanzibar")

@@ -68,12 +68,14 @@ def check_deletion_guard(plan: SyncPlan, max_share: float, force: bool) -> None:
         )
 
 
-def describe_plan(plan: SyncPlan, console: Console, bucket: str, prefix: str) -> None:
+def describe_plan(plan: SyncPlan, console: Console, bucket: str, prefix: str, itemised: bool) -> None:
     where = f"s3://{bucket}/{prefix}"
     console.print(
         f"[bold]Plan for {where}[/bold]: {len(plan.uploads)} to upload, {len(plan.deletions)} to delete, "
         f"{plan.unchanged} unchanged, {len(plan.invalidations)} paths to invalidate."
     )
+    if not itemised:
+        return
     for f in plan.uploads:
         console.print(f"  upload  {f.path}  ({f.content_type}; {f.cache_control}; {f.size} bytes)")
     for key in plan.deletions:
@@ -154,7 +156,7 @@ def run_plan(plan: SyncPlan, s3, cloudfront, *, bucket: str, prefix: str, distri
              dry_run: bool = False, force_delete: bool = False, max_delete_share: float = 0.2,
              console: Console | None = None, workers: int = 8) -> SyncReport:
     console = console or Console(stderr=True)
-    describe_plan(plan, console, bucket, prefix)
+    describe_plan(plan, console, bucket, prefix, itemised=dry_run)
     report = SyncReport(dry_run=dry_run)
     if dry_run:
         try:

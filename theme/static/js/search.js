@@ -9,6 +9,9 @@ window.addEventListener("DOMContentLoaded", function () {
     showImages: false,
     resetStyles: false,
   });
+  // Pagefind's input is labelled only by its title; give it an accessible name (WCAG 1.3.1, 4.1.2).
+  var input = element.querySelector("input");
+  if (input) input.setAttribute("aria-label", "Search the site");
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 });
