@@ -287,3 +287,48 @@ def test_a_file_without_a_known_type_stops_the_deploy_before_any_upload(tmp_path
         deploy(out, bucket)
     assert "files/notes.docx" in str(unknown.value) and "CONTENT_TYPES" in str(unknown.value)
     assert keys(s3, bucket) == {}
+
+
+class OpaqueEtags:
+    """Fault injection: a bucket whose ETags are not MD5s (SSE-KMS or multipart uploads), which moto's
+    S3 does not produce for put_object: the list responses carry other ETags."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def get_paginator(self, name):
+        real = self._client.get_paginator(name)
+
+        class Paginator:
+            def paginate(self, **kwargs):
+                for page in real.paginate(**kwargs):
+                    for obj in page.get("Contents", []):
+                        obj["ETag"] = '"' + hashlib.md5(obj["ETag"].encode()).hexdigest() + '-2"'
+                    yield page
+
+        return Paginator()
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+
+def test_objects_whose_etag_is_no_md5_are_compared_by_the_recorded_sha256(tmp_path, aws):
+    s3, cloudfront, bucket, distribution = aws
+    out = make_site(tmp_path)
+    deploy(out, bucket, distribution)
+    opaque = OpaqueEtags(s3)
+    assert deploy(out, bucket, distribution, s3=opaque, cloudfront=cloudfront).uploaded == []
+    (out / "theme/js/menu.js").write_text("/* changed */\n")
+    assert deploy(out, bucket, distribution, s3=opaque, cloudfront=cloudfront).uploaded == ["theme/js/menu.js"]
+    # an object changed behind our back (no sha256 of ours) is replaced
+    s3.put_object(Bucket=bucket, Key="images/logo.svg", Body=b"<svg/>")
+    assert deploy(out, bucket, distribution, s3=opaque, cloudfront=cloudfront).uploaded == ["images/logo.svg"]
+
+
+def test_a_missing_bucket_is_a_clear_error(tmp_path, aws):
+    from publishing.s3sync import PublishError
+
+    out = make_site(tmp_path)
+    with pytest.raises(PublishError) as failed:
+        deploy(out, "no-such-bucket-here")
+    assert "cannot list s3://no-such-bucket-here/" in str(failed.value) and "NoSuchBucket" in str(failed.value)

@@ -66,3 +66,14 @@ def test_minify_css_js_and_html():
     assert minify_text("function f ( x ) {\n  return x + 1 ;\n}\n", ".js") == "function f(x){return x+1}"
     html = minify_text("<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>T</title></head>\n<body>\n  <p>a   b</p>\n</body>\n</html>\n", ".html")
     assert "<p>a b</p>" in html and "</body>" in html and "<head>" in html
+
+
+@pytest.mark.slow
+def test_every_file_of_the_sample_site_has_a_content_type_and_a_cache_policy(tmp_path, pinned_now):
+    from publishing.plan import scan_output
+    from site_build.build import build_site
+
+    out = build_site(ROOT / "publishconf.py", {"OUTPUT_PATH": str(tmp_path / "out"), "CACHE_PATH": str(tmp_path / "c")})
+    files = scan_output(out)  # raises UnknownContentType naming any file without a type
+    assert len(files) == sum(1 for p in out.rglob("*") if p.is_file())
+    assert {f.path for f in files if f.path.endswith(".html")} >= {"index.html", "search/index.html"}

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from .minify import minify_tree
 from .plan import make_plan, normalise_prefix, scan_output
-from .s3sync import SyncReport, read_remote, run_plan
+from .s3sync import SyncReport, add_recorded_hashes, read_remote, run_plan
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ def sync_output(output: Path, target: Target, *, dry_run: bool = False, force_de
     if not local:
         raise ValueError(f"{output} holds no files: build the site first")
     prefix = normalise_prefix(target.prefix)
-    plan = make_plan(local, read_remote(s3, target.bucket, prefix), prefix)
+    remote = add_recorded_hashes(s3, target.bucket, prefix, local, read_remote(s3, target.bucket, prefix), workers)
+    plan = make_plan(local, remote, prefix)
     return run_plan(plan, s3, cloudfront, bucket=target.bucket, prefix=prefix,
                     distribution_id=target.distribution_id, dry_run=dry_run, force_delete=force_delete,
                     max_delete_share=max_delete_share, console=console, workers=workers)

@@ -79,11 +79,9 @@ def normalise_prefix(prefix: str | None) -> str:
 
 
 def is_unchanged(local: LocalFile, remote: RemoteObject) -> bool:
-    if remote.sha256:
-        return remote.sha256 == local.sha256
-    if "-" not in remote.etag:  # a single-part upload's ETag is the MD5 of its bytes
-        return remote.etag == local.md5
-    return False
+    if remote.etag == local.md5:  # a single-part, non-KMS upload's ETag is the MD5 of its bytes
+        return True
+    return remote.sha256 is not None and remote.sha256 == local.sha256
 
 
 def upload_tier(path: str) -> int:

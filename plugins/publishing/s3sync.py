@@ -42,16 +42,38 @@ class SyncReport:
 
 
 def read_remote(s3, bucket: str, prefix: str) -> dict[str, RemoteObject]:
-    """Every object under ``prefix`` with its ETag; the sha256 metadata only where the ETag is no MD5."""
+    """Every object under ``prefix`` with its ETag (one LIST request per 1000 objects)."""
     remote = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for obj in page.get("Contents", []):
-            etag = obj["ETag"].strip('"')
-            sha = None
-            if "-" in etag:  # multipart upload (by another tool): ask for our recorded hash
-                head = s3.head_object(Bucket=bucket, Key=obj["Key"])
-                sha = head.get("Metadata", {}).get(HASH_METADATA)
-            remote[obj["Key"]] = RemoteObject(obj["Key"], etag, sha)
+    try:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            for obj in page.get("Contents", []):
+                remote[obj["Key"]] = RemoteObject(obj["Key"], obj["ETag"].strip('"'))
+    except Exception as exc:  # no bucket, no credentials, no network: nothing was changed
+        raise PublishError(
+            f"cannot list s3://{bucket}/{prefix}: {type(exc).__name__}: {exc}\n"
+            "Nothing was uploaded. Check SITE_BUCKET and the AWS credentials (AWS_PROFILE or "
+            f"AWS_ACCESS_KEY_ID..., AWS_ENDPOINT_URL if set), then re-run `{RERUN}`."
+        ) from exc
+    return remote
+
+
+def add_recorded_hashes(s3, bucket: str, prefix: str, local, remote: dict[str, RemoteObject],
+                        workers: int = 8) -> dict[str, RemoteObject]:
+    """Look up our sha256 metadata for the objects whose ETag does not equal the local MD5.
+
+    An ETag is the MD5 of the bytes only for single-part uploads without SSE-KMS; for the others
+    (and for files that really changed) one HEAD request tells whether the bytes are ours already.
+    """
+    suspects = [prefix + f.path for f in local
+                if prefix + f.path in remote and remote[prefix + f.path].etag != f.md5]
+
+    def head(key):
+        metadata = s3.head_object(Bucket=bucket, Key=key).get("Metadata", {})
+        return key, metadata.get(HASH_METADATA)
+
+    with ThreadPoolExecutor(workers) as pool:
+        for key, sha in pool.map(head, suspects):
+            remote[key] = RemoteObject(key, remote[key].etag, sha)
     return remote
 
 

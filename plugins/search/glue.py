@@ -19,5 +19,5 @@ def add_search_page(pelican) -> None:
 
 
 def index_built_site(pelican) -> None:
-    result = run_pagefind(pelican.output_path)
+    result = run_pagefind(pelican.output_path, pelican.settings.get("DEFAULT_LANG", "en"))
     logger.info("Pagefind indexed %d pages into %s", result.pages, result.bundle)
