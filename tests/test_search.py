@@ -81,3 +81,12 @@ def test_searching_bimco_finds_the_workshop_report_in_chromium(site):
         page.wait_for_selector(".pagefind-ui__message", timeout=15000)
         page.wait_for_function("document.querySelector('.pagefind-ui__message').textContent.includes('No results')")
         assert page.locator(".pagefind-ui__result-link").count() == 0
+
+
+def test_a_pagefind_failure_is_a_build_error_naming_the_site(tmp_path):
+    from search.pagefind_index import PagefindFailed, run_pagefind
+
+    with pytest.raises(PagefindFailed) as failed:
+        run_pagefind(tmp_path)  # no HTML at all: Pagefind cannot build an index
+    assert str(tmp_path) in str(failed.value) and "not able to build an index" in str(failed.value)
+    assert failed.value.errors  # site_build reports .errors as the build's errors

@@ -20,4 +20,6 @@ def add_search_page(pelican) -> None:
 
 def index_built_site(pelican) -> None:
     result = run_pagefind(pelican.output_path, pelican.settings.get("DEFAULT_LANG", "en"))
+    if not result.body_marked:
+        logger.warning("no page has a data-pagefind-body element: Pagefind indexed every page, listings too")
     logger.info("Pagefind indexed %d pages into %s", result.pages, result.bundle)

@@ -23,6 +23,7 @@ class PagefindFailed(Exception):
 class IndexResult:
     pages: int
     bundle: Path
+    body_marked: bool  # some page has data-pagefind-body, so unmarked pages (listings) are left out
 
 
 def run_pagefind(site: str | Path, language: str = "en") -> IndexResult:
@@ -36,4 +37,4 @@ def run_pagefind(site: str | Path, language: str = "en") -> IndexResult:
     bundle = site / "pagefind"
     if not (bundle / "pagefind-ui.js").is_file():
         raise PagefindFailed(f"Pagefind wrote no bundle into {bundle}:\n{done.stdout}")
-    return IndexResult(pages, bundle)
+    return IndexResult(pages, bundle, "Found a data-pagefind-body element" in done.stdout)
