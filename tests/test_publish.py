@@ -332,3 +332,28 @@ def test_a_missing_bucket_is_a_clear_error(tmp_path, aws):
     with pytest.raises(PublishError) as failed:
         deploy(out, "no-such-bucket-here")
     assert "cannot list s3://no-such-bucket-here/" in str(failed.value) and "NoSuchBucket" in str(failed.value)
+
+
+def test_plan_orders_assets_before_pages_and_maps_paths_to_urls(tmp_path):
+    from publishing.plan import RemoteObject, make_plan
+
+    out = tmp_path / "site"
+    for rel in ["index.html", "a/index.html", "pagefind/pagefind-entry.json", "pagefind/index/en_1234567.pf_index",
+                "files/annual report é.pdf", "theme/css/site.css"]:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(rel)
+    from publishing.plan import scan_output
+
+    local = scan_output(out)
+    same = next(f for f in local if f.path == "theme/css/site.css")
+    remote = {"live/theme/css/site.css": RemoteObject("live/theme/css/site.css", same.md5),
+              "live/old/index.html": RemoteObject("live/old/index.html", "0" * 32)}
+    plan = make_plan(local, remote, "live")
+    assert [f.path for f in plan.uploads] == [
+        "files/annual report é.pdf", "pagefind/index/en_1234567.pf_index",  # assets
+        "pagefind/pagefind-entry.json",  # then the Pagefind entry that names the chunks
+        "a/index.html", "index.html",  # pages last
+    ]
+    assert plan.unchanged == 1 and plan.deletions == ["live/old/index.html"]
+    assert "/files/annual%20report%20%C3%A9.pdf" in plan.invalidations
+    assert {"/", "/index.html", "/a/", "/old/", "/old/index.html"} <= set(plan.invalidations)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from .content_types import UnknownContentType, cache_control, content_type
 
@@ -97,7 +98,7 @@ def upload_tier(path: str) -> int:
 
 def public_paths(path: str) -> list[str]:
     """URL paths under which CloudFront may have cached ``path`` (directory URLs for index.html)."""
-    url = "/" + path
+    url = "/" + quote(path, safe="/~")  # CloudFront wants unsafe and non-ASCII characters encoded
     if PurePosixPath(path).name == "index.html":
         directory = url[: -len("index.html")]
         return [directory, url]
