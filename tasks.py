@@ -73,15 +73,16 @@ def regenerate(c):
 @task(help={
     "dry_run": "print the plan (uploads, deletions, invalidations) and touch nothing",
     "force_delete": "allow deleting more than PUBLISH_MAX_DELETE_SHARE of the bucket",
+    "full": "upload every file again (after changing content types or cache policy)",
 })
-def publish(c, dry_run=False, force_delete=False):
+def publish(c, dry_run=False, force_delete=False, full=False):
     """Build with publishconf.py, minify, sync output/ to S3 and invalidate CloudFront."""
     from publishing.deploy import publish as run_publish
     from publishing.s3sync import PublishError
     from site_build.build import BuildFailed
 
     try:
-        run_publish(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete)
+        run_publish(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete, full=full)
     except BuildFailed as failure:
         print(failure, file=sys.stderr)
         print("Nothing was published; the previous output/ was left untouched.", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -54,12 +55,14 @@ def wait_for(predicate, timeout=60.0, what="condition"):
 @pytest.fixture
 def live(tmp_path, pinned_now):
     write_content(tmp_path, {"news/a.md": NEWS.format(body="First version of the body.")})
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")  # a copy the test may edit
     port = free_port()
     log = open(tmp_path / "server.log", "w+")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     process = subprocess.Popen(
         [sys.executable, "-m", "editor_loop", str(ROOT / "pelicanconf.py"), "--port", str(port),
-         "--content", str(tmp_path / "content"), "--output", str(tmp_path / "output"), "--cache", str(tmp_path / "cache")],
+         "--content", str(tmp_path / "content"), "--output", str(tmp_path / "output"), "--cache", str(tmp_path / "cache"),
+         "--theme", str(tmp_path / "theme")],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
     )
     base = f"http://127.0.0.1:{port}"
@@ -102,6 +105,12 @@ def test_serves_rebuilds_on_edit_and_shows_a_content_error_over_the_last_good_pa
     edit(root, "Fourth version, fixed.")
     page = wait_for(lambda: (p := fetch(base + PAGE_URL)[1]) and "Fourth version" in p and p, what="the fixed page")
     assert 'id="build-error"' not in page
+
+    # a theme edit rebuilds too
+    footer = root / "theme" / "templates" / "partials" / "footer.html"
+    time.sleep(1.1)
+    footer.write_text(footer.read_text() + "<p>Edited footer</p>")
+    wait_for(lambda: "Edited footer" in fetch(base + PAGE_URL)[1], what="the page with the edited theme")
 
 
 @pytest.mark.slow

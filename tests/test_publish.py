@@ -159,6 +159,8 @@ def test_unchanged_second_deploy_uploads_nothing(tmp_path, aws):
     assert report.uploaded == [] and report.deleted == [] and report.invalidation_id is None
     assert keys(s3, bucket) == before
     assert len(invalidations(cloudfront, distribution)) == count
+    # --full re-uploads everything (the hashes cannot see a change of type or cache policy)
+    assert sorted(deploy(out, bucket, distribution, full=True).uploaded) == sorted(local_files(out))
 
 
 def test_edit_uploads_exactly_the_changed_files_assets_first_and_invalidates_them(tmp_path, aws):

@@ -17,11 +17,14 @@ def main(argv=None):
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--output", type=Path, default=ROOT / "output")
     parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--theme", type=Path, default=ROOT / "theme", help="theme folder (THEME), watched too")
     args = parser.parse_args(argv)
     overrides = {"PATH": str(args.content.resolve())}
+    if args.theme.resolve() != (ROOT / "theme").resolve():
+        overrides["THEME"] = str(args.theme.resolve())
     if args.cache:
         overrides["CACHE_PATH"] = str(args.cache.resolve())
-    loop = EditorLoop(args.settings, args.output.resolve(), [args.content, ROOT / "theme", ROOT / "plugins"], overrides)
+    loop = EditorLoop(args.settings, args.output.resolve(), [args.content, args.theme, ROOT / "plugins"], overrides)
     loop.serve(args.host, args.port)
 
 

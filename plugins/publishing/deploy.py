@@ -37,7 +37,7 @@ def aws_clients():
 
 def sync_output(output: Path, target: Target, *, dry_run: bool = False, force_delete: bool = False,
                 max_delete_share: float = 0.2, s3=None, cloudfront=None, console: Console | None = None,
-                workers: int = 8) -> SyncReport:
+                workers: int = 8, full: bool = False) -> SyncReport:
     if s3 is None or cloudfront is None:
         default_s3, default_cf = aws_clients()
         s3, cloudfront = s3 or default_s3, cloudfront or default_cf
@@ -46,13 +46,13 @@ def sync_output(output: Path, target: Target, *, dry_run: bool = False, force_de
         raise ValueError(f"{output} holds no files: build the site first")
     prefix = normalise_prefix(target.prefix)
     remote = add_recorded_hashes(s3, target.bucket, prefix, local, read_remote(s3, target.bucket, prefix), workers)
-    plan = make_plan(local, remote, prefix)
+    plan = make_plan(local, remote, prefix, full=full)
     return run_plan(plan, s3, cloudfront, bucket=target.bucket, prefix=prefix,
                     distribution_id=target.distribution_id, dry_run=dry_run, force_delete=force_delete,
                     max_delete_share=max_delete_share, console=console, workers=workers)
 
 
-def publish(settings_file: Path, *, dry_run: bool = False, force_delete: bool = False,
+def publish(settings_file: Path, *, dry_run: bool = False, force_delete: bool = False, full: bool = False,
             console: Console | None = None, overrides: dict | None = None) -> SyncReport:
     """Build with ``settings_file`` (atomically), minify the output, then sync it to the bucket."""
     from site_build.build import build_site, load_settings
@@ -63,5 +63,5 @@ def publish(settings_file: Path, *, dry_run: bool = False, force_delete: bool = 
     output = build_site(settings_file, overrides)
     report = minify_tree(output)
     console.print(f"Minified {report.files} files: {report.bytes_before:,} -> {report.bytes_after:,} bytes")
-    return sync_output(output, target, dry_run=dry_run, force_delete=force_delete,
+    return sync_output(output, target, dry_run=dry_run, force_delete=force_delete, full=full,
                        max_delete_share=float(settings.get("PUBLISH_MAX_DELETE_SHARE", 0.2)), console=console)

@@ -105,8 +105,12 @@ def public_paths(path: str) -> list[str]:
     return [url]
 
 
-def make_plan(local: list[LocalFile], remote: dict[str, RemoteObject], prefix: str = "") -> SyncPlan:
-    """Compare the build with the bucket (``remote`` maps keys under ``prefix`` to objects)."""
+def make_plan(local: list[LocalFile], remote: dict[str, RemoteObject], prefix: str = "",
+              full: bool = False) -> SyncPlan:
+    """Compare the build with the bucket (``remote`` maps keys under ``prefix`` to objects).
+
+    ``full`` uploads every file again (after a change of content types or cache policy, which the
+    content hashes cannot see)."""
     prefix = normalise_prefix(prefix)
     plan = SyncPlan(remote_count=len(remote))
     wanted = set()
@@ -114,7 +118,7 @@ def make_plan(local: list[LocalFile], remote: dict[str, RemoteObject], prefix: s
         key = prefix + file.path
         wanted.add(key)
         existing = remote.get(key)
-        if existing is not None and is_unchanged(file, existing):
+        if existing is not None and not full and is_unchanged(file, existing):
             plan.unchanged += 1
         else:
             plan.uploads.append(file)
