@@ -90,3 +90,35 @@ def test_invoke_linkcheck_exits_non_zero_with_the_report(tmp_path):
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "no broken internal links" in result.stdout
+
+
+def test_feeds_sitemaps_and_calendars_are_checked(tmp_path):
+    site = tmp_path / "site"
+    (site / "news/a").mkdir(parents=True)
+    (site / "news/a/index.html").write_text("<p>a</p>")
+    (site / "index.html").write_text("<p>home</p>")
+    (site / "feeds").mkdir()
+    (site / "feeds/all.atom.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        '<link href="https://www.csoalliance.com/" rel="alternate"/><id>tag:csoalliance.com,2016:feed</id>'
+        '<entry><link href="https://www.csoalliance.com/news/a/"/><id>https://www.csoalliance.com/news/old-slug/</id>'
+        '<content type="html">&lt;p&gt;&lt;img alt="x" src="https://www.csoalliance.com/images/gone.png"&gt;&lt;/p&gt;</content>'
+        "</entry></feed>")
+    (site / "feeds/all.rss.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><link>https://www.csoalliance.com/</link>'
+        '<item><link>https://www.csoalliance.com/news/b/</link><guid isPermaLink="false">x-1</guid></item></channel></rss>')
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>https://www.csoalliance.com/news/a/</loc></url><url><loc>https://www.csoalliance.com/c/</loc></url></urlset>")
+    (site / "events.ics").write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//\r\nBEGIN:VEVENT\r\nUID:1@t\r\nDTSTAMP:20160708T000000Z\r\n"
+        b"DTSTART:20160708T090000Z\r\nSUMMARY:x\r\nURL:https://www.csoalliance.com/events/gone/\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:2@t\r\nDTSTAMP:20160708T000000Z\r\nDTSTART:20160708T090000Z\r\nSUMMARY:y\r\n"
+        b"URL:https://www.csoalliance.com/news/a/\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    broken = check_site(site, ["https://www.csoalliance.com"])
+    assert sorted((b.page, b.url) for b in broken) == [
+        ("events.ics", "https://www.csoalliance.com/events/gone/"),
+        ("feeds/all.atom.xml", "https://www.csoalliance.com/images/gone.png"),
+        ("feeds/all.rss.xml", "https://www.csoalliance.com/news/b/"),
+        ("sitemap.xml", "https://www.csoalliance.com/c/"),
+    ]

@@ -1,7 +1,9 @@
 """Check that every internal link and asset reference in a built site resolves to a file.
 
 HTML is parsed with BeautifulSoup + lxml; every URL-bearing attribute is read (href, src, srcset,
-poster, action, data, ...) and stylesheets' url(...) references too. A URL is internal when it is
+poster, action, data, ...) and stylesheets' url(...) references too. Feeds and sitemaps (XML: link
+hrefs, <link>/<loc>/<guid> URLs and the HTML they carry) and calendars (.ics URL properties) are
+checked as well. A URL is internal when it is
 relative, root-relative, or absolute under one of the site's own base URLs (SITEURL, PUBLIC_SITEURL).
 Fragments (#id) are checked against the ids of the target page.
 """
@@ -120,6 +122,43 @@ def css_references(text: str) -> list[str]:
     return [m.group(2) for m in CSS_URL.finditer(text)] + [m.group(2) for m in CSS_IMPORT.finditer(text)]
 
 
+FEED_HTML = {"content", "description", "summary", "encoded"}
+# Atom <id> is left out: an entry keeps its id when its URL changes, so an id need not resolve.
+FEED_URL_TEXT = {"link", "loc", "guid", "url"}
+
+
+def xml_references(data: bytes) -> list[str]:
+    soup = BeautifulSoup(data, "xml")
+    found = []
+    for element in soup.find_all(True):
+        for attribute in ("href", "url"):
+            if element.get(attribute):
+                found.append(element[attribute])
+        text = element.string.strip() if element.string else ""
+        if not text:
+            continue
+        if element.name in FEED_URL_TEXT and text.startswith(("http://", "https://", "/")):
+            if element.name == "guid" and element.get("isPermaLink") == "false":
+                continue
+            found.append(text)
+        elif element.name in FEED_HTML and "<" in text:
+            found += references("", BeautifulSoup(text, "lxml"))
+    return found
+
+
+def ics_references(data: bytes) -> list[str]:
+    from icalendar import Calendar
+
+    found = []
+    for component in Calendar.from_ical(data).walk():
+        for name in ("URL", "ATTACH"):
+            values = component.get(name)
+            if values is None:
+                continue
+            found += [str(v) for v in (values if isinstance(values, list) else [values])]
+    return found
+
+
 def check_site(root: Path, site_urls: list[str] | tuple[str, ...] = ()) -> list[BrokenLink]:
     """Every broken internal reference in the site built at ``root``, sorted by page."""
     index = SiteIndex(root)
@@ -133,6 +172,10 @@ def check_site(root: Path, site_urls: list[str] | tuple[str, ...] = ()) -> list[
             refs = references(rel, soup)
         elif rel.endswith(".css"):
             refs = css_references((index.root / rel).read_text(encoding="utf-8", errors="replace"))
+        elif rel.endswith(".xml"):
+            refs = xml_references((index.root / rel).read_bytes())
+        elif rel.endswith(".ics"):
+            refs = ics_references((index.root / rel).read_bytes())
         else:
             continue
         base = page_url(rel)
