@@ -95,3 +95,26 @@ def test_target_widths_never_upscale():
     assert target_widths(1000) == [480, 800, 1000]
     assert target_widths(300) == [300]
     assert target_widths(1600) == [480, 800, 1200, 1600]
+
+
+def test_template_filter_makes_a_responsive_hero_image(tmp_path, large_jpeg):
+    import shutil
+
+    from sites import ROOT
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    article_template = theme / "templates" / "article.html"
+    article_template.write_text(article_template.read_text().replace(
+        "{% block content %}",
+        "{% block content %}{% if article.image %}{{ article.image | responsive_img(article.image_alt) }}{% endif %}", 1))
+    hero = "Image: /images/tanker.jpg\nImage_alt: A tanker at anchor\n"
+    out = build(tmp_path, {"images/tanker.jpg": large_jpeg,
+                           "reports/b.md": article("Body.").replace("Summary:", hero + "Summary:")}, THEME=str(theme))
+    img = soup(out / "reports/tanker-boarded-off-lagos/index.html").find("img")
+    assert img["alt"] == "A tanker at anchor" and (img["width"], img["height"]) == ("1600", "800")
+    assert img["srcset"].count("w,") == 3 and check_site(out) == []
+    with pytest.raises(BuildFailed) as failed:
+        build(tmp_path, {"reports/b.md": article("Body.").replace("Summary:", "Image: /images/tanker.jpg\nSummary:")},
+              THEME=str(theme))
+    assert "template image /images/tanker.jpg has no alt text" in str(failed.value)

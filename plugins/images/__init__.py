@@ -2,8 +2,9 @@
 
 from pelican import signals
 
-from .glue import process_content_images
+from .glue import add_template_filter, process_content_images
 
 
 def register():
     signals.content_object_init.connect(process_content_images)
+    signals.generator_init.connect(add_template_filter)

@@ -43,16 +43,16 @@ def line_of(source_path: str, needle: str) -> int | None:
     return None
 
 
-def process_content_images(content) -> None:
-    html = getattr(content, "_content", None)
-    source_path = getattr(content, "source_path", None)
-    if not html or not source_path or "<img" not in html:
-        return
-    settings = content.settings
+def image_settings(settings):
     root = Path(settings["PATH"]).resolve()
     output = Path(settings["OUTPUT_PATH"])
     cache = Path(settings["CACHE_PATH"]) / "image-variants" if settings.get("CACHE_PATH") else None
     widths = tuple(settings.get("IMAGE_WIDTHS", DEFAULT_WIDTHS))
+    return root, output, cache, widths
+
+
+def variants_finder(settings, source_path):
+    root, output, cache, widths = image_settings(settings)
 
     def variants_for(src):
         image = local_image(src, source_path, root)
@@ -60,6 +60,45 @@ def process_content_images(content) -> None:
             return None
         rel_dir = image.parent.relative_to(root).as_posix()
         return make_variants(image, rel_dir, output, cache, widths)
+
+    return variants_for
+
+
+class ResponsiveImgFilter:
+    """Jinja filter for images named in templates (e.g. an article's `Image:` metadata):
+    `{{ article.image | responsive_img(article.image_alt) }}` -> <img> with srcset, sizes, width, height."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def __call__(self, src, alt=None, sizes=None):
+        from markupsafe import Markup, escape
+
+        src = str(src)
+        external = "://" in src or src.startswith("//")
+        path = src if external or LINK_MARKER.match(src) else "/" + src.lstrip("/")
+        siteurl = self.settings.get("SITEURL", "")
+        variants = None if external else variants_finder(self.settings, self.settings["PATH"])(path)
+        url = src if external or not variants else siteurl + path
+        html = f'<img src="{escape(url)}"' + (f' alt="{escape(alt)}"' if alt is not None else "") + ">"
+        result, problems = rewrite_images(html, lambda _src: variants, siteurl,
+                                          sizes or self.settings.get("IMAGE_SIZES", DEFAULT_SIZES))
+        for problem in problems:
+            logger.error("template image %s %s (set the alt text in the content's metadata)", src, problem.message)
+        return Markup(result)
+
+
+def add_template_filter(generator) -> None:
+    generator.env.filters["responsive_img"] = ResponsiveImgFilter(generator.settings)
+
+
+def process_content_images(content) -> None:
+    html = getattr(content, "_content", None)
+    source_path = getattr(content, "source_path", None)
+    if not html or not source_path or "<img" not in html:
+        return
+    settings = content.settings
+    variants_for = variants_finder(settings, source_path)
 
     content._content, problems = rewrite_images(
         html, variants_for, settings.get("SITEURL", ""), settings.get("IMAGE_SIZES", DEFAULT_SIZES)
