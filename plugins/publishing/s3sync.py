@@ -7,7 +7,7 @@ come only after every upload succeeded, and one CloudFront invalidation closes t
 from __future__ import annotations
 
 import uuid
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -128,17 +128,15 @@ def upload_all(s3, plan: SyncPlan, bucket: str, prefix: str, console: Console, w
         bar = progress.add_task("upload", total=total, files=f"0/{len(plan.uploads)} files")
         for _tier, group in groupby(plan.uploads, key=lambda f: upload_tier(f.path)):
             futures = {pool.submit(upload_one, s3, bucket, prefix + f.path, f): f for f in group}
-            finished, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            for future in pending:
-                future.cancel()
-            finished |= set(wait(pending).done)
             failures = []
-            for future in finished:
+            for future in as_completed(futures):
                 file = futures[future]
                 if future.cancelled():
                     continue
                 if future.exception() is not None:
                     failures.append((file.path, future.exception()))
+                    for other in futures:  # stop this tier: uploads not yet started are dropped
+                        other.cancel()
                 else:
                     done.append(file.path)
                     progress.update(bar, advance=file.size, files=f"{len(done)}/{len(plan.uploads)} files")
@@ -157,7 +155,7 @@ def failure_message(plan: SyncPlan, done: list[str], failures) -> str:
         f"({pages_missing} of them pages). Pages are uploaded after the assets they use, nothing was "
         "deleted and no CloudFront invalidation was made, so the live site is still consistent."
     )
-    lines.append(f"To finish: fix the cause above and re-run `{RERUN}`; it uploads only what is still missing.")
+    lines.append(f"To finish: fix the cause above and re-run `{RERUN}` (with the same options); it uploads only what is still missing.")
     return "\n".join(lines)
 
 
