@@ -359,3 +359,13 @@ def test_plan_orders_assets_before_pages_and_maps_paths_to_urls(tmp_path):
     assert plan.unchanged == 1 and plan.deletions == ["live/old/index.html"]
     assert "/files/annual%20report%20%C3%A9.pdf" in plan.invalidations
     assert {"/", "/index.html", "/a/", "/old/", "/old/index.html"} <= set(plan.invalidations)
+
+
+def test_only_hash_like_names_count_as_fingerprinted():
+    from publishing.content_types import cache_control
+
+    assert cache_control("images/ship-480w.3fa2c1d9e0.jpg") == LONG
+    assert cache_control("pagefind/fragment/en_1afd474.pf_fragment") == LONG
+    assert cache_control("files/circular-20160708.pdf") == MEDIUM  # a date, not a hash
+    assert cache_control("files/defaced.pdf") == MEDIUM
+    assert cache_control("news/a/index.html") == SHORT

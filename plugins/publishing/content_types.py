@@ -53,8 +53,10 @@ LONG = "public, max-age=31536000, immutable"  # fingerprinted assets: the name c
 SHORT_SUFFIXES = {".html", ".xml", ".ics", ".json", ".geojson", ".webmanifest", ".txt", ".csv", ".xsl"}
 
 # A content hash in the file name (Pagefind's chunks, our image variants: "ship-480w.3fa2c1d9e0.jpg",
-# "en_4ad1f2e.pf_fragment", "pagefind.en_8c1b2a3f.pf_meta").
-FINGERPRINT = re.compile(r"[._-][0-9a-f]{7,}(?=\.[^.]+$)")
+# "en_4ad1f2e.pf_fragment", "pagefind.en_8c1b2a3f.pf_meta"). Both a digit and a letter are required so
+# that an editor's "circular-20160708.pdf" is not taken for a hash and cached for a year; a real hash
+# without both is merely cached for less long.
+FINGERPRINT = re.compile(r"[._-](?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{7,}(?=\.[^.]+$)")
 
 
 class UnknownContentType(ValueError):
