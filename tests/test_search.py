@@ -33,15 +33,24 @@ LISTED_SUMMARY = """\
     """
 
 
+PAGE = """\
+    Title: Joining the alliance
+    Summary: How a CSO joins.
+
+    Any Company Security Officer may apply for membership through the secretariat.
+    """
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("search-site")
-    return build(root, {"workshops/lagos.md": WORKSHOP, "news/members.md": NEWS, "news/other.md": LISTED_SUMMARY})
+    return build(root, {"workshops/lagos.md": WORKSHOP, "news/members.md": NEWS, "news/other.md": LISTED_SUMMARY,
+                        "pages/joining.md": PAGE})
 
 
 def test_pagefind_indexes_only_detail_pages(site):
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 3  # the three articles; no listings, no search page
+    assert entry["languages"]["en"]["page_count"] == 4  # three articles and a page; no listings, no search page
     assert soup(site / "workshops/lagos-workshop-on-gulf-of-guinea-reporting/index.html").find(attrs={"data-pagefind-body": True})
     home = soup(site / "index.html")
     assert "BIMCO" in home.get_text()  # the listing shows the summary, yet is not indexed:
@@ -75,6 +84,11 @@ def test_searching_bimco_finds_the_workshop_report_in_chromium(site):
         assert "BIMCO" in page.locator(".pagefind-ui__result-excerpt").first.inner_text()
         assert page.get_attribute(".pagefind-ui__search-input", "aria-label") == "Search the site"
         assert page.input_value(".pagefind-ui__search-input") == "BIMCO"
+
+        # pages are indexed too
+        page.goto(base + "/search/?q=secretariat")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        assert page.locator(".pagefind-ui__result-link").all_inner_texts() == ["Joining the alliance"]
 
         # a word on no indexed page finds nothing
         page.goto(base + "/search/?q=zanzibar")
