@@ -204,3 +204,20 @@ def format_report(broken: list[BrokenLink]) -> str:
         lines.append(f"  {page}")
         lines += [f"    {link.url}  ({link.reason})" for link in links]
     return "\n".join(lines)
+
+
+def run_linkcheck(root: Path, site_urls: list[str], out=None, err=None) -> int:
+    """Check the site at ``root``, print the result; return the exit status (0 = no broken links)."""
+    import sys
+
+    out, err = out or sys.stdout, err or sys.stderr
+    root = Path(root)
+    if not any(root.glob("*.html")):
+        print(f"{root} holds no built site: run `invoke build` first", file=err)
+        return 1
+    broken = check_site(root, site_urls)
+    if broken:
+        print(format_report(broken), file=err)
+        return 1
+    print(f"{root}: no broken internal links", file=out)
+    return 0
