@@ -117,6 +117,8 @@ PLUGINS = [
     # one plugin per line
     "content_schema",
     "publication",
+    "search",
+    "images",
 ]
 
 CACHE_CONTENT = False
