@@ -45,8 +45,12 @@ def feed_specs(
     regions: dict[str, str],
     with_newsletters: bool = False,
     region_url: str | None = None,
+    pages: dict[str, str] | None = None,
 ):
-    """``region_url`` (e.g. "regions/{slug}/") is the region pages' URL when the site has them."""
+    """A feed's channel links to the page it follows when the site has one, else the home page:
+    ``pages`` maps kinds (and "newsletters") to their listing's URL, ``region_url`` (e.g.
+    "regions/{slug}/") is the region pages' URL pattern."""
+    pages = pages or {}
     specs = [FeedSpec("all", f"{site_name}: everything", f"Everything {site_name} publishes", "feeds/all", "", "site")]
     for kind, label in kinds.items():
         specs.append(
@@ -55,7 +59,7 @@ def feed_specs(
                 f"{site_name}: {label}",
                 f"{label} from {site_name}",
                 f"feeds/{kind}",
-                f"{kind}/",
+                pages.get(kind, ""),
                 "kind",
                 kind=kind,
             )
@@ -79,7 +83,7 @@ def feed_specs(
                 f"{site_name}: newsletter",
                 f"Issues of the {site_name} member newsletter",
                 "feeds/newsletters",
-                "newsletters/",
+                pages.get("newsletters", ""),
                 "site",
             )
         )

@@ -30,6 +30,7 @@ class FeedsGenerator(Generator):
             region_url=settings.get("REGION_URL", "regions/{slug}/")
             if "regions" in settings.get("PLUGINS", [])
             else None,
+            pages=self.listing_pages(),
         )
         self.catalogue = FeedCatalogue(specs, settings.get("REGIONS", {}))
         self.context["feed_catalogue"] = self.catalogue
@@ -63,6 +64,16 @@ class FeedsGenerator(Generator):
             feeds=self.catalogue,
             feeds_updated=newest,
         )
+
+    def listing_pages(self) -> dict[str, str]:
+        """The listing page of each kind that has one in this build (Pelican writes a category page
+        only for categories with articles)."""
+        pages = {category.slug: category.url for category, _articles in self.context.get("categories", [])}
+        if "events" in self.settings.get("PLUGINS", []):
+            pages["events"] = "events/"
+        if "newsletter" in self.settings.get("PLUGINS", []) and self.has_newsletters():
+            pages["newsletters"] = "newsletters/"
+        return pages
 
     def has_newsletters(self) -> bool:
         """Decided from the files: the newsletter generator may build its context after this one."""
