@@ -265,3 +265,14 @@ def test_region_pages_link_their_region_feed(site):
     assert "/feeds/regions/west-africa.atom.xml" in hrefs and "/feeds/regions/west-africa.rss.xml" in hrefs
     channel = parse(site / "feeds" / "regions" / "west-africa.rss.xml").find("channel")
     assert channel.findtext("link") == f"{PUBLIC}/regions/west_africa/"
+
+
+def test_channel_links_point_at_pages_this_build_has(site):
+    for path in (site / "feeds").rglob("*.rss.xml"):
+        link = parse(path).find("channel").findtext("link")
+        assert link.startswith(f"{PUBLIC}/")
+        assert (site / link[len(PUBLIC) + 1 :] / "index.html").is_file(), (path.name, link)
+    channel = parse(site / "feeds" / "news.rss.xml").find("channel")
+    assert channel.findtext("link") == f"{PUBLIC}/news/"
+    workshops = parse(site / "feeds" / "workshops.rss.xml").find("channel")
+    assert workshops.findtext("link") == f"{PUBLIC}/"  # no workshop reports in the fixture: no /workshops/ page
