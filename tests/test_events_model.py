@@ -167,3 +167,20 @@ def test_event_uids_are_frozen_with_todays_default(tmp_path):
         "Start: 2019-07-10",
     ]
     assert missing_uids(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "cost, price",
+    [
+        ("Free", ("0", None)),
+        ("GBP 250", ("250", "GBP")),
+        ("€40", ("40", "EUR")),
+        ("£99.50", ("99.50", "GBP")),
+        ("Members £50, others £80", None),
+        (None, None),
+    ],
+)
+def test_cost_becomes_a_schema_org_price_only_when_it_is_one(cost, price):
+    from events.jsonld import price_of
+
+    assert price_of(cost) == price
