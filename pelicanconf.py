@@ -115,6 +115,7 @@ MARKDOWN = {
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = [
     # one plugin per line
+    "crime_stats",
 ]
 
 CACHE_CONTENT = False
