@@ -65,3 +65,51 @@ def reserve(c, port=8000):
 def regenerate(c):
     """Rebuild whenever content, theme or plugins change (no browser reload; see livereload)."""
     c.run(f"{shlex.quote(sys.executable)} -m pelican -r -s {DEV_SETTINGS}", pty=False, env=dict(os.environ))
+
+
+# ---------------------------------------------------------------- crime statistics
+
+
+def _today():
+    """The import's "today": SOURCE_DATE_EPOCH when set (reproducible), else the clock's UTC date."""
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return (datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else datetime.now(tz=timezone.utc)).date()
+
+
+@task(help={
+    "source": "asam (an NGA ASAM export) or csv (any CSV, with --mapping)",
+    "input": "the file to import",
+    "mapping": "TOML mapping file (for --source csv)",
+    "table": "incident table to merge into (default content/data/incidents.csv)",
+    "ports": "port list CSV for the nearest-port field (default content/data/ports.csv when present)",
+    "report_dir": "where the report and the rejected-rows file go (default var/stats-import)",
+})
+def stats_import(c, source, input, mapping=None, table="content/data/incidents.csv", ports=None, report_dir="var/stats-import"):
+    """Import incidents into the incident table; prints and writes a report."""
+    from crime_stats.importer import import_incidents
+
+    ports = ports or (ROOT / "content" / "data" / "ports.csv")
+    try:
+        report = import_incidents(source, input, ROOT / table, _today(), mapping_path=mapping,
+                                  ports_file=ports if Path(ports).exists() else None,
+                                  report_dir=ROOT / report_dir, progress=True)
+    except (ValueError, OSError) as failure:  # bad input, bad mapping, invalid table: nothing was written
+        print(f"Import failed, nothing changed: {failure}", file=sys.stderr)
+        sys.exit(1)
+    print(report.to_text())
+    print(f"Report and rejected rows written to {report_dir}/")
+
+
+@task(help={"table": "incident table (default content/data/incidents.csv)"})
+def stats_check(c, table="content/data/incidents.csv"):
+    """Validate the incident table; list every bad row with its field, value and what was expected."""
+    from crime_stats.incidents import read_incidents
+
+    records, errors = read_incidents(ROOT / table, _today())
+    for error in errors:
+        print(error, file=sys.stderr)
+    if errors:
+        sys.exit(1)
+    print(f"{table}: {len(records)} incidents, no errors")

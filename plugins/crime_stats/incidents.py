@@ -75,7 +75,7 @@ class RowError:
         return f"{where}, field {self.field!r}: got {self.value!r}, expected {self.expected}"
 
 
-class IncidentDataError(Exception):
+class IncidentDataError(ValueError):
     """The incident table has errors; ``errors`` lists every one of them."""
 
     def __init__(self, errors: list[RowError]):

@@ -41,6 +41,7 @@ def generate(n: int = 420, seed: int = 2016, start: date = START, end: date = EN
     span = (end - start).days
     weights = [h[4] for h in HOTSPOTS]
     records = []
+    member_numbers: dict[int, int] = {}
     for i in range(n):
         lat0, lon0, place, spread, _ = rng.choices(HOTSPOTS, weights)[0]
         day = start + timedelta(days=rng.randrange(span + 1))
@@ -48,8 +49,10 @@ def generate(n: int = 420, seed: int = 2016, start: date = START, end: date = EN
         vessel = rng.choice(VESSEL_TYPES[:-1])
         r = empty_record()
         member = rng.random() < 0.08  # a few member reports: not public, confidential vessel details
+        if member:
+            member_numbers[day.year] = member_numbers.get(day.year, 0) + 1
         r.update(
-            id=f"CSO-{day.year}-{i + 1:04d}" if member else f"sample-{i + 1:05d}",
+            id=f"CSO-{day.year}-{member_numbers.get(day.year, 0):04d}" if member else f"sample-{i + 1:05d}",
             source="member_report" if member else "sample",
             source_ref="" if member else f"{i + 1:05d}",
             date=day,
