@@ -11,6 +11,7 @@ Run: .venv/bin/python bench/bench_stats.py
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -36,11 +37,11 @@ def bench_asam_import(work: Path) -> dict:
 
     iso3_from_positions([0.0], [0.0])
     table = work / "asam.csv"
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = import_incidents("asam", source, table, date(2022, 6, 21), ports_file=ports)
-    seconds = time.perf_counter() - started
-    return {"rows": report.read, "accepted": report.accepted, "seconds": round(seconds, 3), "target_seconds": 2.0,
-            "met": seconds <= 2.0}
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"rows": report.read, "accepted": report.accepted, "seconds": round(seconds, 3),
+            "cpu_seconds": round(cpu, 3), "target_seconds": 2.0, "met": seconds <= 2.0}
 
 
 def bench_100k_pages(work: Path) -> dict:
@@ -55,16 +56,16 @@ def bench_100k_pages(work: Path) -> dict:
     (content / "data").mkdir(parents=True)
     write_incidents(content / "data" / "incidents.csv", records)
     shutil.copy(ROOT / "content" / "data" / "ports.csv", content / "data" / "ports.csv")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     build_site(ROOT / "pelicanconf.py", {
         "PATH": str(content), "OUTPUT_PATH": str(work / "output"), "CACHE_PATH": str(work / "cache"),
         "BUILD_NOW": datetime(2019, 7, 8, tzinfo=timezone.utc),
     })
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     pages = len(list((work / "output" / "statistics").rglob("index.html")))
     size = sum(p.stat().st_size for p in (work / "output" / "statistics").rglob("*") if p.is_file())
     return {"incidents": len(records), "statistics_pages": pages, "output_mb": round(size / 1e6, 1),
-            "seconds": round(seconds, 3), "target_seconds": 15.0, "met": seconds <= 15.0}
+            "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "target_seconds": 15.0, "met": seconds <= 15.0}
 
 
 def main() -> dict:
@@ -73,6 +74,8 @@ def main() -> dict:
         (work / "a").mkdir()
         (work / "b").mkdir()
         results = {"asam_import": bench_asam_import(work / "a"), "pages_100k": bench_100k_pages(work / "b")}
+    # the wall-clock figures depend on what else the machine runs: record how busy it was
+    results["machine"] = {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(results, indent=2))

@@ -44,6 +44,7 @@ NAME_ALIASES = {
 SEA_WORDS = re.compile(r"\b(SEA|OCEAN|GULF|STRAIT|STRAITS|CHANNEL|BAY|BAB|PASSAGE|BASIN|CARIBBEAN|HORN OF)\b")
 
 
+@lru_cache(maxsize=512)
 def name_of(iso3: str) -> str:
     country = pycountry.countries.get(alpha_3=iso3)
     if not country:

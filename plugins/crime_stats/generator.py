@@ -3,6 +3,8 @@ the statistics pages and downloads. The work itself is done by the plain modules
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from pathlib import Path
 
@@ -11,6 +13,19 @@ from pelican.generators import Generator
 from . import aggregate, charts, downloads, pages
 from .incidents import load_incidents
 from .ports import PortIndex, load_ports
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """100,000 records are a million small objects and no cycles: the cyclic collector would rescan
+    them over and over while they are built, so it waits until they are."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _setting_path(settings: dict, name: str, default_rel: str) -> Path:
@@ -26,7 +41,8 @@ class StatisticsGenerator(Generator):
         self.incidents_file = _setting_path(self.settings, "INCIDENTS_FILE", "data/incidents.csv")
         self.ports_file = _setting_path(self.settings, "PORTS_FILE", "data/ports.csv")
         today = self.settings["BUILD_NOW"].date()
-        self.records = load_incidents(self.incidents_file, today) if self.incidents_file.exists() else []
+        with _no_cyclic_gc():
+            self.records = load_incidents(self.incidents_file, today) if self.incidents_file.exists() else []
         self.ports = PortIndex(load_ports(self.ports_file)) if self.ports_file.exists() else None
         self.summary = aggregate.summary(self.records)
         self.context["statistics_summary"] = self.summary
@@ -51,12 +67,19 @@ class StatisticsGenerator(Generator):
 
     def generate_output(self, writer):
         build_now = self.settings["BUILD_NOW"].date()
-        for page in pages.build_pages(self.records, self.summary, self.ports, build_now, self._articles_by_region()):
+        with _no_cyclic_gc():
+            all_pages = pages.build_pages(self.records, self.summary, self.ports, build_now,
+                                          self._articles_by_region(), self.settings.get("SITEURL", ""))
+        for page in all_pages:
             context = {**self.context, **page.context, "page_url": page.url}
             writer.write_file(page.save_as, self.get_template(page.template.removesuffix(".html")), context,
                               relative_urls=self.settings["RELATIVE_URLS"])
         out = Path(self.output_path) / "statistics"
         out.mkdir(parents=True, exist_ok=True)
+        with _no_cyclic_gc():
+            self._write_downloads(out)
+
+    def _write_downloads(self, out: Path) -> None:
         (out / "summary.json").write_text(downloads.summary_text(self.summary), encoding="utf-8")
         (out / "incidents.csv").write_text(downloads.csv_text(self.records), encoding="utf-8")
         (out / "incidents.json").write_text(downloads.json_text(self.records), encoding="utf-8")

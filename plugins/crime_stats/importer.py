@@ -179,7 +179,24 @@ def _progress_reader(enabled: bool, description: str):
     return _Bar()
 
 
-def import_incidents(
+def import_incidents(*args, **kwargs) -> ImportReport:
+    """Import ``input_path`` into the table at ``table_path``; return the report (also written).
+
+    Arguments: source ("asam" or "csv"), input_path, table_path, today, mapping_path=None,
+    ports_file=None, report_dir=None, progress=False.
+    """
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()  # many small objects and no cycles: the cyclic collector would only rescan them
+    try:
+        return _import_incidents(*args, **kwargs)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import_incidents(
     source: str,
     input_path: str | Path,
     table_path: str | Path,
@@ -189,7 +206,6 @@ def import_incidents(
     report_dir: str | Path | None = None,
     progress: bool = False,
 ) -> ImportReport:
-    """Import ``input_path`` into the table at ``table_path``; return the report (also written)."""
     input_path, table_path = Path(input_path), Path(table_path)
     existing: list[dict] = []
     if table_path.exists():

@@ -99,6 +99,102 @@ def _split_list(text: str) -> list[str]:
     return sorted({part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()})
 
 
+class _Bad(Exception):
+    """A cell that does not parse; the argument says what was expected."""
+
+
+def _parse_date(value: str, today: date) -> date:
+    try:
+        d = date.fromisoformat(value)
+        if len(value) != 10:
+            raise ValueError
+    except ValueError:
+        raise _Bad("an ISO date YYYY-MM-DD") from None
+    if d > today:
+        raise _Bad(f"a date not in the future (on or before {today.isoformat()})")
+    if d < EARLIEST_DATE:
+        raise _Bad(f"a date on or after {EARLIEST_DATE.isoformat()}")
+    return d
+
+
+def _degrees_parser(limit: int):
+    expected = f"decimal degrees between -{limit} and {limit}"
+
+    def parse(value: str, today: date) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise _Bad(expected) from None
+        if not -limit <= number <= limit:  # also rejects nan
+            raise _Bad(expected)
+        return number
+
+    return parse
+
+
+def _parse_bool(value: str, today: date) -> bool:
+    lowered = value.lower()
+    if lowered not in ("true", "false"):
+        raise _Bad("true or false")
+    return lowered == "true"
+
+
+def _parse_count(value: str, today: date) -> int:
+    if not value.isdigit():
+        raise _Bad("a whole number ≥ 0 (or empty when not stated)")
+    return int(value)
+
+
+def _enum_parser(vocabulary: tuple[str, ...]):
+    expected = "one of " + ", ".join(vocabulary)
+
+    def parse(value: str, today: date) -> str:
+        if value not in vocabulary:
+            raise _Bad(expected)
+        return value
+
+    return parse
+
+
+def _list_parser(valid, expected: str):
+    def parse(value: str, today: date) -> list[str]:
+        items = _split_list(value)
+        if not all(valid(item) for item in items):
+            raise _Bad(expected)
+        return items
+
+    return parse
+
+
+def _pattern_parser(pattern, expected: str):
+    def parse(value: str, today: date) -> str:
+        if not pattern(value):
+            raise _Bad(expected)
+        return value
+
+    return parse
+
+
+_PARSERS = {
+    "date": _parse_date,
+    "lat": _degrees_parser(90),
+    "lon": _degrees_parser(180),
+    "in_scope": _parse_bool,
+    "public": _parse_bool,
+    **{f: _parse_count for f in COUNT_FIELDS},
+    **{f: _enum_parser(v) for f, v in ENUMS.items()},
+    "weapons": _list_parser(lambda w: w in WEAPONS, f"a ';'-separated set of {', '.join(WEAPONS)}"),
+    "derived": _list_parser(lambda f: f in FIELDS, "a ';'-separated set of field names of this table"),
+    "also_reported_by": _list_parser(lambda a: bool(_ALSO_RE.match(a)), "a ';'-separated list of source:ref"),
+    "source": _pattern_parser(_SOURCE_RE.match, "a source name in lower case (" + ", ".join(KNOWN_SOURCES) + ", or a mapping file's source)"),
+    "time_utc": _pattern_parser(_TIME_RE.match, "a time HH:MM (24-hour)"),
+    "time_local": _pattern_parser(_TIME_RE.match, "a time HH:MM (24-hour)"),
+    "country_iso3": _pattern_parser(_ISO3.__contains__, "an ISO 3166-1 alpha-3 country code in capitals (e.g. NGA)"),
+    "flag_iso2": _pattern_parser(_ISO2.__contains__, "an ISO 3166-1 alpha-2 country code in capitals (e.g. LR)"),
+    "vessel_imo": _pattern_parser(lambda v: v.isdigit() and len(v) == 7, "a 7-digit IMO number"),
+}
+
+
 def parse_row(cells: dict[str, str], row: int, file: str, today: date) -> tuple[dict, list[RowError]]:
     """Turn the text cells of one row into a typed record; return it with every error found."""
     errors: list[RowError] = []
@@ -108,98 +204,21 @@ def parse_row(cells: dict[str, str], row: int, file: str, today: date) -> tuple[
         errors.append(RowError(file, row, field, value, expected))
 
     for field in FIELDS:
-        value = (cells.get(field) or "").strip()
+        value = cells.get(field) or ""
+        if value != value.strip():
+            value = value.strip()
         if not value:
             if field in REQUIRED:
                 err(field, value, "a value (this field is required)")
             continue
-        if field == "date":
-            try:
-                d = date.fromisoformat(value)
-                if len(value) != 10:
-                    raise ValueError
-            except ValueError:
-                err(field, value, "an ISO date YYYY-MM-DD")
-                continue
-            if d > today:
-                err(field, value, f"a date not in the future (on or before {today.isoformat()})")
-            elif d < EARLIEST_DATE:
-                err(field, value, f"a date on or after {EARLIEST_DATE.isoformat()}")
-            record[field] = d
-        elif field in ("lat", "lon"):
-            limit = 90 if field == "lat" else 180
-            try:
-                number = float(value)
-                if number != number or number in (float("inf"), float("-inf")):
-                    raise ValueError
-            except ValueError:
-                err(field, value, f"decimal degrees between -{limit} and {limit}")
-                continue
-            if not -limit <= number <= limit:
-                err(field, value, f"decimal degrees between -{limit} and {limit}")
-                continue
-            record[field] = number
-        elif field in ("in_scope", "public"):
-            if value.lower() not in ("true", "false"):
-                err(field, value, "true or false")
-                continue
-            record[field] = value.lower() == "true"
-        elif field in COUNT_FIELDS:
-            if not value.isdigit():
-                err(field, value, "a whole number ≥ 0 (or empty when not stated)")
-                continue
-            record[field] = int(value)
-        elif field in ENUMS:
-            if value not in ENUMS[field]:
-                err(field, value, "one of " + ", ".join(ENUMS[field]))
-                continue
+        parser = _PARSERS.get(field)
+        if parser is None:
             record[field] = value
-        elif field == "weapons":
-            items = _split_list(value)
-            unknown = [w for w in items if w not in WEAPONS]
-            if unknown:
-                err(field, value, f"a ';'-separated set of {', '.join(WEAPONS)}")
-                continue
-            record[field] = items
-        elif field == "derived":
-            items = _split_list(value)
-            if any(f not in FIELDS for f in items):
-                err(field, value, "a ';'-separated set of field names of this table")
-                continue
-            record[field] = items
-        elif field == "also_reported_by":
-            items = _split_list(value)
-            if not all(_ALSO_RE.match(i) for i in items):
-                err(field, value, "a ';'-separated list of source:ref")
-                continue
-            record[field] = items
-        elif field == "source":
-            if not _SOURCE_RE.match(value):
-                err(field, value, "a source name in lower case (" + ", ".join(KNOWN_SOURCES) + ", or a mapping file's source)")
-                continue
-            record[field] = value
-        elif field in ("time_utc", "time_local"):
-            if not _TIME_RE.match(value):
-                err(field, value, "a time HH:MM (24-hour)")
-                continue
-            record[field] = value
-        elif field == "country_iso3":
-            if value not in _ISO3:
-                err(field, value, "an ISO 3166-1 alpha-3 country code in capitals (e.g. NGA)")
-                continue
-            record[field] = value
-        elif field == "flag_iso2":
-            if value not in _ISO2:
-                err(field, value, "an ISO 3166-1 alpha-2 country code in capitals (e.g. LR)")
-                continue
-            record[field] = value
-        elif field == "vessel_imo":
-            if not (value.isdigit() and len(value) == 7):
-                err(field, value, "a 7-digit IMO number")
-                continue
-            record[field] = value
-        else:
-            record[field] = value
+            continue
+        try:
+            record[field] = parser(value, today)
+        except _Bad as bad:
+            err(field, value, bad.args[0])
 
     onboard = record["crew_onboard"]
     if onboard is not None:
@@ -322,12 +341,27 @@ def sort_key(record: dict):
     return (record["date"], record["id"])
 
 
+def _cell_formatter(field: str):
+    """A fast formatter for one field's cells (same results as format_cell)."""
+    if field in LIST_FIELDS:
+        return lambda v: LIST_SEPARATOR.join(sorted(v)) if v else ""
+    if field in ("lat", "lon"):
+        return lambda v: "" if v is None else format_degrees(v)
+    if field in ("in_scope", "public"):
+        return lambda v: "true" if v else "false"
+    if field == "date":
+        return lambda v: "" if v is None else v.isoformat()
+    if field in COUNT_FIELDS:
+        return lambda v: "" if v is None else str(v)
+    return lambda v: v or ""
+
+
 def to_csv_text(records: list[dict], fields: list[str] = FIELDS) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
-    for record in sorted(records, key=sort_key):
-        writer.writerow([format_cell(f, record.get(f)) for f in fields])
+    formatters = [(f, _cell_formatter(f)) for f in fields]
+    writer.writerows([fmt(record[f]) for f, fmt in formatters] for record in sorted(records, key=sort_key))
     return out.getvalue()
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from . import aggregate, charts, maps
 from .aggregate import CREW_ESTIMATE_BY_VESSEL_TYPE
@@ -38,9 +38,10 @@ def headline_sentence(head: dict) -> str:
             f"impacting an estimated {head['crew']} crew.")
 
 
-def incident_row(r: dict) -> dict:
-    """Public fields of one public record, escaped, for the list and tables."""
-    return {
+def incident_row(r: dict, site_url: str = "") -> dict:
+    """Public fields of one public record, escaped, for the list and tables; ``html`` is the <tr>
+    (built here once per record, because the list of 100,000 incidents must render quickly)."""
+    row = {
         "id": escape(r["id"]),
         "date": r["date"].isoformat(),
         "year": r["date"].year,
@@ -57,6 +58,16 @@ def incident_row(r: dict) -> dict:
         "source": escape(r["source"]),
         "narrative": escape(r["narrative"]),
     }
+    country = (f'<a href="{site_url}/statistics/countries/{row["country"].lower()}/">{row["country_name"]}</a>'
+               if row["country"] else "")
+    scope = "" if row["in_scope"] else " (out of scope)"
+    row["html"] = Markup(
+        f'<tr data-year="{row["year"]}" data-region="{row["region"]}" data-type="{row["attack_type"]}">'
+        f'<td>{row["date"]}</td><td><a href="{site_url}/statistics/regions/{row["region"]}/">{row["region_label"]}</a></td>'
+        f'<td>{country}</td><td>{row["location"]}</td><td>{row["attack_label"]}{scope}</td><td>{row["status"]}</td>'
+        f'<td>{row["vessel_type"]}</td><td>{row["source"]}</td><td class="narrative">{row["narrative"]}</td></tr>'
+    )
+    return row
 
 
 def _table_by(records, field, labels=None) -> list[tuple[str, int]]:
@@ -72,14 +83,44 @@ def _year_type_chart(rows: list[dict], chart_id: str, title: str) -> str:
     return charts.to_svg(charts.by_year_spec(by_year, title), title, description, chart_id)
 
 
+def incidents_near_ports(records: list[dict], ports: PortIndex, radius_nm: float = PORT_RADIUS_NM) -> dict[str, list[dict]]:
+    """{port slug: incidents within radius}: records bucketed by whole degree, searched per port."""
+    import math
+
+    from .positions import distance_nm
+
+    cells: dict[tuple[int, int], list[dict]] = {}
+    for r in records:
+        cells.setdefault((math.floor(r["lat"]), math.floor(r["lon"])), []).append(r)
+    near: dict[str, list[dict]] = {}
+    dlat = math.ceil(radius_nm / 60) + 1
+    for port in ports.ports:
+        dlon = min(180, math.ceil(radius_nm / 60 / max(math.cos(math.radians(min(abs(port.lat), 89))), 0.01)) + 1)
+        cy, cx = math.floor(port.lat), math.floor(port.lon)
+        found = [
+            r
+            for y in range(cy - dlat, cy + dlat + 1)
+            for x in range(cx - dlon, cx + dlon + 1)
+            for r in cells.get((y, ((x + 180) % 360) - 180), ())
+            if distance_nm(port.lat, port.lon, r["lat"], r["lon"]) <= radius_nm
+        ]
+        if found:
+            near[port.slug] = found
+    return near
+
+
 def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, build_now: date,
-                articles_by_region: dict[str, list] | None = None) -> list[Page]:
+                articles_by_region: dict[str, list] | None = None, site_url: str = "") -> list[Page]:
     """Every statistics page: (save_as, url, template, context)."""
     articles_by_region = articles_by_region or {}
     as_of = date.fromisoformat(summary["as_of"]) if summary["as_of"] else None
     head = summary["headline"]
     window_start = date.fromisoformat(head["window_start"]) if head["window_start"] else None
     public = sorted(public_records(records), key=lambda r: (r["date"], r["id"]), reverse=True)
+    # each public record's table row is built once and shared by every page that lists it
+    row_of = {id(r): incident_row(r, site_url) for r in public}
+    public_by_region = aggregate.group_by(public, "region")
+    public_by_country = aggregate.group_by(public, "country_iso3")
     in_scope = [r for r in records if r["in_scope"]]
     sample = any(r["source"] == "sample" for r in records)
     common = {
@@ -125,7 +166,7 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
     )
 
     add("statistics/incidents/", "statistics/incidents.html",
-        rows=[incident_row(r) for r in public],
+        rows=[row_of[id(r)] for r in public],
         years=sorted({r["date"].year for r in public}, reverse=True),
         regions=[(r, REGION_LABELS[r]) for r in SITE_REGIONS])
 
@@ -150,11 +191,11 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
             year_chart=_year_type_chart(rows, f"chart-{region}", f"{REGION_LABELS[region]}: in-scope incidents per year"),
             top_countries=[(code, escape(name_of(code)), n) for code, n in _table_by(here, "country_iso3")[:TOP_N]],
             top_ports=[(escape(name), n) for name, n in _table_by(here, "port")[:TOP_N]],
-            region_map=maps.map_svg([r for r in here if r["public"]], f"map-{region}",
+            region_map=maps.map_svg(public_by_region.get(region, []), f"map-{region}",
                                     f"Map of public incidents in {REGION_LABELS[region]}",
                                     "Each dot is one or more public incidents, coloured by attack type.", region=region),
             articles=articles_by_region.get(region, []),
-            recent=[incident_row(r) for r in public if r["region"] == region][:TOP_N])
+            recent=[row_of[id(r)] for r in public_by_region.get(region, [])[:TOP_N]])
 
     # countries
     by_country = aggregate.group_by(records, "country_iso3")
@@ -170,16 +211,13 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
             year_rows=aggregate.year_type_table(here),
             top_ports=[(escape(n), c) for n, c in _table_by(here, "port")[:TOP_N]],
             status_rows=_table_by(here, "vessel_status", STATUS_LABELS),
-            recent=[incident_row(r) for r in public if r["country_iso3"] == code][:TOP_N])
+            recent=[row_of[id(r)] for r in public_by_country.get(code, [])[:TOP_N]])
     add("statistics/countries/", "statistics/countries.html", countries=country_list)
 
     # ports: every port of the list with at least one incident within 20 nm
     port_list = []
     if ports is not None:
-        near: dict[str, list[dict]] = {}
-        for r in records:
-            for _, port in ports.within(r["lat"], r["lon"], PORT_RADIUS_NM):
-                near.setdefault(port.slug, []).append(r)
+        near = incidents_near_ports(records, ports)
         for slug, here in sorted(near.items()):
             port = ports.by_slug[slug]
             level = risk_level(here, as_of, window_start)
@@ -190,7 +228,7 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
                 risk=level, risk_rule=RISK_RULE, radius=PORT_RADIUS_NM,
                 year_rows=aggregate.year_type_table(here),
                 status_rows=_table_by(here, "vessel_status", STATUS_LABELS),
-                recent=[incident_row(r) for r in sorted(here, key=lambda r: (r["date"], r["id"]), reverse=True) if r["public"]][:TOP_N])
+                recent=[row_of[id(r)] for r in sorted((r for r in here if r["public"]), key=lambda r: (r["date"], r["id"]), reverse=True)[:TOP_N]])
     add("statistics/ports/", "statistics/ports.html", ports=port_list, risk_rule=RISK_RULE, radius=PORT_RADIUS_NM,
         has_port_list=ports is not None)
     return pages
