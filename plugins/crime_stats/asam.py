@@ -63,6 +63,17 @@ _PERPS = (r"(?:robbers?|pirates?|thie(?:f|ves)|attackers?|assailants?|intruders?
           r"(?:gun)?men|suspects?|criminals?|boarders?|hijackers?|kidnappers?|bandits?|militants?)")
 
 
+class _Guarded:
+    """A pattern searched only in texts containing one of its key words: Python's regex engine has
+    no fast path for a pattern that starts with an alternation, and `in` is cheap."""
+
+    def __init__(self, pattern: str, *words: str):
+        self.pattern, self.words = re.compile(pattern), words
+
+    def search(self, text: str):
+        return self.pattern.search(text) if any(w in text for w in self.words) else None
+
+
 def _n(text: str) -> int | None:
     text = text.lower()
     return int(text) if text.isdigit() else NUMBER_WORDS.get(text)
@@ -74,14 +85,14 @@ _BOARDED = re.compile(r"\bboarded\b|climbed (?:on ?board|aboard)|came (?:on ?boa
 _FIRED = re.compile(r"fired (?:up)?on|fired at|opened fire|shot at|shots? (?:were |was )?fired|rocket[- ]propelled")
 _ATTEMPTED = re.compile(r"attempt|tried to board")
 _APPROACH = re.compile(r"approach|suspicious|followed|chased")
-_NOT_BOARDED = re.compile(r"(?:attempted|tried|failed|unable) to board[^.]*\bboarded\b|\bboarded\b[^.]*\bunsuccessful")
+_NOT_BOARDED = _Guarded(r"(?:attempted|tried|failed|unable) to board[^.]*\bboarded\b|\bboarded\b[^.]*\bunsuccessful", "attempt", "tried", "failed", "unable", "unsuccessful")
 
 _HOSTILITY_OUT = re.compile(r"military|navy|naval|warship|protest|activist|greenpeace|detain|seiz|arrest")
-_MILITARY = re.compile(r"military activity|\bmissiles?\b|struck by an? (?:shell|mine|missile|rocket)|\bsea mines?\b|naval mine|airstrike|air strike")
-_PROTEST = re.compile(r"protesters|protestors|protesting|activists|greenpeace")
-_DETENTION = re.compile(r"(?:vessel|ship|tanker|crew) (?:was |were )?(?:detained|seized|arrested) by (?:the )?(?:[\w-]+ ){0,2}(?:authorities|coast ?guard|navy|police|government|military|forces)")
+_MILITARY = _Guarded(r"military activity|\bmissiles?\b|struck by an? (?:shell|mine|missile|rocket)|\bsea mines?\b|naval mine|airstrike|air strike", "military", "missile", "struck by", "mine", "strike")
+_PROTEST = _Guarded(r"protesters|protestors|protesting|activists|greenpeace", "protest", "activist", "greenpeace")
+_DETENTION = _Guarded(r"(?:vessel|ship|tanker|crew) (?:was |were )?(?:detained|seized|arrested) by (?:the )?(?:[\w-]+ ){0,2}(?:authorities|coast ?guard|navy|police|government|military|forces)", "detained", "seized", "arrested")
 
-_BERTHED = re.compile(r"\bberthed\b|\balongside\b|\bat berth\b|moored (?:at|to) (?:the |a )?(?:\w+ )?(?:pier|jetty|wharf|quay|berth)")
+_BERTHED = _Guarded(r"\bberthed\b|\balongside\b|\bat berth\b|moored (?:at|to) (?:the |a )?(?:\w+ )?(?:pier|jetty|wharf|quay|berth)", "berth", "alongside", "moored")
 _ANCHORED = re.compile(r"\banchored\b|\bat anchor\b")
 _UNDERWAY = re.compile(r"\bunderway\b|\bunder way\b|\bsteaming\b|\bsailing\b|\btransiting\b|\ben route\b")
 _ANCHORAGE = re.compile(r"\banchorage\b")
@@ -104,9 +115,9 @@ _ANY_VESSEL = re.compile(r"\bvessel\b|\bship\b|\bboat\b|\bmerchant\b")
 
 _PERP_COUNT = re.compile(rf"\b{_NUM}\s+(?:(?:armed|masked|unknown|unidentified|suspected)\s+)*{_PERPS}\b")
 _PERP_WORD = re.compile(_PERPS)
-_GUNS = re.compile(r"\bguns?\b|gunmen|gunfire|rifle|ak-?47|firearm|pistol|\brpg|shots|\bfired\b|automatic weapons")
+_GUNS = _Guarded(r"\bguns?\b|gunmen|gunfire|rifle|ak-?47|firearm|pistol|\brpg|shots|\bfired\b|automatic weapons", "gun", "rifle", "ak", "firearm", "pistol", "rpg", "shot", "fired", "weapon")
 _KNIVES = re.compile(r"knife|knives|machete|parang|cutlass")
-_OTHER_WEAPON = re.compile(r"\bsticks?\b|iron bars?|\baxe|hammer|\brods?\b|crowbar")
+_OTHER_WEAPON = _Guarded(r"\bsticks?\b|iron bars?|\baxe|hammer|\brods?\b|crowbar", "stick", "bar", "axe", "hammer", "rod")
 _UNARMED = re.compile(r"\bunarmed\b")
 _CREW = r"(?:crew ?members?|crew|seafarers|sailors)"
 _CREW_EVENTS = {
@@ -197,7 +208,7 @@ def extract_crew(text: str) -> dict[str, int | None]:
             if match:
                 counts[field_name] = _n(match.group(1))
                 break
-    match = _CREW_ONBOARD.search(text) if ("crew of" in text or "board" in text) else None
+    match = _CREW_ONBOARD.search(text) if ("crew of" in text or "on board" in text or "onboard" in text) else None
     onboard = _n(match.group(1) or match.group(2)) if match else None
     if onboard is not None and any(v is not None and v > onboard for v in counts.values()):
         onboard = None
