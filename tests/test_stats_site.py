@@ -287,3 +287,48 @@ def test_aggregation_invariants(n, seed):
         assert head["ships_boarded"] <= total and head["criminals_known_for"] <= head["ships_boarded"]
         assert head["crew_estimated_for"] <= head["ships_boarded"]
         assert list(summary["by_year"]) == sorted(summary["by_year"])
+
+
+@pytest.mark.browser
+def test_incident_list_filters_and_sorts_in_chromium(site):
+    from static_server import chromium_page, serve_directory
+
+    out, records = site
+    public = [r for r in records if r["public"]]
+    in_region = sum(1 for r in public if r["region"] == "west_africa")
+    boarded_2018 = sum(1 for r in public if r["attack_type"] == "boarded" and r["date"].year == 2018)
+    with serve_directory(out) as base, chromium_page() as page:
+        page.goto(base + "/statistics/incidents/")
+        assert page.is_visible("#incident-filters")  # the script shows the filters
+        visible = "#incident-table tbody tr:not([hidden])"
+        assert page.locator(visible).count() == len(public)
+        page.select_option("#filter-region", "west_africa")
+        assert page.locator(visible).count() == in_region
+        assert page.inner_text("#filter-count") == f"{in_region} of {len(public)} incidents shown"
+        page.select_option("#filter-region", "")
+        page.select_option("#filter-year", "2018")
+        page.select_option("#filter-type", "boarded")
+        assert page.locator(visible).count() == boarded_2018
+        page.select_option("#filter-year", "")
+        page.select_option("#filter-type", "")
+        page.click("#incident-table thead th:first-child button")
+        assert page.get_attribute("#incident-table thead th:first-child", "aria-sort") == "ascending"
+        first = page.inner_text("#incident-table tbody tr:first-child td:first-child")
+        assert first == min(r["date"] for r in public).isoformat()
+        page.click("#incident-table thead th:first-child button")
+        assert page.inner_text("#incident-table tbody tr:first-child td:first-child") == max(r["date"] for r in public).isoformat()
+
+
+@pytest.mark.browser
+def test_statistics_pages_have_no_axe_violations(site):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from static_server import chromium_page, serve_directory
+
+    out, _ = site
+    axe = Axe()
+    with serve_directory(out) as base, chromium_page() as page:
+        for path in ["/statistics/", "/statistics/incidents/", "/statistics/map/", "/statistics/regions/west_africa/"]:
+            page.goto(base + path)
+            results = axe.run(page)
+            assert results.violations_count == 0, (path, results.generate_report())
