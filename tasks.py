@@ -82,8 +82,10 @@ def bench(c, sizes="1000,2000", large=False, repeats=3):
 def check(c, settings=None):
     """Validate all content against the content model without writing output; exit 1 on errors."""
     from content_schema.check import run_check
+    from crime_stats.check import run_incidents_check
 
-    sys.exit(run_check(Path(settings) if settings else DEV_SETTINGS))
+    settings_file = Path(settings) if settings else DEV_SETTINGS
+    sys.exit(max(run_check(settings_file), run_incidents_check(settings_file)))
 
 
 # --- publishing and the editor's loop -------------------------------------------------------------
@@ -166,14 +168,9 @@ def stats_import(c, source, input, mapping=None, table="content/data/incidents.c
     print(f"Report and rejected rows written to {report_dir}/")
 
 
-@task(help={"table": "incident table (default content/data/incidents.csv)"})
-def stats_check(c, table="content/data/incidents.csv"):
+@task(help={"settings": "settings file (default pelicanconf.py)"})
+def stats_check(c, settings=None):
     """Validate the incident table; list every bad row with its field, value and what was expected."""
-    from crime_stats.incidents import read_incidents
+    from crime_stats.check import run_incidents_check
 
-    records, errors = read_incidents(ROOT / table, _today())
-    for error in errors:
-        print(error, file=sys.stderr)
-    if errors:
-        sys.exit(1)
-    print(f"{table}: {len(records)} incidents, no errors")
+    sys.exit(run_incidents_check(Path(settings) if settings else DEV_SETTINGS))

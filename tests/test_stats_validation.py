@@ -123,3 +123,19 @@ def test_every_error_is_reported_not_only_the_first(tmp_path):
     path.write_text(text_of(rows), encoding="utf-8")
     _, errors = read_incidents(path, TODAY)
     assert {(e.row, e.field) for e in errors} == {(3, "lat"), (6, "attack_type"), (9, "date")}
+
+
+def test_check_reports_every_bad_row_and_exits_1(tmp_path):
+    import io
+
+    from crime_stats.check import run_incidents_check
+    from sites import ROOT, site_settings, write_content
+
+    rows = rows_of(_good_text())
+    rows[2]["lat"] = "95"
+    write_content(tmp_path, {"data/incidents.csv": text_of(rows)})
+    out, err = io.StringIO(), io.StringIO()
+    assert run_incidents_check(ROOT / "pelicanconf.py", site_settings(tmp_path), out=out, err=err) == 1
+    assert "row 4, field 'lat': got '95', expected decimal degrees between -90 and 90" in err.getvalue()
+    write_content(tmp_path, {"data/incidents.csv": _good_text()})
+    assert run_incidents_check(ROOT / "pelicanconf.py", site_settings(tmp_path), out=out, err=err) == 0

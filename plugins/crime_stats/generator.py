@@ -11,6 +11,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import aggregate, charts, downloads, pages
+from .check import incidents_path
 from .incidents import load_incidents
 from .ports import PortIndex, load_ports
 
@@ -38,7 +39,7 @@ class StatisticsGenerator(Generator):
     (setting PORTS_FILE, default `content/data/ports.csv` when present)."""
 
     def generate_context(self):
-        self.incidents_file = _setting_path(self.settings, "INCIDENTS_FILE", "data/incidents.csv")
+        self.incidents_file = incidents_path(self.settings)
         self.ports_file = _setting_path(self.settings, "PORTS_FILE", "data/ports.csv")
         today = self.settings["BUILD_NOW"].date()
         with _no_cyclic_gc():
