@@ -139,3 +139,20 @@ def test_check_reports_every_bad_row_and_exits_1(tmp_path):
     assert "row 4, field 'lat': got '95', expected decimal degrees between -90 and 90" in err.getvalue()
     write_content(tmp_path, {"data/incidents.csv": _good_text()})
     assert run_incidents_check(ROOT / "pelicanconf.py", site_settings(tmp_path), out=out, err=err) == 0
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 80), st.integers(0, 100_000))
+def test_written_table_reads_back_identically(n, seed):
+    from crime_stats.incidents import FIELDS, format_cell, parse_incidents_text, to_csv_text
+
+    records = sample_records(n, seed)
+    text = to_csv_text(records)
+    back, errors = parse_incidents_text(text, "incidents.csv", TODAY)
+    assert errors == []
+    assert to_csv_text(back) == text
+    assert [[format_cell(f, r[f]) for f in FIELDS] for r in back] == [
+        [format_cell(f, r[f]) for f in FIELDS] for r in sorted(records, key=lambda r: (r["date"], r["id"]))]
