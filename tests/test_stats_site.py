@@ -332,3 +332,18 @@ def test_statistics_pages_have_no_axe_violations(site):
             page.goto(base + path)
             results = axe.run(page)
             assert results.violations_count == 0, (path, results.generate_report())
+
+
+@pytest.mark.browser
+def test_interactive_map_loads_public_incidents_without_tiles(site):
+    from static_server import chromium_page, serve_directory
+
+    out, records = site
+    with serve_directory(out) as base, chromium_page() as page:
+        requests = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(base + "/statistics/map/")
+        page.wait_for_function("document.getElementById('interactive-map').dataset.loaded", timeout=15000)
+        assert page.get_attribute("#interactive-map", "data-loaded") == str(sum(1 for r in records if r["public"]))
+        assert page.is_visible("#interactive-section")
+        assert all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import aggregate, charts, downloads, pages
+from . import aggregate, charts, downloads, maps, pages
 from .check import incidents_path
 from .incidents import load_incidents
 from .ports import PortIndex, load_ports
@@ -86,3 +86,4 @@ class StatisticsGenerator(Generator):
         (out / "incidents.json").write_text(downloads.json_text(self.records), encoding="utf-8")
         (out / "incidents.geojson").write_text(downloads.geojson_text(self.records), encoding="utf-8")
         (out / "headline-chart.png").write_bytes(charts.headline_chart_png(self.summary))
+        (out / "countries.geojson").write_text(maps.countries_geojson_text(), encoding="utf-8")

@@ -6,6 +6,7 @@ become markup, whatever the template engine's autoescape setting.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -178,6 +179,8 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
                                 "Countries shaded by their number of in-scope incidents, all years; the table lists the figures.",
                                 country_counts=country_counts),
         choropleth_legend=maps.choropleth_legend(country_counts),
+        attack_colours_json=json.dumps(charts.ATTACK_COLOURS, sort_keys=True),
+        attack_labels_json=json.dumps(ATTACK_LABELS, sort_keys=True),
         country_rows=[(code, escape(name_of(code)), n) for code, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))])
 
     # regions
