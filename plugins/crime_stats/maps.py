@@ -14,7 +14,7 @@ from functools import lru_cache
 from html import escape
 
 from .charts import ATTACK_COLOURS, ATTACK_LABELS
-from .countries import iso3_from_numeric, name_of
+from .countries import iso3_from_numeric
 from .incidents import ATTACK_TYPES
 from .regions import load_regions
 from .topology import countries

@@ -17,7 +17,7 @@ from . import aggregate, charts, maps
 from .aggregate import CREW_ESTIMATE_BY_VESSEL_TYPE
 from .charts import ATTACK_LABELS
 from .countries import name_of
-from .incidents import ATTACK_TYPES, SITE_REGIONS, VESSEL_STATUSES, public_records
+from .incidents import ATTACK_TYPES, SITE_REGIONS, public_records
 from .ports import PORT_RADIUS_NM, RISK_RULE, PortIndex, risk_level
 from .regions import REGION_LABELS
 

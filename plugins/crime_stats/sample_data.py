@@ -11,7 +11,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from .incidents import ATTACK_TYPES, VESSEL_TYPES, empty_record
+from .incidents import VESSEL_TYPES, empty_record
 
 # (lat, lon, location text, spread in degrees, weight): busy waters, positions jittered around them.
 HOTSPOTS = [
