@@ -127,6 +127,8 @@ def merge(existing: list[dict], incoming: list[tuple[int, dict]], report: Import
             merged = dedupe.merge_pair(kept, dropped)
             finder.remove(twin)
             del table[twin["id"]]
+            if twin is dropped:  # the new record won: the old one now lives on only in also_reported_by
+                by_key.pop((twin["source"], twin["source_ref"]), None)
             table[merged["id"]] = merged
             finder.add(merged)
             for a in merged["also_reported_by"]:
