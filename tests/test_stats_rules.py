@@ -122,3 +122,15 @@ def test_invoke_stats_import_task_end_to_end(tmp_path):
     failed = subprocess.run([str(invoke), "stats-import", "--source", "csv", "--input", str(tmp_path / "theirs.csv"),
                              "--table", str(tmp_path / "incidents.csv")], cwd=ROOT, capture_output=True, text=True)
     assert failed.returncode == 1 and "--mapping" in failed.stderr
+
+
+def test_summary_for_settings_equals_the_published_summary(tmp_path):
+    import json
+
+    from crime_stats.check import summary_for_settings
+    from sites import build, settings_for
+    from stats_helpers import table_text
+
+    out = build(tmp_path, {"data/incidents.csv": table_text(sample_records(40, seed=5))})
+    published = json.loads((out / "statistics" / "summary.json").read_text())
+    assert summary_for_settings(settings_for(tmp_path)) == published

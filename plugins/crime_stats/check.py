@@ -30,3 +30,13 @@ def run_incidents_check(settings_file: str | Path, overrides: dict | None = None
         return 1
     print(f"{path}: {len(records)} incidents, no errors", file=out)
     return 0
+
+
+def summary_for_settings(settings: dict) -> dict:
+    """The summary.json dict for a site's settings, without a Pelican run (for other plugins' tools,
+    e.g. a newsletter preview). Raises IncidentDataError on a bad table."""
+    from .aggregate import summary
+    from .incidents import load_incidents
+
+    path = incidents_path(settings)
+    return summary(load_incidents(path, settings["BUILD_NOW"].date()) if path.exists() else [])
