@@ -25,22 +25,26 @@ def _typed(record: dict) -> dict:
     return out
 
 
-def json_text(records: list[dict]) -> str:
-    items = [_typed(r) for r in sorted(public_records(records), key=lambda r: (r["date"], r["id"]))]
+def json_text(records: list[dict], items: list[dict] | None = None) -> str:
+    if items is None:
+        items = typed_public(records)
     # compact: the C encoder is used only without indent, and 100,000 records must stay quick
     return json.dumps({"fields": PUBLIC_FIELDS, "incidents": items}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def geojson_text(records: list[dict]) -> str:
-    features = []
-    for record in sorted(public_records(records), key=lambda r: (r["date"], r["id"])):
-        properties = _typed(record)
-        features.append({
-            "type": "Feature",
-            "id": record["id"],
-            "geometry": {"type": "Point", "coordinates": [record["lon"], record["lat"]]},
-            "properties": properties,
-        })
+def typed_public(records: list[dict]) -> list[dict]:
+    """Public records, public fields only, JSON-ready, in the table's order (shared by JSON and GeoJSON)."""
+    return [_typed(r) for r in sorted(public_records(records), key=lambda r: (r["date"], r["id"]))]
+
+
+def geojson_text(records: list[dict], items: list[dict] | None = None) -> str:
+    if items is None:
+        items = typed_public(records)
+    features = [
+        {"type": "Feature", "id": item["id"], "geometry": {"type": "Point", "coordinates": [item["lon"], item["lat"]]},
+         "properties": item}
+        for item in items
+    ]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 

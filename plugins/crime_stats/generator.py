@@ -83,7 +83,8 @@ class StatisticsGenerator(Generator):
     def _write_downloads(self, out: Path) -> None:
         (out / "summary.json").write_text(downloads.summary_text(self.summary), encoding="utf-8")
         (out / "incidents.csv").write_text(downloads.csv_text(self.records), encoding="utf-8")
-        (out / "incidents.json").write_text(downloads.json_text(self.records), encoding="utf-8")
-        (out / "incidents.geojson").write_text(downloads.geojson_text(self.records), encoding="utf-8")
+        items = downloads.typed_public(self.records)
+        (out / "incidents.json").write_text(downloads.json_text(self.records, items), encoding="utf-8")
+        (out / "incidents.geojson").write_text(downloads.geojson_text(self.records, items), encoding="utf-8")
         (out / "headline-chart.png").write_bytes(charts.headline_chart_png(self.summary))
         (out / "countries.geojson").write_text(maps.countries_geojson_text(), encoding="utf-8")
