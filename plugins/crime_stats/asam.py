@@ -110,7 +110,9 @@ VESSEL_KEYWORDS = [
     ("dhow", r"\bdhow"),
     ("general_cargo", r"general cargo|cargo ship|cargo vessel|refrigerated|reefer|heavy lift"),
 ]
-VESSEL_KEYWORDS = [(t, re.compile(p)) for t, p in VESSEL_KEYWORDS]
+# one scan per text: every keyword that occurs, then the first type in the list order above wins
+_VESSEL_ORDER = [t for t, _ in VESSEL_KEYWORDS]
+_VESSEL_ANY = re.compile("|".join(f"(?P<{t}>{p})" for t, p in VESSEL_KEYWORDS))
 _ANY_VESSEL = re.compile(r"\bvessel\b|\bship\b|\bboat\b|\bmerchant\b")
 
 _PERP_COUNT = re.compile(rf"\b{_NUM}\s+(?:(?:armed|masked|unknown|unidentified|suspected)\s+)*{_PERPS}\b")
@@ -173,9 +175,9 @@ def extract_vessel_status(text: str) -> str:
 
 def extract_vessel_type(victim: str, description: str) -> str:
     for text in (victim, description):
-        for vessel_type, pattern in VESSEL_KEYWORDS:
-            if pattern.search(text):
-                return vessel_type
+        found = {match.lastgroup for match in _VESSEL_ANY.finditer(text)}
+        if found:
+            return min(found, key=_VESSEL_ORDER.index)
     return "other" if _ANY_VESSEL.search(victim + " " + description) else "unknown"
 
 
