@@ -74,6 +74,9 @@ def to_svg(spec: dict, title: str, description: str, chart_id: str) -> str:
 
     svg = _svg(json.dumps(spec, sort_keys=True))
     svg = re.sub(r"<\?xml[^>]*>\s*", "", svg)
+    # vega's empty, hidden foreground paths draw nothing; an HTML minifier drops their empty d="" and
+    # leaves invalid markup, so they go
+    svg = re.sub(r'<path\b[^>]*\sd=""[^>]*/>', "", svg)
     # keep the drawing, drop vega's own ARIA tree (the data table beside the chart carries the figures)
     svg = re.sub(r'\s(?:aria-[a-z]+|role)="[^"]*"', "", svg)
     svg = re.sub(r"<svg\b", f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"', svg, count=1)

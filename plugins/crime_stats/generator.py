@@ -49,7 +49,8 @@ class StatisticsGenerator(Generator):
         self.context["statistics_summary"] = self.summary
         self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
         # the raw table holds non-public records and confidential fields: never copy it as a static file
-        for path in (self.incidents_file, self.ports_file):
+        readme = self.incidents_file.with_name("README.md")  # notes for editors, not for the web
+        for path in (self.incidents_file, self.ports_file, readme):
             try:
                 rel = Path(os.path.relpath(path, self.path)).as_posix()
             except ValueError:
@@ -67,6 +68,8 @@ class StatisticsGenerator(Generator):
         return {k: sorted(v, key=lambda a: a.date, reverse=True)[:5] for k, v in result.items()}
 
     def generate_output(self, writer):
+        if not self.incidents_file.exists():  # a site without incident data has no statistics section
+            return
         build_now = self.settings["BUILD_NOW"].date()
         with _no_cyclic_gc():
             all_pages = pages.build_pages(self.records, self.summary, self.ports, build_now,
