@@ -115,6 +115,7 @@ MARKDOWN = {
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = [
     # one plugin per line
+    "newsletter",
 ]
 
 CACHE_CONTENT = False
