@@ -10,6 +10,7 @@ import base64
 from email.header import Header
 from email.utils import formatdate
 
+CRLF = "\r\n"
 PLACEHOLDER = "%%UNSUBSCRIBE_URL%%"  # replaced per recipient in both parts and the header
 
 
@@ -24,9 +25,10 @@ class MessageTemplate:
         self.text_parts = text.split(PLACEHOLDER)
         self.boundary = boundary
         self.mailto = unsubscribe_mailto
+        encoded_subject = Header(subject, "utf-8").encode(linesep=CRLF)
         self.head = (
             f"From: {sender}\r\n"
-            f"Subject: {Header(subject, 'utf-8').encode()}\r\n"
+            f"Subject: {encoded_subject}\r\n"
             f"Date: {formatdate(usegmt=True)}\r\n"
             f"List-Id: {list_id}\r\n"
             "MIME-Version: 1.0\r\n"
