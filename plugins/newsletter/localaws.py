@@ -56,8 +56,9 @@ def provision(endpoint: str, sender: str, contact_list: str, regions: dict, conf
     if configuration_set:
         try:
             v2.create_configuration_set(ConfigurationSetName=configuration_set)
-        except v2.exceptions.AlreadyExistsException:
-            pass
+        except v2.exceptions.ClientError as exc:
+            if "AlreadyExists" not in exc.response["Error"]["Code"]:
+                raise
     out = {"endpoint": endpoint, "sender": address, "contact_list": contact_list}
     if queue_name:
         out["queue_url"] = boto3.client("sqs", **kwargs).create_queue(QueueName=queue_name)["QueueUrl"]

@@ -79,7 +79,7 @@ def classify(exc: Exception) -> SendError:
             return Throttled(f"{code}: {message}")
         if status >= 500:
             return Uncertain(f"{status} {code}: {message}")
-        if code in REJECT_CODES and "authority to send" not in message and "not verified" not in message.lower():
+        if code in REJECT_CODES and "authority to send" not in message:
             return Rejected(f"{code}: {message}")
         return Systemic(f"{code or status}: {message}")
     return Uncertain(f"{type(exc).__name__}: {exc}")
