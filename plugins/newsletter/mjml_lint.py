@@ -1,7 +1,7 @@
 """Lint MJML against what mjml-python (MRML) really does, by asking it.
 
 MRML silently drops unknown tags and ignores unknown attributes, so a typo never fails a render.
-Here every element and every attribute of a document is removed in turn and the document rendered
+An unknown element is copied into the HTML as is: that is reported. Then every element and every attribute of a document is removed in turn and the document rendered
 again: if the HTML does not change, MRML did not use it (unsupported, misplaced or redundant).
 """
 
@@ -14,7 +14,8 @@ from mjml import mjml2html
 def lint(mjml: str) -> list[str]:
     soup = BeautifulSoup(mjml, "html.parser")
     baseline = mjml2html(str(soup), disable_comments=True)
-    problems = []
+    problems = [f"<{el.name}>: passed through unrendered (unknown to mjml-python)"
+                for el in BeautifulSoup(baseline, "html.parser").find_all(True) if el.name.startswith("mj")]
     elements = [el for el in soup.find_all(True) if el.name.startswith("mj")]
     for index, el in enumerate(elements):
         where = f"<{el.name}> #{index}"
