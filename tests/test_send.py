@@ -114,6 +114,8 @@ def test_rerun_sends_nothing_and_the_audience_is_frozen(site, tmp_path, monkeypa
         second, conn, _ = _send(site)
         counts = per_recipient(received(url))
     assert (first.sent, second.sent) == (30, 0)
+    lines = [json.loads(line) for line in open(first.message_ids_file)]
+    assert len(lines) == 30 and len({mid for _, mid in lines}) == 30 and not any("@" in h for h, _ in lines)
     assert counts == {f"member{i}@example.org": 1 for i in range(30)}
     states = dict(conn.execute("SELECT email, state || ':' || reason FROM ledger").fetchall())
     assert states["gone@example.org"] == "skipped:unsubscribed"

@@ -84,7 +84,8 @@ class RunReport:
     paused: str | None = None
     warnings: list[str] = field(default_factory=list)
     ledger: dict[str, int] = field(default_factory=dict)
-    message_ids: list[list[str]] = field(default_factory=list)  # [recipient hash, MessageId]
+    message_ids: list[list[str]] = field(default_factory=list)  # [recipient hash, MessageId] (test sends)
+    message_ids_file: str = ""  # a send run streams [recipient hash, MessageId] lines here (memory stays flat)
     uncertain_recipients: list[str] = field(default_factory=list)  # hashes
     failed_recipients: list[list[str]] = field(default_factory=list)  # [hash, reason]
     report_path: str = ""
@@ -217,6 +218,11 @@ def _pump(conn, issue, editions, client, config, rate, allowed, report) -> None:
         return row, "release", f"still throttled after {config.max_throttle_retries} retries", None
 
     progress = _progress(config.progress, allowed)
+    directory = Path(config.reports_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    ids_path = directory / f"{issue}-send-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%fZ')}-message-ids.jsonl"
+    report.message_ids_file = str(ids_path)
+    ids_file = ids_path.open("a", encoding="utf-8")
     queue: deque[int] = deque()
     inflight = set()
     outcomes = []
@@ -235,7 +241,7 @@ def _pump(conn, issue, editions, client, config, rate, allowed, report) -> None:
             h = recipient_hash(row["email"])
             if state == "sent":
                 report.sent += 1
-                report.message_ids.append([h, message_id])
+                ids_file.write(json.dumps([h, message_id]) + "\n")
                 consecutive_rejections = 0
             elif state == "failed":
                 report.failed += 1
@@ -276,6 +282,7 @@ def _pump(conn, issue, editions, client, config, rate, allowed, report) -> None:
             done, _ = wait(inflight)
             settle(done)
             progress.close()
+            ids_file.close()
     report.throttles = counters["throttles"]
 
 
