@@ -78,4 +78,5 @@ def test_sigkill_at_random_points_loses_and_doubles_nobody(tmp_path, monkeypatch
     assert missing <= uncertain  # whoever got nothing is reported uncertain
     assert len(uncertain) <= kills * 32  # at most the in-flight rows of each killed run
     assert f"uncertain {len(uncertain)}" in final
-    print(f"kills={kills} runs={runs} uncertain={len(uncertain)} (received {len(uncertain - missing)} of them)")
+    reasons = conn.execute("SELECT reason, COUNT(*) FROM ledger WHERE state='uncertain' GROUP BY reason").fetchall()
+    print(f"kills={kills} runs={runs} uncertain={len(uncertain)} (received {len(uncertain - missing)} of them) {reasons}")

@@ -33,10 +33,10 @@ class TokenBucket:
             with self._lock:
                 now = self._clock()
                 self._refill(now)
-                if self._tokens >= 1.0:
+                if self._tokens >= 1.0 - 1e-9:  # tolerance: float sums of refills land just below 1
                     self._tokens -= 1.0
                     return
-                wait = (1.0 - self._tokens) / self.rate
+                wait = max((1.0 - self._tokens) / self.rate, 1e-6)
             self._sleep(wait)
 
     def on_throttle(self) -> None:
