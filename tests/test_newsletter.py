@@ -164,3 +164,14 @@ def test_newsletter_web_pages_pass_the_nu_checker(out):
     result = subprocess.run([str(validator), "--root", str(out / "newsletters"), "--match", "index.html"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_email_over_gmails_clipping_limit_fails_the_build(tmp_path):
+    from site_build.build import BuildFailed
+
+    files = {"newsletters/2019-07-05-big.md": "Title: Big\nDate: 2019-07-05\nSubject: S\nPreheader: P\n\nLetter.\n"}
+    for i in range(70):
+        files[f"news/2019-06-{i % 28 + 1:02d}-n{i}.md"] = (f"Title: Story number {i}\nDate: 2019-06-{i % 28 + 1:02d} 10:00\n"
+                                                         f"Summary: {'A summary of the story. ' * 4}\n\nBody.\n")
+    with pytest.raises(BuildFailed, match=r"2019-07-05-big.md: the email is 1\d\d\.\d KB, over Gmail's 102 KB"):
+        build(tmp_path, files)

@@ -24,6 +24,7 @@ from .render import render_html, render_text
 
 log = logging.getLogger(__name__)
 REQUIRED = ("title", "date", "subject", "preheader")
+GMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips messages whose HTML is larger
 
 
 def site_info(settings: dict) -> dict:
@@ -142,6 +143,11 @@ class NewsletterGenerator(Generator):
                 continue
             previous = page.date
             html = render_html(issue, site, email_template_dir(settings))
+            size = len(html.encode("utf-8"))
+            if size > GMAIL_CLIP_BYTES:
+                log.error("newsletter %s: the email is %.1f KB, over Gmail's %d KB clipping limit "
+                          "(expected at most %d KB: leave items out with Exclude:)", page.source_path, size / 1024,
+                          GMAIL_CLIP_BYTES // 1024, GMAIL_CLIP_BYTES // 1024)
             neutral = settings.get("NEWSLETTER_UNSUBSCRIBE_URL", f"{site['siteurl']}/newsletters/unsubscribe/").format(token="")
             (out / "email.html").write_text(_noindex(html.replace(PLACEHOLDER, neutral)), encoding="utf-8")
             (out / "email.txt").write_text(render_text(issue, site).replace(PLACEHOLDER, neutral), encoding="utf-8")
