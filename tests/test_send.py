@@ -263,3 +263,30 @@ def test_test_send_and_dry_run_leave_the_ledger_alone(site, tmp_path, monkeypatc
     assert conn.execute("SELECT COUNT(*) FROM ledger").fetchone()[0] == 0
     for report in (tmp_path / "var" / "reports").glob("*.json"):
         assert "@example.org" not in report.read_text()
+
+
+class AccountStateSES(FaultySES):
+    """Injects account states moto cannot produce: sending disabled, or still in the sandbox."""
+
+    def __init__(self, real, enabled, production):
+        super().__init__(real)
+        self.enabled, self.production = enabled, production
+
+    def get_account(self):
+        return {"SendingEnabled": self.enabled, "ProductionAccessEnabled": self.production,
+                "SendQuota": {"Max24HourSend": 50000.0, "MaxSendRate": 100.0, "SentLast24Hours": 0.0}}
+
+
+def test_preflight_refuses_when_sending_is_disabled_and_warns_in_the_sandbox(site, tmp_path, monkeypatch):
+    settings_env(monkeypatch, tmp_path)
+    from newsletter.ses import make_sesv2
+
+    with moto_ses(monkeypatch, quota=None) as url:
+        conn = db.connect(tmp_path / "var" / "newsletter.sqlite3")
+        _members(conn, 5)
+        with pytest.raises(PreflightFailed, match="sending is disabled"):
+            _send(site, sesv2=AccountStateSES(make_sesv2(), enabled=False, production=True))
+        assert received(url) == []
+        report, _, _ = _send(site, sesv2=AccountStateSES(make_sesv2(), enabled=True, production=False))
+    assert report.sent == 5 and report.set_rate == 100
+    assert any("sandbox" in w for w in report.warnings)
