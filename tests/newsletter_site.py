@@ -36,13 +36,13 @@ def png(width: int, height: int) -> bytes:
     return buf.getvalue()
 
 
-def _article(kind, slug, title, date, summary, extra=""):
+def _article(kind, slug, title, date, summary, extra="", body=None):
     return f"""Title: {title}
 Date: {date}
 Slug: {slug}
 Summary: {summary}
 {extra}
-Body of {title}.
+{body or f"Body of {title}."}
 """
 
 
@@ -60,9 +60,12 @@ FILES = {
                                               "Only in the email."),
     "news/2019-06-05-excluded.md": _article("news", "excluded-story", "An excluded story", "2019-06-05 10:00", "Left out."),
     "workshops/2019-06-10-bimco.md": _article("workshops", "bimco-athens", "BIMCO workshop, Athens", "2019-06-10 10:00",
-                                              "Three panels and a hot debate."),
+                                              "Three panels and a hot debate.",
+                                              "Workshop_date: 2019-06-08\nPlace: Athens, Greece\nOrganisers: BIMCO, LSS-SAPU"),
     "reports/2019-06-20-drone.md": _article("reports", "iran-drone-attack", "First Response Report: Iran drone attack",
-                                            "2019-06-20 10:00", "What CSOs need to know."),
+                                            "2019-06-20 10:00", "What CSOs need to know.",
+                                            "Incident_date: 2019-06-20\nRegion: gulf_of_aden",
+                                            "## What happened\n\nA drone.\n\n## Advice\n\nReport at once.\n"),
     "intelligence/2019-06-21-asia.md": _article("intelligence", "asia-june", "Asia: Singapore Strait boardings",
                                                 "2019-06-21 10:00", "Boardings rise in the strait.", "Region: asia"),
     "intelligence/2019-06-22-wa.md": _article("intelligence", "west-africa-june", "West Africa: Gulf of Guinea kidnappings",

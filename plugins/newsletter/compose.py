@@ -46,6 +46,7 @@ class Source:
     venue: str = ""
     city: str = ""
     path: str = ""  # site-relative URL, for the web page's links
+    source: str = ""  # content path (news/2016-07-08-x.md): Pin/Exclude/... may name items by it
 
 
 @dataclass
@@ -89,12 +90,15 @@ def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | N
                   chart: dict | None = None) -> dict:
     """The issue as data: sections of items, regional sections, upcoming events and figures."""
     by_slug = {s.slug: s for s in sources}
-    for name, slugs in (("Pin", meta.pin), ("Exclude", meta.exclude), ("Order", meta.order),
-                        ("Web-only", meta.web_only), ("Email-only", meta.email_only)):
-        unknown = [s for s in slugs if s not in by_slug]
+    by_path = {s.source: s.slug for s in sources if s.source}
+    for name, attr in (("Pin", "pin"), ("Exclude", "exclude"), ("Order", "order"),
+                       ("Web-only", "web_only"), ("Email-only", "email_only")):
+        refs = [by_path.get(r, r) for r in getattr(meta, attr)]  # content paths name items too
+        unknown = [r for r in refs if r not in by_slug]
         if unknown:
             raise ComposeError(f"{meta.source_file}: {name}: unknown slug(s) {', '.join(unknown)} "
-                               "(expected slugs of published articles)")
+                               "(expected slugs or content paths of published articles)")
+        setattr(meta, attr, refs)
     bad_segments = [r for r in meta.segments if r not in regions]
     if bad_segments:
         raise ComposeError(f"{meta.source_file}: Segments: unknown region(s) {', '.join(bad_segments)} "

@@ -78,7 +78,8 @@ def to_source(article, settings) -> Source:
     summary = BeautifulSoup(str(getattr(article, "summary", "") or ""), "html.parser").get_text(" ", strip=True)
     return Source(
         slug=article.slug, kind=article.category.slug, title=BeautifulSoup(article.title, "html.parser").get_text(),
-        url=f"{base}/{article.url}", path=article.url, summary=summary, date=article.date, image=_image(article, settings),
+        url=f"{base}/{article.url}", path=article.url, summary=summary,
+        source=os.path.relpath(article.source_path, settings["PATH"]).replace(os.sep, "/"), date=article.date, image=_image(article, settings),
         region=str(meta.get("region", "")).strip(), channel=str(meta.get("newsletter", "both")).strip().lower() or "both",
         start=_aware(meta.get("start"), zone), end=_aware(meta.get("end"), zone),
         venue=str(meta.get("venue", "")), city=str(meta.get("city", "")),
