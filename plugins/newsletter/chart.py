@@ -27,7 +27,7 @@ def headline_chart_png(summary: dict, width: int = WIDTH, height: int = HEIGHT) 
             "x": {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
             "y": {"field": "incidents", "type": "quantitative", "title": "Incidents"},
         },
-        "config": {"font": "Arial", "view": {"stroke": None}},
+        "config": {"view": {"stroke": None}},
     }
     return vl_convert.vegalite_to_png(spec, scale=2)
 
