@@ -148,7 +148,7 @@ class FaultySES:
                                "ResponseMetadata": {"HTTPStatusCode": 429}}, "SendEmail")
         if to in self.reject:
             self.injected["reject"].append(to)
-            raise ClientError({"Error": {"Code": "MessageRejected", "Message": "Address blacklisted."},
+            raise ClientError({"Error": {"Code": "MessageRejected", "Message": f"Address blacklisted: {to}"},
                                "ResponseMetadata": {"HTTPStatusCode": 400}}, "SendEmail")
         if self.rng.random() < self.timeout_before:
             self.injected["timeout_before"].append(to)
@@ -204,6 +204,8 @@ def test_one_percent_invalid_and_one_percent_rejected_exact_counts(site, tmp_pat
     assert {r["email"] for r in ledger.rows_in(conn, SLUG, "failed")} == rejected
     assert all(r["reason"].startswith("invalid: non-ASCII") for r in ledger.rows_in(conn, SLUG, "skipped"))
     assert len(counts) == 980 and set(counts.values()) == {1}
+    written = open(report.report_path).read()
+    assert "@example.org" not in written and written.count("Address blacklisted: <") == 10
 
 
 def test_systemic_error_pauses_and_the_run_resumes(site, tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import random
+import re
 import threading
 import time
 from collections import Counter, deque
@@ -37,6 +38,14 @@ class PreflightFailed(Exception):
 def recipient_hash(email: str) -> str:
     """A stable pseudonym for logs and reports: addresses never appear there."""
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:12]
+
+
+_ADDRESS = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+\.[A-Za-z0-9-]+")
+
+
+def redact(text: str) -> str:
+    """Error messages from SES can quote addresses: reports and logs get their hash instead."""
+    return _ADDRESS.sub(lambda m: f"<{recipient_hash(m.group(0))}>", text)
 
 
 @dataclass
@@ -235,7 +244,7 @@ def _pump(conn, issue, editions, client, config, rate, allowed, report) -> None:
             row, state, reason, message_id = future.result()
             if state == "release":
                 ledger.release(conn, [row["id"]], f"paused: {reason}")
-                report.paused = report.paused or reason
+                report.paused = report.paused or redact(reason)
                 continue
             outcomes.append((row["id"], state, reason, message_id))
             h = recipient_hash(row["email"])
@@ -245,10 +254,10 @@ def _pump(conn, issue, editions, client, config, rate, allowed, report) -> None:
                 consecutive_rejections = 0
             elif state == "failed":
                 report.failed += 1
-                report.failed_recipients.append([h, reason])
+                report.failed_recipients.append([h, redact(reason)])
                 consecutive_rejections += 1
                 if consecutive_rejections >= config.pause_after_rejections:
-                    report.paused = report.paused or f"{consecutive_rejections} rejections in a row (last: {reason})"
+                    report.paused = report.paused or f"{consecutive_rejections} rejections in a row (last: {redact(reason)})"
             else:
                 report.uncertain += 1
                 report.uncertain_recipients.append(h)
@@ -338,7 +347,7 @@ def send_test(issue: str, edition: Edition, addresses: list[str], client: SesCli
             report.sent += 1
         except (Rejected, Uncertain, Throttled, Systemic) as exc:
             report.failed += 1
-            report.failed_recipients.append([recipient_hash(address), str(exc)])
+            report.failed_recipients.append([recipient_hash(address), redact(str(exc))])
     report.finished = _now()
     report.duration_s = round(time.monotonic() - started, 3)
     _write_report(report, config.reports_dir)
