@@ -61,3 +61,34 @@ def test_address_rules():
     assert "non-ASCII" in address_problem("müller@example.org")
     for bad in ("a@@example.org", "a@example", ".a@example.org", "a..b@example.org", " a@example.org", "a@-x.org"):
         assert address_problem(bad), bad
+
+
+from hypothesis import given, settings, strategies as st
+
+_local = st.text(alphabet=st.sampled_from(list("abcxyz.+-_ü@ ")), min_size=0, max_size=12)
+_domain = st.sampled_from(["example.org", "example", "bücher.example", "-bad.org", "ok.co.uk", ""])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_local, _domain, st.sampled_from(["", "asia", "mars"]),
+                          st.sampled_from(["", "subscribed", "unsubscribed", "gone"])), max_size=25))
+def test_every_row_is_either_imported_or_reported(tmp_path_factory, rows):
+    import csv
+    import io
+
+    path = tmp_path_factory.mktemp("csv") / "m.csv"
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["email", "regions", "status"])
+    for local, domain, region, status in rows:
+        writer.writerow([f"{local}@{domain}", region, status])
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    conn = db.connect(path.with_suffix(".sqlite3"))
+    report = import_csv(conn, path, REGIONS, skip_invalid=True)
+    bad_rows = {e.row for e in report.errors}
+    assert report.rows == len(rows)
+    assert report.added + report.updated + len(bad_rows) == len(rows)
+    assert all(2 <= r <= len(rows) + 1 for r in bad_rows)
+    stored = list(iter_members(conn))
+    assert len(stored) == report.added
+    assert all(address_problem(m.email) is None for m in stored)

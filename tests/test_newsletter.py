@@ -191,3 +191,26 @@ def test_an_email_over_gmails_clipping_limit_fails_the_build(tmp_path):
                                                          f"Summary: {'A summary of the story. ' * 4}\n\nBody.\n")
     with pytest.raises(BuildFailed, match=r"2019-07-05-big.md: the email is 1\d\d\.\d KB, over Gmail's 102 KB"):
         build(tmp_path, files)
+
+
+def test_segments_choose_the_regional_sections_and_editions_show_only_the_members_regions():
+    from datetime import datetime, timezone
+
+    from newsletter.compose import IssueMeta, Source, compose_issue
+    from newsletter.render import render_text
+
+    when = datetime(2019, 7, 5, tzinfo=timezone.utc)
+    sources = [Source(f"i-{r}", "intelligence", f"Intel {r}", f"https://x.org/intelligence/i-{r}/", "s",
+                      datetime(2019, 6, 1, tzinfo=timezone.utc), region=r) for r in ("asia", "west_africa", "mediterranean")]
+    meta = IssueMeta("july", "July", when, "S", "P", "https://x.org/newsletters/july/", "", "Letter.",
+                     segments=["asia", "west_africa"])
+    regions = {"asia": "Asia", "west_africa": "West Africa", "mediterranean": "Mediterranean"}
+    issue = compose_issue(meta, sources, datetime(2019, 5, 1, tzinfo=timezone.utc), when,
+                          {"intelligence": "Regional intelligence"}, regions)
+    assert [s["region"] for s in issue["regional"]] == ["asia", "west_africa"]
+    assert [i["slug"] for s in issue["sections"] for i in s["items"]] == ["i-mediterranean"]  # no section: general
+    site = {"sitename": "CSO Alliance", "contact_address": "A", "contact_email": "e@x.org"}
+    asia = render_text(issue, site, ["asia"])
+    nobody = render_text(issue, site, [])
+    assert "Intel asia" in asia and "Intel west_africa" not in asia and "Intel mediterranean" in asia
+    assert "Intel asia" not in nobody and "Intel mediterranean" in nobody
