@@ -126,12 +126,14 @@ def test_rerun_sends_nothing_and_the_audience_is_frozen(site, tmp_path, monkeypa
 class FaultySES:
     """The only fake: wraps the real boto3 client and injects throttling, timeouts and rejections."""
 
-    def __init__(self, real, seed=7, throttle=0.0, timeout_after=0.0, timeout_before=0.0, reject=(), pause_after=None):
+    def __init__(self, real, seed=7, throttle=0.0, timeout_after=0.0, timeout_before=0.0, reject=(), pause_after=None,
+                 server_error=0.0):
         self.real, self.rng = real, random.Random(seed)
+        self.server_error = server_error
         self.throttle, self.timeout_after, self.timeout_before = throttle, timeout_after, timeout_before
         self.reject, self.pause_after = set(reject), pause_after
         self.calls = 0
-        self.injected = {"throttle": 0, "timeout_after": [], "timeout_before": [], "reject": []}
+        self.injected = {"throttle": 0, "timeout_after": [], "timeout_before": [], "reject": [], "server_error": []}
 
     def __getattr__(self, name):
         return getattr(self.real, name)
@@ -150,6 +152,10 @@ class FaultySES:
             self.injected["reject"].append(to)
             raise ClientError({"Error": {"Code": "MessageRejected", "Message": f"Address blacklisted: {to}"},
                                "ResponseMetadata": {"HTTPStatusCode": 400}}, "SendEmail")
+        if self.rng.random() < self.server_error:
+            self.injected["server_error"].append(to)
+            raise ClientError({"Error": {"Code": "InternalFailure", "Message": "internal error"},
+                               "ResponseMetadata": {"HTTPStatusCode": 500}}, "SendEmail")
         if self.rng.random() < self.timeout_before:
             self.injected["timeout_before"].append(to)
             raise ReadTimeoutError(endpoint_url="injected")
@@ -167,7 +173,7 @@ def test_throttling_and_timeouts_lose_nobody_and_double_nobody(site, tmp_path, m
     with moto_ses(monkeypatch) as url:
         conn = db.connect(tmp_path / "var" / "newsletter.sqlite3")
         _members(conn, 300)
-        faulty = FaultySES(make_sesv2(), throttle=0.06, timeout_after=0.02, timeout_before=0.02)
+        faulty = FaultySES(make_sesv2(), throttle=0.06, timeout_after=0.02, timeout_before=0.02, server_error=0.02)
         report, conn, _ = _send(site, sesv2=faulty, backoff_base=0.001, backoff_cap=0.01, max_throttle_retries=30)
         counts = per_recipient(received(url))
         uncertain = {r["email"] for r in ledger.rows_in(conn, SLUG, "uncertain")}
@@ -175,11 +181,13 @@ def test_throttling_and_timeouts_lose_nobody_and_double_nobody(site, tmp_path, m
         resend, conn, _ = _send(site, resend_uncertain=True)
         after = per_recipient(received(url))
     assert faulty.injected["throttle"] > 10 and report.throttles == faulty.injected["throttle"]
-    assert uncertain == set(faulty.injected["timeout_after"]) | set(faulty.injected["timeout_before"])
+    injected_uncertain = faulty.injected["timeout_after"] + faulty.injected["timeout_before"] + faulty.injected["server_error"]
+    assert uncertain == set(injected_uncertain) and len(injected_uncertain) == len(uncertain) > 0
+    assert faulty.calls == 300 + faulty.injected["throttle"]  # only throttled calls are retried
     assert len(sent) + len(uncertain) == 300 and not sent & uncertain
     assert all(counts.get(e) == 1 for e in sent)
     assert all(counts.get(e) == 1 for e in faulty.injected["timeout_after"])  # SES had it: uncertain, not resent
-    assert all(e not in counts for e in faulty.injected["timeout_before"])
+    assert all(e not in counts for e in faulty.injected["timeout_before"] + faulty.injected["server_error"])
     assert max(counts.values()) == 1
     assert ledger.counts(conn, SLUG) == {"sent": 300}
     assert resend.requeued_uncertain == len(uncertain) and resend.sent == len(uncertain)
