@@ -188,6 +188,8 @@ def send_issue(conn, issue: str, subject: str, issue_regions, edition_for: Calla
     rate, allowed = preflight(client, config, pending, report)
     report.set_rate = rate
     editions = _Editions(edition_for, config)
+    for (segment,) in conn.execute("SELECT DISTINCT segment FROM ledger WHERE issue=? AND state='pending'", (issue,)):
+        editions[segment]  # render every edition before the first call: a template error stops nothing mid-run
     started = time.monotonic()
     _pump(conn, issue, editions, client, config, rate, allowed, report)
     return _finish(conn, report, rate, started, config)
