@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import io
 import json
-import os
 import urllib.request
 from contextlib import contextmanager
 from datetime import datetime, timezone

@@ -15,7 +15,7 @@ from newsletter.mjml_lint import lint
 from newsletter.pelican_glue import site_info
 from newsletter.render import render_mjml
 from newsletter_site import FILES, build_fixture_site
-from sites import build, settings_for, soup
+from sites import build, soup
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import json
 
 import boto3
 
-from newsletter import db, ledger
+from newsletter import db
 from newsletter.feedback import drain_queue, from_directory
-from newsletter.members import add_member, iter_members, suppressed
+from newsletter.members import add_member, suppressed
 from newsletter.sender import freeze
 
 

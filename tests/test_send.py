@@ -6,7 +6,6 @@ import base64
 import email
 import json
 import random
-import sqlite3
 from email import policy
 
 import pytest

@@ -12,7 +12,6 @@ from pathlib import Path
 import jinja2
 from mjml import mjml2html
 
-from .compose import all_items
 from .mime import PLACEHOLDER
 
 EMAIL_WIDTH = 600
