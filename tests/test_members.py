@@ -92,3 +92,19 @@ def test_every_row_is_either_imported_or_reported(tmp_path_factory, rows):
     stored = list(iter_members(conn))
     assert len(stored) == report.added
     assert all(address_problem(m.email) is None for m in stored)
+
+
+def test_invoke_members_import_reports_rows_without_printing_addresses(tmp_path):
+    import os
+    import subprocess
+
+    from sites import ROOT
+
+    path = _write(tmp_path, "email,name\nfine@example.org,F\nbroken@@example.org,B\nfine@example.org,Again\n")
+    env = {**os.environ, "NEWSLETTER_DB": str(tmp_path / "m.sqlite3")}
+    done = subprocess.run([str(ROOT / ".venv" / "bin" / "invoke"), "-r", str(ROOT), "members-import", str(path)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "row 3, email: expected exactly one @" in done.stdout and "row 4, email: duplicate of row 2" in done.stdout
+    assert "fine@example.org" not in done.stdout + done.stderr
+    assert list(iter_members(db.connect(tmp_path / "m.sqlite3"))) == []
