@@ -120,6 +120,7 @@ PLUGINS = [
     "search",
     "images",
     "crime_stats",
+    "newsletter",
 ]
 
 CACHE_CONTENT = False

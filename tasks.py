@@ -174,3 +174,53 @@ def stats_check(c, settings=None):
     from crime_stats.check import run_incidents_check
 
     sys.exit(run_incidents_check(Path(settings) if settings else DEV_SETTINGS))
+# --- newsletter -----------------------------------------------------------------------------
+
+
+@task(help={"file": "CSV with columns email, name, organisation, regions, status",
+            "skip_invalid": "import the good rows even when some rows are bad"})
+def members_import(c, file, skip_invalid=False):
+    """Validate and import members into the newsletter database (NEWSLETTER_DB)."""
+    from newsletter.commands import members_import as run
+
+    sys.exit(run(DEV_SETTINGS, file, skip_invalid))
+
+
+@task
+def members_sync(c):
+    """Read unsubscribes back from the SES contact list, then push members to it."""
+    from newsletter.commands import members_sync as run
+
+    sys.exit(run(DEV_SETTINGS))
+
+
+@task(help={"slug": "the issue's slug", "dry_run": "no API call: write .eml files to var/outbox/",
+            "test_to": "comma-separated test addresses ([TEST] subject, ledger untouched)",
+            "rate": "messages per second (capped by the account's MaxSendRate)",
+            "resend_uncertain": "send again to recipients whose earlier send is uncertain",
+            "allow_partial": "send what the 24-hour quota allows, leave the rest pending",
+            "output": "the built site (default: OUTPUT_PATH)"})
+def newsletter_send(c, slug, dry_run=False, test_to=None, rate=None, resend_uncertain=False, allow_partial=False,
+                    output=None):
+    """Send a built newsletter issue through SES (resumable; never twice to the same member)."""
+    from newsletter.commands import newsletter_send as run
+
+    sys.exit(run(DEV_SETTINGS, slug, output=output, dry=dry_run, test_to=test_to,
+                 rate=float(rate) if rate else None, resend_uncertain=resend_uncertain,
+                 allow_partial=allow_partial, progress=sys.stderr.isatty()))
+
+
+@task(help={"queue_url": "SQS queue receiving SES notifications", "from_dir": "folder of saved notification JSON files"})
+def newsletter_feedback(c, queue_url=None, from_dir=None):
+    """Apply SES bounces and complaints: suppress hard bounces, complaints and repeated soft bounces."""
+    from newsletter.commands import newsletter_feedback as run
+
+    sys.exit(run(DEV_SETTINGS, queue_url, from_dir))
+
+
+@task(help={"port": "port for moto's server (default 5000)"})
+def aws_local(c, port=5000):
+    """Run a local SES/SQS (moto) with a verified sender and the contact list."""
+    from newsletter.commands import aws_local as run
+
+    sys.exit(run(DEV_SETTINGS, port))
