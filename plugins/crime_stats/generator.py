@@ -46,8 +46,9 @@ class StatisticsGenerator(Generator):
             self.records = load_incidents(self.incidents_file, today) if self.incidents_file.exists() else []
         self.ports = PortIndex(load_ports(self.ports_file)) if self.ports_file.exists() else None
         self.summary = aggregate.summary(self.records)
-        self.context["statistics_summary"] = self.summary
-        self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
+        if self.incidents_file.exists():  # without data there are no figures for other plugins to show
+            self.context["statistics_summary"] = self.summary
+            self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
         # the raw table holds non-public records and confidential fields: never copy it as a static file
         readme = self.incidents_file.with_name("README.md")  # notes for editors, not for the web
         for path in (self.incidents_file, self.ports_file, readme):
