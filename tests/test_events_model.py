@@ -102,19 +102,24 @@ def test_every_error_is_reported_at_once():
     assert set(errors) == {"Date", "Start", "Timezone", "Country", "Lat", "Registration_url", "Uid"}
 
 
-def test_mixed_date_forms_and_missing_end_of_timed_event():
+def test_mixed_date_forms_are_an_error_and_a_timed_event_may_leave_its_end_open():
     assert "the same form as Start" in errors_of(end="2019-07-11")["End"]
-    assert "missing" in errors_of(end=None)["End"]
+    open_ended = parse(end=None)
+    assert open_ended.end is None and open_ended.ends_at == open_ended.start
+    assert describe_when(open_ended) == "Wednesday 10 July 2019, 09:00 BST"
 
 
 def test_nonexistent_wall_clock_time_in_a_dst_gap_is_an_error():
     assert "DST gap" in errors_of(start="2019-03-31 01:30", end="2019-03-31 03:00")["Start"]
 
 
-def test_place_needed_for_offline_events_but_not_online_ones():
-    assert set(errors_of(city=None, country=None)) == {"City", "Country"}
-    online = parse(city=None, country=None, attendance_mode="online")
-    assert online.location_text == "Online"
+def test_location_text_follows_what_is_known():
+    assert parse(venue="HMS President").location_text == "HMS President, London, United Kingdom"
+    assert parse(city="Singapore", country="SG").location_text == "Singapore"  # a city-state named once
+    assert parse(city=None, country=None).location_text == ""  # place not announced yet
+    assert parse(city=None, country=None, attendance_mode="online").location_text == "Online"
+    assert parse(attendance_mode="mixed").location_text == "London, United Kingdom, and online"
+    assert parse(city=None, country=None, attendance_mode="mixed").location_text == "Online"
 
 
 def test_coordinates_come_in_pairs_and_ranges():

@@ -139,3 +139,28 @@ def test_uids_survive_edits_of_title_slug_and_date(tmp_path):
     )
     assert new[uid].decoded("DTSTART").day == 11 and old[uid].decoded("DTSTART").day == 10
     assert str(new[f"events/no-uid@{DOMAIN}"]["SUMMARY"]) == "Renamed Event"
+
+
+def test_open_ended_and_placeless_events_stay_valid_in_both_parsers():
+    from events.ical import CalendarEntry, build_calendar
+    from events.jsonld import event_jsonld
+    from events.model import parse_event
+
+    event = parse_event(
+        {"title": "Briefing", "date": "2019-06-01 10:00", "start": "2019-07-10 09:00"},
+        default_uid="events/briefing",
+        default_timezone="Europe/London",
+    )
+    stamp = datetime(2019, 6, 1, 9, tzinfo=timezone.utc)
+    data = build_calendar(
+        [CalendarEntry(event, f"{PUBLIC}/events/briefing/", "A briefing.", stamp)],
+        name="t",
+        prodid="-//CSO Alliance//t//EN",
+        domain=DOMAIN,
+    )
+    (vevent,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert "DTEND" not in vevent and "LOCATION" not in vevent
+    (other,) = ics.Calendar(data.decode()).events
+    assert other.begin.to("UTC").datetime == datetime(2019, 7, 10, 8, tzinfo=timezone.utc)
+    jsonld = event_jsonld(event, url=f"{PUBLIC}/events/briefing/", description="A briefing.")
+    assert "endDate" not in jsonld and "location" not in jsonld and jsonld["startDate"] == "2019-07-10T09:00+01:00"

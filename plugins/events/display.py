@@ -23,6 +23,8 @@ def describe_when(event: EventData) -> str:
             return f"{_day(event.start)} (all day)"
         return f"{_day(event.start)} to {_day(event.end)}"
     start, end = event.start, event.end
+    if end is None:
+        return f"{_day(start.date())}, {start:%H:%M} {_zone_abbreviation(start)}"
     if not event.multi_day:
         start_zone, end_zone = _zone_abbreviation(start), _zone_abbreviation(end)
         if start_zone == end_zone:
@@ -36,7 +38,7 @@ def describe_when(event: EventData) -> str:
 def short_date(event: EventData) -> str:
     """E.g. "10 July 2019" or "10 to 12 March 2026": for lists."""
     first = event.start if event.all_day else event.start.date()
-    last = event.end if event.all_day else event.end.date()
+    last = event.end if event.all_day else (event.end or event.start).date()
     if first == last:
         return f"{first.day} {first:%B %Y}"
     if (first.year, first.month) == (last.year, last.month):

@@ -151,8 +151,9 @@ class EventsGenerator(Generator):
         event.published = event.date  # when the event was announced; Date: is required
         event.when_text = describe_when(data)
         event.short_date = short_date(data)
-        event.start_iso, event.end_iso = iso(data.start), iso(data.end)
-        event.place_text = data.location_text
+        event.start_iso = iso(data.start)
+        event.end_iso = iso(data.end) if data.end is not None else None
+        event.place_text = data.location_text or "Place to be announced"
         event.public_url = f"{site}/{event.url}"
         event.public_ics_url = f"{site}/{event.ics_url}"
         description = _plain(event.summary)

@@ -72,7 +72,8 @@ def _vevent(entry: CalendarEntry, domain: str) -> Event:
         vevent.add("transp", "TRANSPARENT")
     else:
         vevent.add("dtstart", ev.start)
-        vevent.add("dtend", ev.end)
+        if ev.end is not None:  # without DTEND the event ends when it starts (RFC 5545 3.6.1)
+            vevent.add("dtend", ev.end)
     vevent.add("status", ICAL_STATUS[ev.status])
     vevent.add("url", entry.url)
     if ev.location_text:

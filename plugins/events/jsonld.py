@@ -47,11 +47,14 @@ def event_jsonld(
         "url": url,
         "description": description,
         "startDate": iso(event.start),
-        "endDate": iso(event.end),
         "eventStatus": EVENT_STATUS[event.status],
         "eventAttendanceMode": ATTENDANCE_MODE[event.attendance_mode],
-        "location": _location(event, url),
     }
+    if event.end is not None:
+        data["endDate"] = iso(event.end)
+    location = _location(event, url)
+    if location:
+        data["location"] = location
     if event.organiser:
         organiser = {"@type": "Organization", "name": event.organiser}
         if organiser_url:
@@ -67,21 +70,20 @@ def event_jsonld(
 
 def _location(event: EventData, url: str):
     places = []
-    if event.attendance_mode in ("offline", "mixed"):
-        place = {
-            "@type": "Place",
-            "name": event.venue or event.city,
-            "address": {
-                "@type": "PostalAddress",
-                "addressLocality": event.city,
-                "addressCountry": event.country_code,
-            },
-        }
+    if event.has_place:
+        address = {"@type": "PostalAddress"}
+        if event.city:
+            address["addressLocality"] = event.city
+        if event.country_code:
+            address["addressCountry"] = event.country_code
+        place = {"@type": "Place", "name": event.venue or event.city or event.country_name, "address": address}
         if event.lat is not None:
             place["geo"] = {"@type": "GeoCoordinates", "latitude": event.lat, "longitude": event.lon}
         places.append(place)
     if event.attendance_mode in ("online", "mixed"):
         places.append({"@type": "VirtualLocation", "url": event.registration_url or url})
+    if not places:
+        return None
     return places[0] if len(places) == 1 else places
 
 

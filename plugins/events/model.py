@@ -54,12 +54,12 @@ class EventMetadataError(ValueError):
 @dataclass(frozen=True)
 class EventData:
     """One event, normalised. ``start``/``end`` are aware datetimes for timed events and dates for
-    all-day events (``end`` is then the inclusive last day)."""
+    all-day events (``end`` is then the inclusive last day). A timed event may have no end (None)."""
 
     title: str
     uid: str
     start: datetime | date
-    end: datetime | date
+    end: datetime | date | None
     all_day: bool
     timezone: str
     venue: str | None = None
@@ -87,16 +87,17 @@ class EventData:
 
     @property
     def ends_at(self) -> datetime:
-        """The instant the event is over (the midnight after the last day for all-day events)."""
+        """The instant the event is over (the midnight after the last day for all-day events; the
+        start for a timed event without an end, as RFC 5545 reads a DTSTART alone)."""
         if self.all_day:
             return datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=self.zone)
-        return self.end
+        return self.end or self.start
 
     @property
     def multi_day(self) -> bool:
         if self.all_day:
             return self.end != self.start
-        return self.end.date() != self.start.date()
+        return self.end is not None and self.end.date() != self.start.date()
 
     @property
     def status_label(self) -> str:
@@ -108,7 +109,7 @@ class EventData:
 
     @property
     def has_place(self) -> bool:
-        return self.attendance_mode in ("offline", "mixed") and bool(self.city)
+        return self.attendance_mode in ("offline", "mixed") and bool(self.venue or self.city or self.country_name)
 
     @property
     def location_text(self) -> str:
@@ -121,7 +122,7 @@ class EventData:
         if self.attendance_mode == "online":
             return "Online"
         if self.attendance_mode == "mixed":
-            parts.append("and online")
+            return ", ".join([*parts, "and online"]) if parts else "Online"
         return ", ".join(parts)
 
 
@@ -214,11 +215,8 @@ def parse_event(
     if end_raw is not None:
         end = _parse_moment(end_raw, "End", errors)
     all_day = isinstance(start, date) and not isinstance(start, datetime)
-    if start is not None and end is None and end_raw is None:
-        if all_day:
-            end = start  # a one-day event
-        else:
-            errors.append(FieldError("End", "a local date-time YYYY-MM-DD HH:MM for a timed event", None))
+    if all_day and end is None and end_raw is None:
+        end = start  # a one-day event (a timed event may leave its end open)
     if start is not None and end is not None:
         if isinstance(end, datetime) != isinstance(start, datetime):
             errors.append(FieldError("End", "the same form as Start (both dates, or both date-times)", end_raw))
@@ -255,14 +253,6 @@ def parse_event(
             )
         else:
             country_code, country_name = country.alpha_2, getattr(country, "common_name", country.name)
-    if mode in ("offline", "mixed"):
-        if not city:
-            errors.append(FieldError("City", f"the city where the event takes place (attendance mode {mode})", None))
-        if country_raw is None:
-            errors.append(
-                FieldError("Country", f"the country where the event takes place (attendance mode {mode})", None)
-            )
-
     lat_raw, lon_raw = meta.get("lat"), meta.get("lon")
     lat = lon = None
     if (lat_raw is None) != (lon_raw is None):
@@ -284,7 +274,7 @@ def parse_event(
     if errors:
         raise EventMetadataError(errors)
     if not all_day:
-        start, end = _aware(start, tzname), _aware(end, tzname)
+        start, end = _aware(start, tzname), (_aware(end, tzname) if end is not None else None)
     return EventData(
         title=title,
         uid=uid,
