@@ -64,7 +64,9 @@ def build_in_fresh_process(root, hash_seed: int):
         """
     )
     env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return root / "output"
 
