@@ -1,0 +1,37 @@
+"""Pelican glue for theme_support: registers the filters and annotates articles."""
+
+from __future__ import annotations
+
+from . import dates
+from .neighbours import neighbours_by_kind, related_items
+
+RELATED_LIMIT = 3
+
+
+def add_filters(generator) -> None:
+    """Make the date helpers available to every template rendered by ``generator``."""
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.filters.update(
+            {"as_date": dates.as_date, "human_date": dates.human_date, "iso_date": dates.iso_date}
+        )
+
+
+def link_articles(articles, limit: int = RELATED_LIMIT) -> None:
+    """Set ``older_in_kind``, ``newer_in_kind`` and ``related`` on every article of ``articles``."""
+    links = neighbours_by_kind(articles)
+    for article in articles:
+        article.older_in_kind, article.newer_in_kind = links[id(article)]
+        article.related = related_items(article, articles, limit)
+
+
+def link_before_writing(generator, content) -> None:
+    """Before the first article is written, link the generator's final list of published articles."""
+    articles = list(generator.articles)
+    key = tuple(id(a) for a in articles)
+    if getattr(generator, "_theme_links_key", None) != key:
+        link_articles(articles, generator.settings.get("RELATED_ITEMS_LIMIT", RELATED_LIMIT))
+        generator._theme_links_key = key
+    if not hasattr(content, "related"):  # a translation: no neighbours of its own
+        content.older_in_kind = content.newer_in_kind = None
+        content.related = []
