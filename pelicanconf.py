@@ -82,7 +82,7 @@ DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 DRAFT_PAGE_URL = "drafts/pages/{slug}/"
 DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
 DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404"]
-PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None, "region": None}
+PAGINATED_TEMPLATES = {"index": 12, "tag": None, "category": None, "period_archives": None, "region": None}
 DEFAULT_PAGINATION = 10
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),

@@ -18,7 +18,7 @@ CHROMIUM_ARGS = [
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTICLE = "/workshops/bimco-workshop-athens-three-panels-and-a-hot-debate/"
-PAGES_TO_SCAN = ["/", ARTICLE, "/tags/membership/", "/regions/gulf_of_aden/", "/why-cso-alliance/",
+PAGES_TO_SCAN = ["/", ARTICLE, "/tags/membership/", "/regions/gulf_of_aden/", "/why-cso-alliance/", "/sections/", "/tags/", "/regions/", "/news-workshops/", "/page/2/",
                  "/archives/", "/404.html", "/latest-regional-intelligence/"]
 SCREENSHOTS = os.environ.get("THEME_SCREENSHOTS")  # a folder to keep home-page screenshots in
 
@@ -74,7 +74,7 @@ def test_home_page_renders_with_styles_and_latest_items(base_url, open_page):
     page.goto(base_url + "/")
     assert page.title().startswith("CSO Alliance")
     assert page.locator("main h1").inner_text().startswith("Connecting the Company Security Officers")
-    assert page.locator("main .item-list > li").count() == 10
+    assert page.locator("main .item-list > li").count() == 12  # PAGINATED_TEMPLATES["index"]
     # the stylesheet is applied: the header is the dark brand band
     assert page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor") == "rgb(11, 42, 74)"
     assert failed == []

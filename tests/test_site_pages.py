@@ -30,7 +30,7 @@ def fixture_files():
     files["intelligence/med.md"] = item("Med one", "2019-03-01 08:00 +00:00", "med", "Region: mediterranean\n")
     files["news/draft.md"] = item("Secret draft", "2019-03-02 08:00 +00:00", "topic-1", "Status: draft\n")
     files["pages/b.md"] = "Title: Second page\nNav_order: 2\n\nB.\n"
-    files["pages/a.md"] = "Title: First page\nNav_order: 1\n\nA.\n"
+    files["pages/a.md"] = "Title: First page\nNav_order: 1\nModified: 2018-05-05 10:00 +00:00\n\nA.\n"
     files["pages/hidden.md"] = "Title: Not in nav\n\nNo nav order.\n"
     return files
 
@@ -147,6 +147,8 @@ def test_sitemap_lists_every_canonical_page_once_with_lastmod(site):
     lastmods = dict(rows)
     assert lastmods[f"{SITE}/news/topic-one-0/"] == "2016-01-10T09:00:00Z"
     assert lastmods[f"{SITE}/tags/topic-12/"] == "2017-02-10T09:00:00Z"
+    assert lastmods[f"{SITE}/first-page/"] == "2018-05-05T10:00:00Z"  # the page's own Modified date
+    assert lastmods[f"{SITE}/second-page/"] == "2019-03-01T08:00:00Z"  # undated: the newest date of the site
     for expected in ["/", "/page/2/", "/tags/topic-1/page/2/", "/regions/asia/page/2/", "/archives/2016/", "/first-page/"]:
         assert SITE + expected in lastmods
 
