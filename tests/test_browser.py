@@ -174,3 +174,20 @@ def test_axe_scan_does_catch_a_violation(base_url, open_page):
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/theme/img/favicon.svg\">')")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count >= 1
+
+
+def test_print_stylesheet_shows_content_black_on_white_even_in_dark_mode(base_url, open_page):
+    page = open_page(scheme="dark")
+    page.goto(base_url + ARTICLE)
+    page.emulate_media(media="print", color_scheme="dark")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".site-footer").is_visible()
+    assert page.locator("h1").is_visible()
+    colours = page.evaluate("[getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor]")
+    assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+
+
+def test_dark_scheme_changes_the_colours(base_url, open_page):
+    page = open_page(scheme="dark")
+    page.goto(base_url + "/")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(15, 20, 25)"

@@ -230,3 +230,18 @@ def test_sample_site_links_resolve(sample_site):
             if not (target.is_file() or (target / "index.html").is_file()):
                 missing.add((str(path.relative_to(sample_site)), a["href"]))
     assert not missing
+
+
+def test_sitemap_picks_up_pages_written_by_other_generators(tmp_path):
+    """A page the theme knows nothing about (here a template page) is listed through its canonical."""
+    files = {
+        "news/a.md": item("Only news", "2016-07-08 09:00 +01:00", "alliance"),
+        "extra.html": (
+            '{% extends "base.html" %}{% block title %}Extra{% endblock %}'
+            '{% block content %}<h1>Extra</h1><p><time datetime="2017-03-03">3 March 2017</time></p>{% endblock %}'
+        ),
+    }
+    out = build(tmp_path, files, TEMPLATE_PAGES={"extra.html": "extra/index.html"})
+    page = soup(out / "extra" / "index.html")
+    assert canonical(page) == f"{SITE}/extra/"
+    assert dict(sitemap_rows(out))[f"{SITE}/extra/"] == "2017-03-03T00:00:00Z"
