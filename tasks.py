@@ -65,3 +65,14 @@ def reserve(c, port=8000):
 def regenerate(c):
     """Rebuild whenever content, theme or plugins change (no browser reload; see livereload)."""
     c.run(f"{shlex.quote(sys.executable)} -m pelican -r -s {DEV_SETTINGS}", pty=False, env=dict(os.environ))
+
+
+@task(help={"sizes": "comma-separated corpus sizes (default 1000,2000)", "large": "also N=4000",
+            "repeats": "runs per measurement (median)"})
+def bench(c, sizes="1000,2000", large=False, repeats=3):
+    """Side-by-side build benchmark (ours, vanilla Pelican, Hugo) and the areas' benchmarks."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_build import main
+
+    args = ["--sizes", *sizes.split(","), "--repeats", str(repeats)] + (["--large"] if large else [])
+    sys.exit(main(args))

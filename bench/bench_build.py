@@ -1,0 +1,169 @@
+"""Side-by-side build benchmark: our full build vs vanilla Pelican 4.12 vs Hugo, plus our
+one-article rebuild, at several corpus sizes. Median of REPEATS runs each, peak memory of each.
+
+Run with `invoke bench` (or `python bench/bench_build.py --sizes 1000 2000`).
+Writes bench/results.json, bench/RESULTS.md and bench/build_times.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from corpus import write_corpus  # noqa: E402
+from hugo_site import convert  # noqa: E402
+from measure import Run, median_run, run_measured  # noqa: E402
+from report import write_reports  # noqa: E402
+
+PINNED_EPOCH = "1562544000"
+VANILLA_CONF = """\
+SITENAME = "CSO Alliance"
+TIMEZONE = "Europe/London"
+ARTICLE_URL = "{category}/{slug}/"
+ARTICLE_SAVE_AS = "{category}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "{slug}/"
+CATEGORY_SAVE_AS = "{slug}/index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = "tags/{slug}/index.html"
+PAGE_PATHS = ["pages"]
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = ((1, "{url}", "{save_as}"), (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"))
+"""
+
+
+def _env() -> dict:
+    return {**os.environ, "SOURCE_DATE_EPOCH": PINNED_EPOCH, "PYTHONHASHSEED": "0"}
+
+
+def ours_cmd(settings: str, content: Path, output: Path, cache: Path) -> list[str]:
+    code = (
+        "import sys; sys.path.insert(0, 'plugins');"
+        "from site_build.build import build_site;"
+        f"build_site({settings!r}, {{'PATH': {str(content)!r}, 'OUTPUT_PATH': {str(output)!r},"
+        f" 'CACHE_PATH': {str(cache)!r}}})"
+    )
+    return [sys.executable, "-c", code]
+
+
+def ensure_hugo() -> str | None:
+    """Return the hugo binary, installing Debian's package where we can (root + apt-get)."""
+    if shutil.which("hugo"):
+        return shutil.which("hugo")
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    return shutil.which("hugo")
+
+
+def hugo_version(hugo: str) -> str:
+    return subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    cmp = filecmp.dircmp(a, b)
+    if cmp.left_only or cmp.right_only or cmp.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
+    return not mismatch and not errors and all(same_tree(a / d, b / d) for d in cmp.common_dirs)
+
+
+def bench_size(n: int, repeats: int, hugo: str | None, work: Path) -> dict:
+    corpus = work / f"corpus-{n}"
+    content = write_corpus(corpus, n)
+    vanilla_conf = corpus / "vanilla.py"
+    vanilla_conf.write_text(VANILLA_CONF, encoding="utf-8")
+    row: dict = {"n": n, "news_items": n}
+
+    def repeat(make_cmd) -> Run:
+        runs = []
+        for i in range(repeats):
+            out = work / f"out-{n}-{i}"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            runs.append(run_measured(make_cmd(out), cwd=ROOT, env=_env()))
+        return median_run(runs)
+
+    ours = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache"))
+    row.update(ours_s=round(ours.seconds, 3), ours_peak_mb=round(ours.peak_mb, 1))
+    vanilla = repeat(lambda out: [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s", str(vanilla_conf), "-q"])
+    row.update(pelican_s=round(vanilla.seconds, 3), pelican_peak_mb=round(vanilla.peak_mb, 1))
+    if hugo:
+        hugo_root = convert(content, work / f"hugo-{n}")
+        h = repeat(lambda out: [hugo, "--source", str(hugo_root), "--destination", str(out), "--quiet"])
+        row.update(hugo_s=round(h.seconds, 3), hugo_peak_mb=round(h.peak_mb, 1))
+    else:
+        row.update(hugo_s=None, hugo_peak_mb=None, hugo_note="not measured: hugo not installable here")
+    row.update(bench_rebuild(content, work, n, repeats))
+    return row
+
+
+def bench_rebuild(content: Path, work: Path, n: int, repeats: int) -> dict:
+    """Dev loop: a warm build, then edit one article and rebuild; compare with a clean build."""
+    out, cache = work / f"dev-{n}", work / f"dev-cache-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    run_measured(ours_cmd("pelicanconf.py", content, out, cache), cwd=ROOT, env=_env())
+    article = content / "news" / "item-00001.md"
+    original = article.read_text(encoding="utf-8")
+    runs = []
+    try:
+        for i in range(repeats):
+            article.write_text(original + f"\nEdited paragraph number {i}.\n", encoding="utf-8")
+            runs.append(run_measured(ours_cmd("pelicanconf.py", content, out, cache), cwd=ROOT, env=_env()))
+        clean = work / f"clean-{n}"
+        shutil.rmtree(clean, ignore_errors=True)
+        run_measured(ours_cmd("pelicanconf.py", content, clean, work / f"clean-cache-{n}"), cwd=ROOT, env=_env())
+        identical = same_tree(out, clean)
+    finally:
+        article.write_text(original, encoding="utf-8")
+    r = median_run(runs)
+    return {"rebuild_s": round(r.seconds, 3), "rebuild_peak_mb": round(r.peak_mb, 1), "rebuild_identical": identical}
+
+
+def machine() -> dict:
+    return {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
+            "processor": platform.machine()}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
+    parser.add_argument("--large", action="store_true", help="also N=4000")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    sizes = args.sizes + ([4000] if args.large else [])
+    hugo = ensure_hugo()
+    results = {
+        "machine": machine(),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "hugo": hugo_version(hugo) if hugo else None,
+        "repeats": args.repeats,
+        "build": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="cso-bench-") as tmp:
+        for n in sizes:
+            row = bench_size(n, args.repeats, hugo, Path(tmp))
+            print(json.dumps(row), flush=True)
+            results["build"].append(row)
+    write_reports(results, BENCH)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Write the benchmark results: results.json, RESULTS.md (a table with ratios) and a PNG plot.
+
+The other areas' benchmarks write bench/results/<area>.json; they are collected here too.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def _ratio(a, b) -> str:
+    return f"{a / b:.2f}x" if a and b else "n/a"
+
+
+def collect_area_results(bench: Path) -> dict:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((bench / "results").glob("*.json"))}
+
+
+def markdown_table(results: dict) -> str:
+    lines = [
+        f"Machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs, Python {results['machine']['python']}  ",
+        f"Date: {results['date']}; Hugo: {results.get('hugo') or 'not measured'}; median of {results['repeats']} runs.",
+        "",
+        "| N | ours (s) | vanilla Pelican (s) | Hugo (s) | ours / Pelican | ours / Hugo | rebuild after 1 edit (s) | rebuild = clean build | ours peak MB | Pelican peak MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for r in results["build"]:
+        lines.append(
+            f"| {r['n']} | {r['ours_s']} | {r['pelican_s']} | {r.get('hugo_s') or 'n/a'} | "
+            f"{_ratio(r['ours_s'], r['pelican_s'])} | {_ratio(r['ours_s'], r.get('hugo_s'))} | "
+            f"{r['rebuild_s']} | {'yes' if r['rebuild_identical'] else 'NO'} | {r['ours_peak_mb']} | {r['pelican_peak_mb']} |"
+        )
+    for area, figures in results.get("areas", {}).items():
+        lines += ["", f"### {area}", "", "| measure | value |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in figures.items() if not isinstance(v, (dict, list))]
+    return "\n".join(lines) + "\n"
+
+
+def plot_png(results: dict) -> bytes:
+    import vl_convert as vlc
+
+    values = []
+    for r in results["build"]:
+        for key, label in (("ours_s", "ours"), ("pelican_s", "vanilla Pelican"), ("hugo_s", "Hugo"), ("rebuild_s", "ours, rebuild")):
+            if r.get(key) is not None:
+                values.append({"n": r["n"], "seconds": r[key], "builder": label})
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": "Build time against number of news items",
+        "width": 480, "height": 300,
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "n", "type": "quantitative", "title": "news items"},
+            "y": {"field": "seconds", "type": "quantitative", "title": "seconds (median)"},
+            "color": {"field": "builder", "type": "nominal"},
+        },
+    }
+    return vlc.vegalite_to_png(spec, scale=2)
+
+
+def write_reports(results: dict, bench: Path) -> None:
+    results = {**results, "areas": collect_area_results(bench)}
+    (bench / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (bench / "RESULTS.md").write_text("# Benchmark results\n\n" + markdown_table(results), encoding="utf-8")
+    (bench / "build_times.png").write_bytes(plot_png(results))
