@@ -4,12 +4,14 @@ from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from regions.grouping import group_by_region
 from sitemap_xml.sitemap import collect_pages, parse_moment, render_robots, render_sitemap
 from theme_support.dates import as_date, human_date, iso_date
-from theme_support.neighbours import neighbours_by_kind, related_items
+from theme_support.neighbours import neighbours_by_kind, related_by_item, related_items
 
 UTC = timezone.utc
 
@@ -55,6 +57,19 @@ def test_related_ranks_shared_tags_then_recency_and_excludes_self():
     got = related_items(me, [me, one_old, unrelated, one_new, two_shared], limit=3)
     assert [i.slug for i in got] == ["two", "new", "old"]
     assert related_items(item("untagged", 1), [me, one_new]) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 28), st.sets(st.sampled_from("abcdefg"), max_size=5)), max_size=30),
+    st.integers(1, 4),
+    st.integers(1, 8),
+)
+def test_indexed_related_equals_the_plain_definition(specs, limit, max_tags_indexed):
+    items = [item(f"i{n:02d}", day, tags=sorted(tags)) for n, (day, tags) in enumerate(specs)]
+    indexed = related_by_item(items, limit=limit, max_tags_indexed=max_tags_indexed)
+    for it in items:
+        assert indexed[id(it)] == related_items(it, items, limit=limit)
 
 
 def test_group_by_region_keeps_every_region_newest_first_and_ignores_unknown():
