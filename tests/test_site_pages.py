@@ -12,8 +12,11 @@ SITE = "https://www.csoalliance.com"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-def item(title, date, tags, extra=""):
-    return f"Title: {title}\nDate: {date}\nSummary: About {title}.\nTags: {tags}\n{extra}\nBody.\n"
+def item(title, date, tags, extra="", body="Body."):
+    return f"Title: {title}\nDate: {date}\nSummary: About {title}.\nTags: {tags}\n{extra}\n{body}\n"
+
+
+REPORT_BODY = "## What happened\n\nSomething.\n\n## Advice\n\nReport it."
 
 
 def fixture_files():
@@ -23,11 +26,15 @@ def fixture_files():
     for n in range(2):
         files[f"news/t12-{n}.md"] = item(f"Topic twelve {n}", f"2017-0{n + 1}-10 09:00 +00:00", "topic-12")
     for n in range(6):  # 6 Asia items (4 intelligence + 2 reports): two region pages
-        kind = "intelligence" if n < 4 else "reports"
-        files[f"{kind}/asia-{n}.md"] = item(
-            f"Asia {n}", f"2018-0{n + 1}-10 08:00 +00:00", "asia", f"Region: asia\nIncident_date: 2018-0{n + 1}-09\n"
-        )
+        if n < 4:
+            files[f"intelligence/asia-{n}.md"] = item(f"Asia {n}", f"2018-0{n + 1}-10 08:00 +00:00", "asia", "Region: asia\n")
+        else:
+            files[f"reports/asia-{n}.md"] = item(
+                f"Asia {n}", f"2018-0{n + 1}-10 08:00 +00:00", "asia",
+                f"Region: asia\nIncident_date: 2018-0{n + 1}-09\n", REPORT_BODY,
+            )
     files["intelligence/med.md"] = item("Med one", "2019-03-01 08:00 +00:00", "med", "Region: mediterranean\n")
+    files["news/featured.md"] = item("Old but featured", "2015-05-05 09:00 +00:00", "alliance", "Featured: yes\n")
     files["news/draft.md"] = item("Secret draft", "2019-03-02 08:00 +00:00", "topic-1", "Status: draft\n")
     files["pages/b.md"] = "Title: Second page\nNav_order: 2\n\nB.\n"
     files["pages/a.md"] = "Title: First page\nNav_order: 1\nModified: 2018-05-05 10:00 +00:00\n\nA.\n"
@@ -73,6 +80,8 @@ def test_home_is_paginated_newest_first(site):
     page2 = soup(site / "page" / "2" / "index.html")
     assert canonical(page2) == f"{SITE}/page/2/"
     assert set(listed(home)).isdisjoint(listed(page2))
+    assert home.select_one(".featured .item-title a")["href"] == "/news/old-but-featured/"
+    assert "/news/old-but-featured/" not in listed(home)  # shown once, as the featured item
     assert "/news/secret-draft/" not in listed(home)
 
 
@@ -106,10 +115,11 @@ def test_region_pages_list_items_of_that_region_paginated(site):
 def test_yearly_archives(site):
     archives = soup(site / "archives" / "index.html")
     years = [a["href"].split("/")[2] for a in archives.select(".year-index a")]
-    assert years == ["2019", "2018", "2017", "2016"]
+    assert years == ["2019", "2018", "2017", "2016", "2015"]
     y2016 = soup(site / "archives" / "2016" / "index.html")
     y2016_2 = soup(site / "archives" / "2016" / "page" / "2" / "index.html")
     assert len(listed(y2016)) + len(listed(y2016_2)) == 7
+    assert soup(site / "page" / "2" / "index.html").select_one(".featured") is None
     assert canonical(y2016) == f"{SITE}/archives/2016/"
     assert all("/news/topic-one" in h for h in listed(y2016))
 

@@ -24,7 +24,7 @@ FILES = {
         "2016-06-30 12:00 +01:00",
         "membership, bimco",
         "Workshop_date: 2016-06-28\nPlace: Athens, Greece\nOrganisers: BIMCO, LSS-SAPU\n"
-        "Image: images/panel.svg\nImage_alt: Three panel tables facing an audience\n",
+        "Image: {static}/images/panel.svg\nImage_alt: Three panel tables facing an audience\n",
     ),
     "reports/drone.md": (
         "Title: Drone \"attack\" & Tom's <em>risk</em>\n"
@@ -32,7 +32,8 @@ FILES = {
         "Summary: Watch for `</script>` in code.\n"
         "Tags: drones\n"
         "Incident_date: 2019-06-20\n"
-        "Region: gulf_of_aden\n\n"
+        "Region: gulf_of_aden\n"
+        "Location: Strait of Hormuz\n\n"
         "## What happened\n\nA drone.\n\n## Advice\n\nReport to UKMTO.\n"
     ),
     "intelligence/asia.md": news("Asia item", "2016-07-04 08:00 +01:00", "kidnap", "Region: asia\n"),
@@ -74,6 +75,7 @@ def test_article_image_is_shown_with_alt_and_used_for_cards(site):
     page = soup(site / "workshops" / "athens-workshop" / "index.html")
     img = page.select_one(".entry-image img")
     assert img["alt"] == "Three panel tables facing an audience"
+    assert img["src"] == "/images/panel.svg"  # written as {static}/images/panel.svg
     assert meta(page, property="og:image") == f"{SITE}/images/panel.svg"
     assert meta(page, property="og:image:alt") == "Three panel tables facing an audience"
     assert meta(page, name="twitter:card") == "summary_large_image"
@@ -115,7 +117,7 @@ def test_kind_specific_metadata_is_shown(site):
     }
     assert workshop.select_one("dl.facts time")["datetime"] == "2016-06-28"
     report = soup(site / DRONE)
-    assert facts(report) == {"Incident date": "20 June 2019", "Region": "Gulf of Aden"}
+    assert facts(report) == {"Incident date": "20 June 2019", "Location": "Strait of Hormuz", "Region": "Gulf of Aden"}
     assert report.select_one("dl.facts a")["href"] == "/regions/gulf_of_aden/"
     assert [h.get_text() for h in report.select(".entry-body h2")] == ["What happened", "Advice"]
     intel = soup(site / "intelligence" / "asia-item" / "index.html")

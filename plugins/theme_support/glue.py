@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import dates
+from . import dates, paths
 from .neighbours import neighbours_by_kind, related_by_item
 
 RELATED_LIMIT = 3
@@ -13,8 +13,15 @@ def add_filters(generator) -> None:
     env = getattr(generator, "env", None)
     if env is not None:
         env.filters.update(
-            {"as_date": dates.as_date, "human_date": dates.human_date, "iso_date": dates.iso_date}
+            {
+                "as_date": dates.as_date,
+                "human_date": dates.human_date,
+                "iso_date": dates.iso_date,
+                "site_path": paths.site_path,
+                "is_yes": paths.is_yes,
+            }
         )
+        env.tests["yes"] = paths.is_yes
 
 
 def link_articles(articles, limit: int = RELATED_LIMIT) -> None:
