@@ -128,3 +128,11 @@ def test_robots_points_at_the_sitemap():
     assert lines[:2] == ["User-agent: *", "Disallow: /drafts/"]
     assert "Sitemap: https://x.test/sitemap.xml" in lines
     assert render_robots("https://x.test/sitemap.xml").splitlines()[1] == "Disallow:"
+
+
+def test_site_path_and_flags():
+    from theme_support.paths import is_yes, site_path
+
+    assert site_path("{static}/images/a.jpg") == site_path("/images/a.jpg") == site_path("images/a.jpg") == "images/a.jpg"
+    assert site_path(None) == ""
+    assert [is_yes(v) for v in ("yes", "True", "1", True, "no", "", None, False)] == [True] * 4 + [False] * 4
