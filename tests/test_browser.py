@@ -74,7 +74,9 @@ def test_home_page_renders_with_styles_and_latest_items(base_url, open_page):
     page.goto(base_url + "/")
     assert page.title().startswith("CSO Alliance")
     assert page.locator("main h1").inner_text().startswith("Connecting the Company Security Officers")
-    assert page.locator("main .item-list > li").count() == 12  # PAGINATED_TEMPLATES["index"]
+    # PAGINATED_TEMPLATES["index"] items: the featured one, then the others
+    assert page.locator("main .featured").count() == 1
+    assert page.locator("main .item-list > li").count() == 11
     # the stylesheet is applied: the header is the dark brand band
     assert page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor") == "rgb(11, 42, 74)"
     assert failed == []
