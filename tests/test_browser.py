@@ -193,3 +193,18 @@ def test_dark_scheme_changes_the_colours(base_url, open_page):
     page = open_page(scheme="dark")
     page.goto(base_url + "/")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(15, 20, 25)"
+
+
+def test_narrow_menu_works_from_the_keyboard(base_url, open_page):
+    page = open_page(width=375)
+    page.goto(base_url + "/")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # brand
+    page.keyboard.press("Tab")  # the Menu toggle
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    page.keyboard.press("Enter")
+    assert page.locator("details.nav-disclosure").get_attribute("open") is not None
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Why CSO Alliance"
+    page.keyboard.press("Enter")
+    page.wait_for_url(base_url + "/why-cso-alliance/")
