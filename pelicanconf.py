@@ -115,6 +115,10 @@ MARKDOWN = {
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = [
     # one plugin per line
+    "content_schema",
+    "publication",
+    "search",
+    "images",
     "theme_support",
     "regions",
     "sitemap_xml",
