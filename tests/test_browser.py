@@ -18,8 +18,29 @@ CHROMIUM_ARGS = [
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTICLE = "/workshops/bimco-workshop-athens-three-panels-and-a-hot-debate/"
-PAGES_TO_SCAN = ["/", ARTICLE, "/tags/membership/", "/regions/gulf_of_aden/", "/why-cso-alliance/", "/sections/", "/tags/", "/regions/", "/news-workshops/", "/page/2/",
-                 "/archives/", "/404.html", "/latest-regional-intelligence/"]
+# Pages every build has, plus (below) one page of every other shape found in the output, so pages
+# written by other areas' plugins are scanned too without being listed here.
+PAGES_TO_SCAN = ["/", ARTICLE, "/tags/membership/", "/regions/gulf_of_aden/", "/why-cso-alliance/", "/sections/",
+                 "/tags/", "/regions/", "/news-workshops/", "/page/2/", "/archives/", "/404.html",
+                 "/latest-regional-intelligence/"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def representative_pages(output: Path) -> list[str]:
+    """One URL per (top-level folder, depth) of the built site, besides the fixed list above."""
+    seen, urls = set(), []
+    for path in sorted(output.rglob("index.html")):
+        parts = path.relative_to(output).parts[:-1]
+        shape = (parts[0] if parts else "", len(parts))
+        if shape in seen or (parts and parts[0] in {"drafts", "theme", "pagefind"}):
+            continue
+        seen.add(shape)
+        url = "/" + "".join(f"{part}/" for part in parts)
+        if url not in PAGES_TO_SCAN:
+            urls.append(url)
+    return urls
+
+
 SCREENSHOTS = os.environ.get("THEME_SCREENSHOTS")  # a folder to keep home-page screenshots in
 
 
@@ -156,7 +177,7 @@ def test_home_screenshots(base_url, open_page, width, tmp_path):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", PAGES_TO_SCAN)
+@pytest.mark.parametrize("path", PAGES_TO_SCAN + ["/search/?q=piracy"])
 def test_axe_finds_no_wcag_a_or_aa_violations(base_url, open_page, path, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -208,3 +229,20 @@ def test_narrow_menu_works_from_the_keyboard(base_url, open_page):
     assert page.evaluate("document.activeElement.textContent") == "Why CSO Alliance"
     page.keyboard.press("Enter")
     page.wait_for_url(base_url + "/why-cso-alliance/")
+
+
+def test_axe_on_one_page_of_every_shape_of_the_site(base_url, open_page, sample_site):
+    """Every other kind of page in the output (events, statistics, ...) gets a scan too."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    urls = representative_pages(sample_site)
+    assert urls, "the fixed list should not already cover every shape of page"
+    reports = []
+    for scheme in ("light", "dark"):
+        page = open_page(scheme=scheme)
+        for url in urls:
+            page.goto(base_url + url)
+            results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            if results.violations_count:
+                reports.append(f"{url} ({scheme}):\n{results.generate_report()}")
+    assert reports == [], "\n".join(reports)
