@@ -1,11 +1,20 @@
 """Every HTML page of the real sample site passes the Nu HTML checker (vnu.jar), in one Java run."""
 
 import json
+import os
 import shutil
 
 import pytest
 
 pytestmark = [pytest.mark.vnu, pytest.mark.slow]
+
+
+@pytest.fixture(autouse=True)
+def java_present():
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("java is required for the Nu HTML checker in CI")
+        pytest.skip("java is not installed (apt-get install default-jre-headless)")
 
 
 def run_vnu(files):
@@ -19,8 +28,6 @@ def run_vnu(files):
 
 def test_nu_checker_is_really_running(tmp_path):
     """The checker flags a broken page, so a clean result below means something."""
-    if shutil.which("java") is None:
-        pytest.fail("java is required for the Nu HTML checker")
     bad = tmp_path / "bad.html"
     bad.write_text("<!DOCTYPE html><html lang=en><head><title>x</title></head><body><p><div></span></body></html>")
     assert run_vnu([bad])

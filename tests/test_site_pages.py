@@ -85,6 +85,16 @@ def test_home_is_paginated_newest_first(site):
     assert "/news/secret-draft/" not in listed(home)
 
 
+def test_home_describes_the_organisation_in_json_ld(site):
+    import json
+
+    home = soup(site / "index.html")
+    data = [json.loads(tag.string) for tag in home.find_all("script", type="application/ld+json")]
+    assert [d["@type"] for d in data] == ["Organization"]
+    assert data[0]["url"] == f"{SITE}/" and data[0]["name"] == "CSO Alliance"
+    assert soup(site / "page" / "2" / "index.html").find("script", type="application/ld+json") is None
+
+
 def test_category_pages_are_the_content_kinds(site):
     news = soup(site / "news" / "index.html")
     assert news.find("h1").get_text(strip=True) == "News"
