@@ -103,11 +103,12 @@ def test_collect_pages_skips_noindex_and_pages_without_canonical_and_deduplicate
     page(tmp_path, "a/index.html", canon.format("a/") + '<meta property="article:published_time" content="2016-07-08T09:00:00+01:00">')
     page(tmp_path, "b/index.html", canon.format("b/"), '<time datetime="2016-01-01">x</time><time datetime="2017-05-01">y</time><time datetime="2020-01-01">future</time>')
     page(tmp_path, "c/index.html", canon.format("c/"))
+    page(tmp_path, "stats/index.html", canon.format("stats/"), '<p>As of <time datetime="2019-07-08">today</time></p>')
     page(tmp_path, "dup.html", canon.format("a/"))
     page(tmp_path, "hidden/index.html", canon.format("hidden/") + '<meta name="robots" content="noindex">')
     page(tmp_path, "404.html", "")
     pages = collect_pages(tmp_path, not_after=now)
-    assert [p.canonical for p in pages] == ["https://x.test/a/", "https://x.test/b/", "https://x.test/c/"]
+    assert [p.canonical for p in pages] == ["https://x.test/a/", "https://x.test/b/", "https://x.test/c/", "https://x.test/stats/"]
     assert pages[0].lastmod == datetime(2016, 7, 8, 8, tzinfo=UTC)
     assert pages[1].lastmod == datetime(2017, 5, 1, tzinfo=UTC)  # the future event date is ignored
     assert pages[2].lastmod is None
@@ -115,11 +116,12 @@ def test_collect_pages_skips_noindex_and_pages_without_canonical_and_deduplicate
     xml = etree.fromstring(render_sitemap(pages))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     rows = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in xml.findall("s:url", ns)}
-    # a page with no date of its own gets the newest date of the site
+    # a page with no date of its own gets the newest article date (not the "as of" date of stats/)
     assert rows == {
         "https://x.test/a/": "2016-07-08T08:00:00Z",
         "https://x.test/b/": "2017-05-01T00:00:00Z",
-        "https://x.test/c/": "2017-05-01T00:00:00Z",
+        "https://x.test/c/": "2016-07-08T08:00:00Z",
+        "https://x.test/stats/": "2019-07-08T00:00:00Z",
     }
 
 

@@ -2,7 +2,9 @@
 
 Plain Python (lxml), no Pelican. lastmod comes from the content, never from the clock:
 ``article:modified_time``, else ``article:published_time``, else the newest ``<time datetime>``
-inside ``<main>`` that is not after the pinned build time, else the newest date of the whole site.
+inside ``<main>`` that is not after the pinned build time. A page with no date of its own gets the
+newest article date of the site (pages dated by their own meta), so an "as of" date on some
+generated page does not spread to every undated page.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class PageInfo:
     canonical: str | None
     noindex: bool
     lastmod: datetime | None
+    from_meta: bool = False  # dated by article:modified_time / article:published_time
 
 
 def parse_moment(text: str | None) -> datetime | None:
@@ -52,11 +55,12 @@ def read_page(path: Path, not_after: datetime | None = None) -> PageInfo:
         lastmod = parse_moment(next(iter(tree.xpath(f'//meta[@property="{prop}"]/@content')), None))
         if lastmod:
             break
+    from_meta = lastmod is not None
     if lastmod is None:
         moments = [parse_moment(v) for v in tree.xpath("//main//time/@datetime")]
         moments = [m for m in moments if m and (not_after is None or m <= not_after)]
         lastmod = max(moments, default=None)
-    return PageInfo(path, canonical.strip() if canonical else None, "noindex" in robots, lastmod)
+    return PageInfo(path, canonical.strip() if canonical else None, "noindex" in robots, lastmod, from_meta)
 
 
 def collect_pages(output: Path, not_after: datetime | None = None) -> list[PageInfo]:
@@ -73,8 +77,9 @@ def collect_pages(output: Path, not_after: datetime | None = None) -> list[PageI
 
 
 def render_sitemap(pages: list[PageInfo]) -> bytes:
-    """The sitemap XML; pages without a date of their own get the newest date of the site."""
-    site_lastmod = max((p.lastmod for p in pages if p.lastmod), default=None)
+    """The sitemap XML; pages without a date of their own get the newest article date of the site."""
+    site_lastmod = max((p.lastmod for p in pages if p.lastmod and p.from_meta), default=None)
+    site_lastmod = site_lastmod or max((p.lastmod for p in pages if p.lastmod), default=None)
     urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS})
     for page in pages:
         url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
