@@ -9,6 +9,10 @@ import pytest
 from sites import build, soup
 
 SITE = "https://www.csoalliance.com"
+PNG = bytes.fromhex(  # a 1x1 white PNG
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478da63f8ffff3f0005fe02fea7"
+    "d6a4b50000000049454e44ae426082"
+)
 
 
 def news(title, date, tags="alliance", extra="", body="Body text."):
@@ -37,6 +41,8 @@ FILES = {
         "## What happened\n\nA drone.\n\n## Advice\n\nReport to UKMTO.\n"
     ),
     "intelligence/asia.md": news("Asia item", "2016-07-04 08:00 +01:00", "kidnap", "Region: asia\n"),
+    "news/photo.md": news("With a photo", "2015-01-01 09:00 +00:00", "photos", "Image: images/photo.png\nImage_alt: A tanker at anchor\n"),
+    "images/photo.png": PNG,
     "images/panel.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"></svg>',
 }
 
@@ -76,10 +82,19 @@ def test_article_image_is_shown_with_alt_and_used_for_cards(site):
     img = page.select_one(".entry-image img")
     assert img["alt"] == "Three panel tables facing an audience"
     assert img["src"] == "/images/panel.svg"  # written as {static}/images/panel.svg
-    assert meta(page, property="og:image") == f"{SITE}/images/panel.svg"
-    assert meta(page, property="og:image:alt") == "Three panel tables facing an audience"
-    assert meta(page, name="twitter:card") == "summary_large_image"
     assert (site / "images" / "panel.svg").is_file()
+    # social cards can't show SVG: they get the site's default PNG card instead
+    assert meta(page, property="og:image") == f"{SITE}/theme/img/og-default.png"
+    assert meta(page, name="twitter:card") == "summary"
+    assert json.loads(page.find("script", type="application/ld+json").string)["image"] == [f"{SITE}/images/panel.svg"]
+
+
+def test_raster_lead_image_makes_a_large_social_card(site):
+    page = soup(site / "news" / "with-a-photo" / "index.html")
+    assert meta(page, property="og:image") == f"{SITE}/images/photo.png"
+    assert meta(page, property="og:image:alt") == "A tanker at anchor"
+    assert meta(page, name="twitter:card") == "summary_large_image"
+    assert meta(page, name="twitter:image") == f"{SITE}/images/photo.png"
 
 
 def test_json_ld_is_valid_news_article_even_with_markup_in_the_title(site):
@@ -136,7 +151,8 @@ def prev_next(page):
 
 
 def test_previous_and_next_link_within_the_same_kind_only(site):
-    assert prev_next(soup(site / "news" / "first-news" / "index.html")) == (None, "/news/second-news/")
+    assert prev_next(soup(site / "news" / "with-a-photo" / "index.html")) == (None, "/news/first-news/")
+    assert prev_next(soup(site / "news" / "first-news" / "index.html")) == ("/news/with-a-photo/", "/news/second-news/")
     assert prev_next(soup(site / "news" / "second-news" / "index.html")) == ("/news/first-news/", "/news/third-news/")
     assert prev_next(soup(site / "news" / "third-news" / "index.html")) == ("/news/second-news/", None)
     # the only workshop has no neighbours, although news items surround it in time
