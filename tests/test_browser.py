@@ -23,7 +23,6 @@ ARTICLE = "/workshops/bimco-workshop-athens-three-panels-and-a-hot-debate/"
 PAGES_TO_SCAN = ["/", ARTICLE, "/tags/membership/", "/regions/gulf_of_aden/", "/why-cso-alliance/", "/sections/",
                  "/tags/", "/regions/", "/news-workshops/", "/page/2/", "/archives/", "/404.html",
                  "/latest-regional-intelligence/"]
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def representative_pages(output: Path) -> list[str]:
