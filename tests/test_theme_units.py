@@ -138,3 +138,10 @@ def test_site_path_and_flags():
     assert site_path("{static}/images/a.jpg") == site_path("/images/a.jpg") == site_path("images/a.jpg") == "images/a.jpg"
     assert site_path(None) == ""
     assert [is_yes(v) for v in ("yes", "True", "1", True, "no", "", None, False)] == [True] * 4 + [False] * 4
+
+
+def test_navigation_orders_pages_numerically_and_skips_pages_without_order():
+    from theme_support.navigation import nav_pages
+
+    pages = [SimpleNamespace(title=f"P{n}", nav_order=str(n)) for n in (10, 2, 1)] + [SimpleNamespace(title="None")]
+    assert [p.title for p in nav_pages(pages)] == ["P1", "P2", "P10"]

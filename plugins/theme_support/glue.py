@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import dates, paths
+from . import dates, navigation, paths
 from .neighbours import neighbours_by_kind, related_by_item
 
 RELATED_LIMIT = 3
@@ -19,6 +19,7 @@ def add_filters(generator) -> None:
                 "iso_date": dates.iso_date,
                 "site_path": paths.site_path,
                 "is_yes": paths.is_yes,
+                "nav_pages": navigation.nav_pages,
             }
         )
         env.tests["yes"] = paths.is_yes
