@@ -11,6 +11,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if os.path.join(HERE, "plugins") not in sys.path:  # plain domain modules live beside the plugins
     sys.path.insert(0, os.path.join(HERE, "plugins"))
 
+# The theme's Jinja filters and tests, available whichever plugins a build loads.
+from theme_support.filters import JINJA_FILTERS, JINJA_TESTS  # noqa: E402,F401
+
 AUTHOR = "CSO Alliance"
 SITENAME = "CSO Alliance"
 SITE_DESCRIPTION = (

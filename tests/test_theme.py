@@ -194,3 +194,17 @@ def test_every_page_has_landmarks_skip_link_and_one_h1(site):
         assert page.find("nav", attrs={"aria-label": "Main"}) is not None
         assert len(page.find_all("h1")) == 1, path
         assert page.html["lang"] == "en"
+
+
+def test_theme_renders_in_a_build_without_the_theme_plugins(tmp_path):
+    """Other areas build with only their own plugins: the theme's filters come from the settings."""
+    files = {
+        "workshops/athens.md": FILES["workshops/athens.md"],
+        "images/panel.svg": FILES["images/panel.svg"],
+        "pages/b.md": "Title: B\nNav_order: 10\n\nB.\n",
+        "pages/a.md": "Title: A\nNav_order: 9\n\nA.\n",
+    }
+    out = build(tmp_path, files, PLUGINS=[])
+    page = soup(out / "workshops" / "athens-workshop" / "index.html")
+    assert facts(page)["Workshop date"] == "28 June 2016"
+    assert [a.get_text() for a in page.select("nav[aria-label=Main] a")] == ["A", "B"]

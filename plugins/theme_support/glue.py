@@ -1,28 +1,10 @@
-"""Pelican glue for theme_support: registers the filters and annotates articles."""
+"""Pelican glue for theme_support: annotates articles with their neighbours and related items."""
 
 from __future__ import annotations
 
-from . import dates, navigation, paths
 from .neighbours import neighbours_by_kind, related_by_item
 
 RELATED_LIMIT = 3
-
-
-def add_filters(generator) -> None:
-    """Make the date helpers available to every template rendered by ``generator``."""
-    env = getattr(generator, "env", None)
-    if env is not None:
-        env.filters.update(
-            {
-                "as_date": dates.as_date,
-                "human_date": dates.human_date,
-                "iso_date": dates.iso_date,
-                "site_path": paths.site_path,
-                "is_yes": paths.is_yes,
-                "nav_pages": navigation.nav_pages,
-            }
-        )
-        env.tests["yes"] = paths.is_yes
 
 
 def link_articles(articles, limit: int = RELATED_LIMIT) -> None:
