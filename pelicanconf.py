@@ -125,6 +125,8 @@ PLUGINS = [
     "theme_support",
     "regions",
     "sitemap_xml",
+    "crime_stats",
+    "newsletter",
 ]
 
 CACHE_CONTENT = False
