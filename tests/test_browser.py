@@ -245,3 +245,14 @@ def test_axe_on_one_page_of_every_shape_of_the_site(base_url, open_page, sample_
             if results.violations_count:
                 reports.append(f"{url} ({scheme}):\n{results.generate_report()}")
     assert reports == [], "\n".join(reports)
+
+
+def test_no_page_scrolls_sideways_on_a_narrow_phone(base_url, open_page, sample_site):
+    page = open_page(width=375)
+    too_wide = {}
+    for url in PAGES_TO_SCAN + representative_pages(sample_site):
+        page.goto(base_url + url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            too_wide[url] = width
+    assert too_wide == {}
