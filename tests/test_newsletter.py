@@ -77,7 +77,7 @@ def test_email_html_is_self_contained_small_and_not_indexed(out):
     assert "%%" not in html
     archive = soup(out / "newsletters" / "index.html")
     assert [a["href"] for a in archive.select(".newsletter-archive a")] == ["/newsletters/july-2019/", "/newsletters/may-2019/"]
-    feed = (out / "newsletters" / "feed.xml").read_text()
+    feed = (out / "feeds" / "newsletters.atom.xml").read_text()  # built by the feeds plugin
     assert "email.html" not in feed and "https://www.csoalliance.com/newsletters/july-2019/" in feed
 
 

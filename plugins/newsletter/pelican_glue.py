@@ -162,7 +162,6 @@ class NewsletterGenerator(Generator):
                           newsletters_composed=list(reversed(composed_all)), url="newsletters/")
         writer.write_file("newsletters/unsubscribe/index.html", self.get_template("newsletter_unsubscribe"),
                           self.context, url="newsletters/unsubscribe/")
-        self._feed(composed_all, out_root / "feed.xml", site)
 
     def _chart(self, summary, out: Path, site: dict, slug: str) -> dict | None:
         if not summary:
@@ -175,27 +174,6 @@ class NewsletterGenerator(Generator):
         (out / "figures.png").write_bytes(png)
         return {"url": f"{site['siteurl']}/newsletters/{slug}/figures.png", "alt": chart_alt(summary),
                 "width": width // 2, "height": height // 2}
-
-    def _feed(self, issues: list[dict], path: Path, site: dict) -> None:
-        from feedgen.feed import FeedGenerator
-        fg = FeedGenerator()
-        fg.id(f"{site['siteurl']}/newsletters/")
-        fg.title(f"{site['sitename']} newsletter")
-        fg.link(href=f"{site['siteurl']}/newsletters/", rel="alternate")
-        fg.link(href=f"{site['siteurl']}/newsletters/feed.xml", rel="self")
-        fg.language("en")
-        for issue in sorted(issues, key=lambda i: i["date"]):
-            fe = fg.add_entry()
-            fe.id(issue["url"])
-            fe.title(issue["title"])
-            fe.link(href=issue["url"])
-            fe.summary(issue["preheader"])
-            fe.published(issue["date"])
-            fe.updated(issue["date"])
-        if issues:
-            fg.updated(max(i["date"] for i in issues))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fg.atom_file(str(path), pretty=True)
 
 
 def _noindex(html: str) -> str:
