@@ -115,6 +115,7 @@ MARKDOWN = {
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = [
     # one plugin per line
+    "fastbuild",  # FIRST: parallel reading and rendering, dev-loop render skipping (see its docstring)
 ]
 
 CACHE_CONTENT = False
