@@ -45,6 +45,7 @@ class DevBuilder:
         if "fastbuild" not in [getattr(p, "__name__", p) for p in self.settings.get("PLUGINS", [])]:
             raise ValueError("the dev loop needs the fastbuild plugin in PLUGINS")
         self.output = Path(self.settings["OUTPUT_PATH"]).resolve()
+        self.content = Path(self.settings["PATH"]).resolve()
         self.session = BuildSession(persistent=True)
         self.builds = 0
         render_skip.install_body_tracking()

@@ -1,0 +1,130 @@
+"""The dev loop: after each kind of edit, DevBuilder.rebuild() leaves exactly what a clean build
+of the edited content writes, re-renders only what the edit affects, and a broken edit keeps the
+last good output."""
+
+import shutil
+
+import pytest
+
+from fastbuild_fixtures import fixture_files, tree, tree_differences
+from site_build.build import BuildFailed
+from site_build.devloop import DevBuilder
+from sites import ROOT, build, site_settings, write_content
+
+
+@pytest.fixture
+def dev(tmp_path):
+    write_content(tmp_path / "dev", fixture_files())
+    builder = DevBuilder(ROOT / "pelicanconf.py", site_settings(tmp_path / "dev"))
+    builder.build()
+    return builder
+
+
+def clean_build_of(builder, tmp_path):
+    """A plain Pelican build (no fastbuild) of the dev site's current content."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(tmp_path / "dev" / "content", clean / "content")
+    return build(clean, FASTBUILD=False)
+
+
+def edit(builder, rel, old, new):
+    path = builder.content / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def assert_same_as_clean(builder, tmp_path):
+    assert tree_differences(builder.output, clean_build_of(builder, tmp_path)) == []
+
+
+def test_first_build_equals_a_clean_build(dev, tmp_path):
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_body_edit_rerenders_only_that_article(dev, tmp_path):
+    path = edit(dev, "news/item-03.md", "Opening paragraph", "Rewritten opening paragraph")
+    report = dev.rebuild([path])
+    assert report.parsed == 1
+    assert report.rendered == ["news/news-item-3/index.html"]
+    assert len(report.kept) > 30
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_body_edit_of_an_item_without_summary_rerenders_the_lists_showing_its_summary(dev, tmp_path):
+    edit(dev, "news/no-summary.md", "A body long enough", "A rewritten body, long enough")
+    report = dev.rebuild()
+    assert "news/without-a-summary/index.html" in report.rendered
+    assert "tags/training/index.html" in report.rendered  # shows the summary cut from the body
+    assert "news/news-item-3/index.html" in report.kept
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_title_edit(dev, tmp_path):
+    edit(dev, "news/item-05.md", "Title: News item 5", "Title: News item five")
+    dev.rebuild()
+    assert (dev.output / "news" / "news-item-five" / "index.html").is_file()
+    assert not (dev.output / "news" / "news-item-5").exists()
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_tags_edit(dev, tmp_path):
+    edit(dev, "news/item-06.md", "Tags: piracy, topic-2", "Tags: piracy, cruise")
+    dev.rebuild()
+    assert (dev.output / "tags" / "cruise" / "index.html").is_file()
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_deleting_an_item(dev, tmp_path):
+    (dev.content / "news" / "item-07.md").unlink()
+    dev.rebuild()
+    assert not (dev.output / "news" / "news-item-7").exists()
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_adding_an_item(dev, tmp_path):
+    write_content(tmp_path / "dev", {"news/new.md": "Title: Brand new\nDate: 2016-08-01 09:00 +01:00\nSummary: New.\n\nNew body.\n"})
+    report = dev.rebuild()
+    assert "news/brand-new/index.html" in report.rendered
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_template_edit_rerenders_the_pages_using_it(dev, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    builder = DevBuilder(ROOT / "pelicanconf.py", site_settings(tmp_path / "dev", THEME=str(theme)))
+    builder.build()
+    page = theme / "templates" / "page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}<!-- edited -->", 1),
+                    encoding="utf-8")
+    report = builder.rebuild()
+    assert "about/index.html" in report.rendered
+    assert b"<!-- edited -->" in (builder.output / "about" / "index.html").read_bytes()
+    clean = tmp_path / "clean"
+    shutil.copytree(tmp_path / "dev" / "content", clean / "content")
+    assert tree_differences(builder.output, build(clean, FASTBUILD=False, THEME=str(theme))) == []
+
+
+def test_broken_edit_keeps_the_last_good_output_and_the_next_good_edit_recovers(dev, tmp_path):
+    before = tree(dev.output)
+    edit(dev, "news/item-04.md", "Date: 2016-07-05 09:00 +01:00", "Date: next tuesday-ish")
+    with pytest.raises(BuildFailed) as failure:
+        dev.rebuild()
+    assert "item-04.md" in str(failure.value)
+    assert tree(dev.output) == before
+    edit(dev, "news/item-04.md", "Date: next tuesday-ish", "Date: 2016-07-06 09:00 +01:00")
+    dev.rebuild()
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_a_series_of_edits_stays_identical_to_clean_builds(dev, tmp_path):
+    edit(dev, "news/item-01.md", "Opening paragraph", "First edit")
+    dev.rebuild()
+    edit(dev, "news/item-01.md", "First edit", "Second edit")
+    edit(dev, "news/item-02.md", "Summary: The *alliance*", "Summary: The *whole alliance*")
+    dev.rebuild()
+    report = dev.rebuild()  # nothing changed: nothing re-rendered, nothing re-parsed
+    assert report.rendered == [] and report.parsed == 0
+    assert_same_as_clean(dev, tmp_path)
