@@ -50,12 +50,12 @@ def _env() -> dict:
     return {**os.environ, "SOURCE_DATE_EPOCH": PINNED_EPOCH, "PYTHONHASHSEED": "0"}
 
 
-def ours_cmd(settings: str, content: Path, output: Path, cache: Path) -> list[str]:
+def ours_cmd(settings: str, content: Path, output: Path, cache: Path, **extra) -> list[str]:
+    overrides = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache), **extra}
     code = (
         "import sys; sys.path.insert(0, 'plugins');"
         "from site_build.build import build_site;"
-        f"build_site({settings!r}, {{'PATH': {str(content)!r}, 'OUTPUT_PATH': {str(output)!r},"
-        f" 'CACHE_PATH': {str(cache)!r}}})"
+        f"build_site({settings!r}, {overrides!r})"
     )
     return [sys.executable, "-c", code]
 
@@ -76,7 +76,7 @@ def hugo_version(hugo: str) -> str:
 
 
 def same_tree(a: Path, b: Path) -> bool:
-    cmp = filecmp.dircmp(a, b)
+    cmp = filecmp.dircmp(a, b, ignore=[])  # the default ignores would skip tags/
     if cmp.left_only or cmp.right_only or cmp.funny_files:
         return False
     _, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
@@ -90,17 +90,18 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path) -> dict:
     vanilla_conf.write_text(VANILLA_CONF, encoding="utf-8")
     row: dict = {"n": n, "news_items": n}
 
-    def repeat(make_cmd) -> Run:
+    def repeat(make_cmd, tree=False) -> Run:
         runs = []
         for i in range(repeats):
             out = work / f"out-{n}-{i}"
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(work / "cache", ignore_errors=True)
-            runs.append(run_measured(make_cmd(out), cwd=ROOT, env=_env()))
+            runs.append(run_measured(make_cmd(out), cwd=ROOT, env=_env(), tree=tree))
         return median_run(runs)
 
-    ours = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache"))
-    row.update(ours_s=round(ours.seconds, 3), ours_peak_mb=round(ours.peak_mb, 1))
+    ours = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache"), tree=True)
+    row.update(ours_s=round(ours.seconds, 3), ours_peak_mb=round(ours.peak_mb, 1),
+               ours_tree_peak_mb=round(ours.tree_peak_mb, 1))
     vanilla = repeat(lambda out: [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s", str(vanilla_conf), "-q"])
     row.update(pelican_s=round(vanilla.seconds, 3), pelican_peak_mb=round(vanilla.peak_mb, 1))
     if hugo:
@@ -114,26 +115,30 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path) -> dict:
 
 
 def bench_rebuild(content: Path, work: Path, n: int, repeats: int) -> dict:
-    """Dev loop: a warm build, then edit one article and rebuild; compare with a clean build."""
-    out, cache = work / f"dev-{n}", work / f"dev-cache-{n}"
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
-    run_measured(ours_cmd("pelicanconf.py", content, out, cache), cwd=ROOT, env=_env())
+    """Dev loop (site_build.devloop.DevBuilder, in one process: bench/devloop_rebuild.py): a warm
+    build, then edit one article and time rebuild(); the result must be byte-identical to a clean
+    plain-Pelican build (fastbuild off) of the edited content."""
+    out = work / f"dev-{n}" / "output"
+    shutil.rmtree(out.parent, ignore_errors=True)
     article = content / "news" / "item-00001.md"
     original = article.read_text(encoding="utf-8")
-    runs = []
     try:
-        for i in range(repeats):
-            article.write_text(original + f"\nEdited paragraph number {i}.\n", encoding="utf-8")
-            runs.append(run_measured(ours_cmd("pelicanconf.py", content, out, cache), cwd=ROOT, env=_env()))
+        run = run_measured(
+            [sys.executable, str(BENCH / "devloop_rebuild.py"), "--content", str(content), "--output", str(out),
+             "--article", str(article), "--repeats", str(repeats)],
+            cwd=ROOT, env=_env(), tree=True, capture=True,
+        )
+        figures = json.loads(run.stdout.strip().splitlines()[-1])
         clean = work / f"clean-{n}"
         shutil.rmtree(clean, ignore_errors=True)
-        run_measured(ours_cmd("pelicanconf.py", content, clean, work / f"clean-cache-{n}"), cwd=ROOT, env=_env())
+        run_measured(ours_cmd("pelicanconf.py", content, clean, work / f"clean-cache-{n}", FASTBUILD=False),
+                     cwd=ROOT, env=_env())
         identical = same_tree(out, clean)
     finally:
         article.write_text(original, encoding="utf-8")
-    r = median_run(runs)
-    return {"rebuild_s": round(r.seconds, 3), "rebuild_peak_mb": round(r.peak_mb, 1), "rebuild_identical": identical}
+    return {"rebuild_s": round(figures["rebuild_s"], 3), "rebuild_peak_mb": round(run.peak_mb, 1),
+            "rebuild_identical": identical, "rebuild_rendered": figures["rendered"],
+            "rebuild_kept": figures["kept"], "devloop_warm_build_s": round(figures["warm_build_s"], 3)}
 
 
 def machine() -> dict:

@@ -31,6 +31,14 @@ def markdown_table(results: dict) -> str:
             f"{_ratio(r['ours_s'], r['pelican_s'])} | {_ratio(r['ours_s'], r.get('hugo_s'))} | "
             f"{r['rebuild_s']} | {'yes' if r['rebuild_identical'] else 'NO'} | {r['ours_peak_mb']} | {r['pelican_peak_mb']} |"
         )
+    notes = [
+        f"- N={r['n']}: ours peak summed over its processes (PSS): {r['ours_tree_peak_mb']} MB; "
+        f"the dev-loop rebuild re-rendered {r['rebuild_rendered']} and kept {r['rebuild_kept']} pages "
+        f"(warm first build {r['devloop_warm_build_s']} s)."
+        for r in results["build"] if "ours_tree_peak_mb" in r and "rebuild_rendered" in r
+    ]
+    if notes:
+        lines += ["", *notes]
     for area, figures in results.get("areas", {}).items():
         lines += ["", f"### {area}", "", "| measure | value |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in figures.items() if not isinstance(v, (dict, list))]
