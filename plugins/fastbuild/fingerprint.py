@@ -142,20 +142,31 @@ class Digester:
             # tags, categories, authors: their identity (they cache derived attributes lazily)
             h.update(b"\x00u" + type(value).__qualname__.encode() + b":" + value.name.encode() + b"\x00"
                      + value.slug.encode() + b"\x00")
+        elif hasattr(value, "__dict__") and not callable(value) and depth > 0 and (id(value), "o", shallow_content) in self._containers:
+            h.update(b"\x00m" + self._containers[(id(value), "o", shallow_content)])  # a paginator shared by many pages
+        elif hasattr(value, "__dict__") and not callable(value) and depth > 0 and depth < _MAX_DEPTH - 2:
+            sub = hashlib.blake2b(digest_size=16)
+            self._feed_object(sub, value, depth, seen, shallow_content)
+            self._containers[(id(value), "o", shallow_content)] = sub.digest()
+            self._keep_alive.append(value)
+            h.update(b"\x00m" + sub.digest())
         elif hasattr(value, "__dict__") and not callable(value):
-            # paginator pages, plugin objects: their attributes.
-            seen = seen | {id(value)}
-            h.update(b"\x00o" + type(value).__module__.encode() + type(value).__qualname__.encode())
-            for name in sorted(vars(value)):
-                if name == "settings":  # the settings object is digested once, in the context
-                    continue
-                h.update(b"\x00a" + name.encode())
-                self._feed(h, vars(value)[name], depth + 1, seen, shallow_content)
+            self._feed_object(h, value, depth, seen, shallow_content)
         else:
             text = repr(value)
             if " at 0x" in text or " object at " in text:
                 return self._unstable(h)
             h.update(b"\x00r" + type(value).__qualname__.encode() + text.encode("utf-8", "surrogatepass"))
+
+    def _feed_object(self, h, value, depth, seen, shallow_content) -> None:
+        """Paginator pages, plugin objects: their attributes."""
+        seen = seen | {id(value)}
+        h.update(b"\x00o" + type(value).__module__.encode() + type(value).__qualname__.encode())
+        for name in sorted(vars(value)):
+            if name == "settings":  # the settings object is digested once, in the context
+                continue
+            h.update(b"\x00a" + name.encode())
+            self._feed(h, vars(value)[name], depth + 1, seen, shallow_content)
 
     def _feed_container(self, h, value, depth, seen, shallow_content) -> None:
         if isinstance(value, dict):

@@ -115,8 +115,7 @@ class RenderGate:
             and old.base == self._base
             and self.previous_output is not None
             and old.bodies == self._bodies(old.deps)
-            and os.path.isfile(os.path.join(self.previous_output, name))
-        ):
+        ):  # the file itself is checked when it is linked (KeptFileMissing)
             self.pending[name] = old
             self.kept.append(name)
             return True
@@ -139,14 +138,28 @@ class RenderGate:
         import shutil
 
         previous, output = str(self.previous_output), str(self.output_path)
-        made: set[str] = set()
+        made = {output}
+
+        def folder_for(path: str) -> None:
+            folder = os.path.dirname(path)
+            if folder not in made:
+                folder_for(folder)
+                try:
+                    os.mkdir(folder)
+                except FileExistsError:
+                    pass
+                made.add(folder)
+
         for name in self.kept:
             source, target = os.path.join(previous, name), os.path.join(output, name)
-            folder = os.path.dirname(target)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
+            folder_for(target)
             try:
                 os.link(source, target)
+            except FileNotFoundError as missing:
+                raise KeptFileMissing(f"{source} vanished from the previous output") from missing
             except OSError:
                 shutil.copy2(source, target)
+
+
+class KeptFileMissing(RuntimeError):
+    """A page the dev loop meant to keep is gone from the previous output: build everything."""

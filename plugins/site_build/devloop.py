@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import staged_directory
-from .build import load_settings, run_pelican
+from .build import BuildFailed, load_settings, run_pelican
 
 
 @dataclass
@@ -57,8 +57,17 @@ class DevBuilder:
 
     def rebuild(self, changed_paths=()) -> BuildReport:
         """Rebuild after edits; raises BuildFailed (keeping the last good output) on errors."""
+        from fastbuild.render_skip import KeptFileMissing
+
         del changed_paths  # stamps decide (see the module docstring)
-        return self._run(keep_from=self.output if self.output.is_dir() else None)
+        if not self.output.is_dir():
+            return self.build()
+        try:
+            return self._run(keep_from=self.output)
+        except BuildFailed as failure:
+            if isinstance(failure.__cause__, KeptFileMissing):  # someone deleted files in the output
+                return self.build()
+            raise
 
     def _run(self, keep_from: Path | None) -> BuildReport:
         from fastbuild import render_skip
