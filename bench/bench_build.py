@@ -88,7 +88,7 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path) -> dict:
     content = write_corpus(corpus, n)
     vanilla_conf = corpus / "vanilla.py"
     vanilla_conf.write_text(VANILLA_CONF, encoding="utf-8")
-    row: dict = {"n": n, "news_items": n}
+    row: dict = {"n": n, "news_items": n, "load_average_before": [round(x, 2) for x in os.getloadavg()]}
 
     def repeat(make_cmd, tree=False) -> Run:
         runs = []
@@ -101,9 +101,10 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path) -> dict:
 
     ours = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache"), tree=True)
     row.update(ours_s=round(ours.seconds, 3), ours_peak_mb=round(ours.peak_mb, 1),
-               ours_tree_peak_mb=round(ours.tree_peak_mb, 1))
+               ours_tree_peak_mb=round(ours.tree_peak_mb, 1), ours_cpu_s=round(ours.cpu_s, 3))
     vanilla = repeat(lambda out: [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s", str(vanilla_conf), "-q"])
-    row.update(pelican_s=round(vanilla.seconds, 3), pelican_peak_mb=round(vanilla.peak_mb, 1))
+    row.update(pelican_s=round(vanilla.seconds, 3), pelican_peak_mb=round(vanilla.peak_mb, 1),
+               pelican_cpu_s=round(vanilla.cpu_s, 3))
     if hugo:
         hugo_root = convert(content, work / f"hugo-{n}")
         h = repeat(lambda out: [hugo, "--source", str(hugo_root), "--destination", str(out), "--quiet"])
@@ -111,6 +112,7 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path) -> dict:
     else:
         row.update(hugo_s=None, hugo_peak_mb=None, hugo_note="not measured: hugo not installable here")
     row.update(bench_rebuild(content, work, n, repeats))
+    row["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return row
 
 

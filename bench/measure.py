@@ -22,6 +22,7 @@ class Run:
     peak_mb: float
     tree_peak_mb: float | None = None
     stdout: str = ""
+    cpu_s: float = 0.0  # user + system time of the process and the children it waited for
 
 
 class _TreeSampler(threading.Thread):
@@ -73,7 +74,8 @@ def run_measured(cmd: list[str], cwd=None, env=None, tree: bool = False, capture
     if code != 0:
         raise subprocess.CalledProcessError(code, cmd, stderr=stderr)
     return Run(seconds=elapsed, peak_mb=usage.ru_maxrss / 1024,
-               tree_peak_mb=sampler.peak / 2**20 if sampler else None, stdout=out)
+               tree_peak_mb=sampler.peak / 2**20 if sampler else None, stdout=out,
+               cpu_s=usage.ru_utime + usage.ru_stime)
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -82,4 +84,5 @@ def median_run(runs: list[Run]) -> Run:
         seconds=statistics.median(r.seconds for r in runs),
         peak_mb=max(r.peak_mb for r in runs),
         tree_peak_mb=max(trees) if trees else None,
+        cpu_s=statistics.median(r.cpu_s for r in runs),
     )

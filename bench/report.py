@@ -32,7 +32,9 @@ def markdown_table(results: dict) -> str:
             f"{r['rebuild_s']} | {'yes' if r['rebuild_identical'] else 'NO'} | {r['ours_peak_mb']} | {r['pelican_peak_mb']} |"
         )
     notes = [
-        f"- N={r['n']}: ours peak summed over its processes (PSS): {r['ours_tree_peak_mb']} MB; "
+        f"- N={r['n']}: CPU time ours {r.get('ours_cpu_s')} s, vanilla Pelican {r.get('pelican_cpu_s')} s; "
+        f"load average (1, 5, 15 min) before {r.get('load_average_before')}, after {r.get('load_average_after')}; "
+        f"ours peak summed over its processes (PSS): {r['ours_tree_peak_mb']} MB; "
         f"the dev-loop rebuild re-rendered {r['rebuild_rendered']} and kept {r['rebuild_kept']} pages "
         f"(warm first build {r['devloop_warm_build_s']} s)."
         for r in results["build"] if "ours_tree_peak_mb" in r and "rebuild_rendered" in r

@@ -127,3 +127,20 @@ def test_a_bad_date_fails_the_parallel_build_naming_the_file(tmp_path):
     with pytest.raises(BuildFailed) as failure:
         build(tmp_path, files, **PARALLEL)
     assert "bad-date.md" in str(failure.value)
+
+
+def test_repeated_runs_of_one_pelican_pick_up_edits(tmp_path):
+    """`pelican --autoreload` runs the same Pelican object again after each edit."""
+    from pelican import Pelican
+
+    from sites import settings_for
+
+    write_content(tmp_path, fixture_files())
+    pelican = Pelican(settings_for(tmp_path, **PARALLEL))
+    pelican.run()
+    page = tmp_path / "output" / "news" / "news-item-2" / "index.html"
+    assert b"Opening paragraph" in page.read_bytes()
+    source = tmp_path / "content" / "news" / "item-02.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Opening paragraph", "Edited opening"), encoding="utf-8")
+    pelican.run()
+    assert b"Edited opening" in page.read_bytes()

@@ -41,7 +41,7 @@ def install_reading(readers):
 
 
 def register():
-    signals.initialized.connect(session.start_run)
+    signals.get_generators.connect(session.start_run)  # sent at the start of every run (pelican -r too)
     signals.readers_init.connect(install_reading)
     signals.all_generators_finalized.connect(remember_generators)
     signals.get_writer.connect(choose_writer)

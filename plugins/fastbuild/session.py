@@ -44,10 +44,12 @@ _current: BuildSession | None = None
 
 
 def start_run(pelican) -> None:
-    """``initialized`` handler: every Pelican run gets a session (the pinned one in the dev loop)."""
+    """``get_generators`` handler (the first signal of every run, autoreload runs included): every
+    run gets a fresh session, or the pinned one in the dev loop. Returns no generator."""
     global _current
     _current = _pinned or BuildSession()
     _current.begin_run(pelican.settings)
+    return None
 
 
 def current() -> BuildSession:
