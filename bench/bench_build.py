@@ -83,7 +83,7 @@ def same_tree(a: Path, b: Path) -> bool:
     return not mismatch and not errors and all(same_tree(a / d, b / d) for d in cmp.common_dirs)
 
 
-def bench_size(n: int, repeats: int, hugo: str | None, work: Path) -> dict:
+def bench_size(n: int, repeats: int, hugo: str | None, work: Path, baseline: bool = False) -> dict:
     corpus = work / f"corpus-{n}"
     content = write_corpus(corpus, n)
     vanilla_conf = corpus / "vanilla.py"
@@ -102,6 +102,9 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path) -> dict:
     ours = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache"), tree=True)
     row.update(ours_s=round(ours.seconds, 3), ours_peak_mb=round(ours.peak_mb, 1),
                ours_tree_peak_mb=round(ours.tree_peak_mb, 1), ours_cpu_s=round(ours.cpu_s, 3))
+    if baseline:  # the same build with fastbuild off: the "before" figure, measured in the same run
+        plain = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache", FASTBUILD=False))
+        row.update(ours_without_fastbuild_s=round(plain.seconds, 3), ours_without_fastbuild_cpu_s=round(plain.cpu_s, 3))
     vanilla = repeat(lambda out: [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s", str(vanilla_conf), "-q"])
     row.update(pelican_s=round(vanilla.seconds, 3), pelican_peak_mb=round(vanilla.peak_mb, 1),
                pelican_cpu_s=round(vanilla.cpu_s, 3))
@@ -153,6 +156,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
     parser.add_argument("--large", action="store_true", help="also N=4000")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", action="store_true", help="also time our build with fastbuild off")
     args = parser.parse_args(argv)
     sizes = args.sizes + ([4000] if args.large else [])
     hugo = ensure_hugo()
@@ -165,7 +169,7 @@ def main(argv=None) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="cso-bench-") as tmp:
         for n in sizes:
-            row = bench_size(n, args.repeats, hugo, Path(tmp))
+            row = bench_size(n, args.repeats, hugo, Path(tmp), baseline=args.baseline)
             print(json.dumps(row), flush=True)
             results["build"].append(row)
     write_reports(results, BENCH)

@@ -35,6 +35,14 @@ def test_parallel_build_is_byte_identical_with_publish_settings(tmp_path):
     assert tree_differences(fast, plain) == []
 
 
+def test_parallel_build_with_pelican_feeds_is_byte_identical(tmp_path):
+    feeds = {"FEED_ALL_ATOM": "feeds/all.atom.xml", "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
+             "TAG_FEED_RSS": "feeds/tag-{slug}.rss.xml"}
+    fast, plain = build_both(tmp_path, fixture_files(), **feeds)
+    assert tree_differences(fast, plain) == []
+    assert (fast / "feeds" / "all.atom.xml").is_file()
+
+
 def test_both_render_processes_write_pages(tmp_path):
     """The output names split between the two shards, so both processes really rendered pages."""
     from fastbuild.sharding import shard_of

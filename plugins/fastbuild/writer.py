@@ -44,6 +44,13 @@ class FastWriter(Writer):
             return False
         return True
 
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
+                   feed_title=None):
+        """Pelican's feeds: written by one of the two render processes only."""
+        if path and self.shard_filter is not None and not self.shard_filter(path):
+            return None
+        return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
         if name is False or name == "":
