@@ -116,6 +116,10 @@ PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = [
     # one plugin per line
     "fastbuild",  # FIRST: parallel reading and rendering, dev-loop render skipping (see its docstring)
+    "content_schema",
+    "publication",
+    "search",
+    "images",
 ]
 
 CACHE_CONTENT = False

@@ -77,3 +77,56 @@ def bench(c, sizes="1000,2000", large=False, repeats=3, baseline=False):
     args = ["--sizes", *sizes.split(","), "--repeats", str(repeats)] + (["--large"] if large else [])
     args += ["--baseline"] if baseline else []
     sys.exit(main(args))
+
+
+@task(help={"settings": "settings file (default pelicanconf.py)"})
+def check(c, settings=None):
+    """Validate all content against the content model without writing output; exit 1 on errors."""
+    from content_schema.check import run_check
+
+    sys.exit(run_check(Path(settings) if settings else DEV_SETTINGS))
+
+
+# --- publishing and the editor's loop -------------------------------------------------------------
+
+
+@task(help={
+    "dry_run": "print the plan (uploads, deletions, invalidations) and touch nothing",
+    "force_delete": "allow deleting more than PUBLISH_MAX_DELETE_SHARE of the bucket",
+    "full": "upload every file again (after changing content types or cache policy)",
+})
+def publish(c, dry_run=False, force_delete=False, full=False):
+    """Build with publishconf.py, minify, sync output/ to S3 and invalidate CloudFront."""
+    from publishing.deploy import publish as run_publish
+    from publishing.s3sync import PublishError
+    from site_build.build import BuildFailed
+
+    try:
+        run_publish(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete, full=full)
+    except BuildFailed as failure:
+        print(failure, file=sys.stderr)
+        print("Nothing was published; the previous output/ was left untouched.", file=sys.stderr)
+        sys.exit(1)
+    except (PublishError, ValueError) as failure:
+        print(f"publish failed: {failure}", file=sys.stderr)
+        sys.exit(1)
+
+
+@task(help={"output": "the built site to check (default: output/)"})
+def linkcheck(c, output=None):
+    """Check that every internal link and asset reference in the built site resolves."""
+    from linkcheck.checker import run_linkcheck
+    from site_build.build import load_settings
+
+    settings = load_settings(DEV_SETTINGS)
+    root = Path(output) if output else ROOT / settings["OUTPUT_PATH"]
+    sys.exit(run_linkcheck(root, [settings.get("SITEURL", ""), settings["PUBLIC_SITEURL"]]))
+
+
+@task(help={"port": "port to serve on (default 8000)"})
+def livereload(c, port=8000):
+    """Serve on 127.0.0.1, rebuild on any change in content/, theme/ or plugins/, reload the browser."""
+    from editor_loop.server import EditorLoop
+
+    loop = EditorLoop(DEV_SETTINGS, ROOT / "output", [ROOT / "content", ROOT / "theme", ROOT / "plugins"])
+    loop.serve("127.0.0.1", int(port))

@@ -1,0 +1,43 @@
+"""The thin Pelican side: run the validation with the build's real settings before anything is read."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from .validate import Report, validate_settings
+
+logger = logging.getLogger(__name__)
+
+
+class ContentInvalid(Exception):
+    """The content does not match the schema; ``errors`` lists every problem (site_build reports them all)."""
+
+    def __init__(self, report: Report):
+        self.errors = [str(e) for e in report.errors]
+        super().__init__(f"{len(self.errors)} content error(s):\n" + "\n".join(self.errors))
+
+
+def pelican_slugify(settings) -> callable:
+    """Pelican's own slugify with the site's settings, so duplicate slugs are found exactly as Pelican makes them."""
+    from pelican.utils import slugify
+
+    return partial(
+        slugify,
+        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
+
+
+def check_content(settings) -> Report:
+    return validate_settings(settings, slugify=pelican_slugify(settings))
+
+
+def validate_before_reading(pelican) -> None:
+    """``get_generators`` receiver: fail the build, with every error, before Pelican reads or writes anything."""
+    report = check_content(pelican.settings)
+    for info in report.infos:
+        logger.info("%s", info)
+    if report.errors:
+        raise ContentInvalid(report)

@@ -1,0 +1,471 @@
+"""Validate a whole content tree against the schema, from the raw files, and report every problem.
+
+Plain Python: it reads files and a settings mapping and knows nothing of Pelican, so ``invoke check``,
+the build and the tests run the same code. Every finding names the file (relative to the content
+root's parent, e.g. ``content/news/x.md``), the line, the field, and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import body as body_checks
+from .fields import Context, Invalid, ListOf, Moment, as_written, did_you_mean, shown
+from .header import Header, HeaderField, parse_header
+from .schema import ARTICLE, KINDS, Kind
+
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
+OTHER_READER_SUFFIXES = {".rst", ".html", ".htm"}  # Pelican would read these too, unchecked
+MAX_ENCODING_ERRORS = 5  # per file: a file in the wrong encoding has a bad byte on most lines
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+@dataclass
+class Item:
+    """What the cross-file checks need to know about one content file."""
+
+    path: str  # as shown in messages: content/news/x.md
+    rel: str  # relative to the content root: news/x.md
+    kind: str
+    slug: str
+    slug_line: int
+    url: str
+    status: str
+    date: Moment | None
+    scheduled_by_date: bool = True  # articles wait for their date; pages and newsletters do not
+    refs: list[tuple[str, int, str]] = field(default_factory=list)  # (field, line, path or slug) to resolve
+    links: list[tuple[str, int, str, str]] = field(
+        default_factory=list
+    )  # (field, line, link, target rel) of {filename} links
+
+    def publishes_at(self, now: datetime) -> datetime | None:
+        """When the item appears on the site (None: never, it is a draft)."""
+        if self.status == "draft":
+            return None
+        return max(self.date.at, now) if self.date and self.scheduled_by_date else now
+
+
+@dataclass
+class Report:
+    errors: list[Finding] = field(default_factory=list)
+    infos: list[Finding] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def simple_slugify(text: str) -> str:
+    """Stand-in for Pelican's slugify when none is given (the glue passes Pelican's own)."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@dataclass
+class SiteRules:
+    """The settings the validator needs, taken from a Pelican settings mapping."""
+
+    content_root: Path
+    timezone: ZoneInfo
+    regions: dict
+    build_now: datetime
+    kinds: dict[str, Kind]  # top folder -> its kind
+    static_paths: list[str]
+    settings: Mapping
+    slugify: Callable[[str], str] = simple_slugify
+    allowed_tags: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping, slugify: Callable[[str], str] | None = None) -> SiteRules:
+        kinds = {}
+        for folder in settings.get("CONTENT_KINDS", {}):
+            kinds[folder] = KINDS.get(folder) or Kind(folder, dict(ARTICLE))
+        for folder in settings.get("PAGE_PATHS", ["pages"]):
+            kinds.setdefault(folder, KINDS["pages"])
+        kinds["newsletters"] = KINDS["newsletters"]  # read by the newsletter plugin, whatever the paths say
+        now = settings.get("BUILD_NOW") or datetime.now(timezone.utc)
+        return cls(
+            content_root=Path(os.path.abspath(settings["PATH"])),
+            timezone=ZoneInfo(settings.get("TIMEZONE") or "UTC"),
+            regions=dict(settings.get("REGIONS", {})),
+            build_now=now if now.tzinfo else now.replace(tzinfo=timezone.utc),
+            kinds=kinds,
+            static_paths=list(settings.get("STATIC_PATHS", [])),
+            settings=settings,
+            slugify=slugify or simple_slugify,
+            allowed_tags={k: set(v) for k, v in settings.get("CONTENT_SCHEMA_ALLOWED_TAGS", {}).items()},
+        )
+
+
+def validate_tree(rules: SiteRules) -> Report:
+    """Check every content file under the content root; return all errors and infos at once."""
+    report = Report()
+    root = rules.content_root
+    if not root.is_dir():
+        report.errors.append(
+            Finding(root.name, 0, "PATH", f"expected a content folder, got {str(root)!r}, which does not exist")
+        )
+        return report
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        shown_path = f"{root.name}/{rel}"
+        top = rel.split("/", 1)[0]
+        suffix = path.suffix.lower()
+        if any(part.startswith(".") for part in path.relative_to(root).parts) or top in rules.static_paths:
+            continue
+        if suffix in OTHER_READER_SUFFIXES and top in rules.kinds:
+            report.errors.append(Finding(shown_path, 1, "file", f"expected a markdown file (.md), got a {suffix} file"))
+            continue
+        if suffix not in MARKDOWN_SUFFIXES:
+            continue
+        if top not in rules.kinds or "/" not in rel:
+            folders = ", ".join(f"{k}/" for k in rules.kinds)
+            report.errors.append(
+                Finding(
+                    shown_path,
+                    1,
+                    "file",
+                    f"expected the file in one of the folders {folders}{did_you_mean(top, rules.kinds)}, got {rel!r}",
+                )
+            )
+            continue
+        report.files_checked += 1
+        FileCheck(path, rel, shown_path, rules.kinds[top], rules, report).run()
+    check_urls(report, rules)
+    check_references(report)
+    check_link_targets(report, rules.build_now)
+    report.errors.sort(key=lambda f: (f.path, f.line))  # stable: a line's findings stay in the order found
+    report.infos.sort(key=lambda f: (f.path, f.line))
+    return report
+
+
+def validate_settings(settings: Mapping, slugify: Callable[[str], str] | None = None) -> Report:
+    return validate_tree(SiteRules.from_settings(settings, slugify))
+
+
+class FileCheck:
+    """All checks of one file; findings go into the shared report."""
+
+    def __init__(self, path: Path, rel: str, shown_path: str, kind: Kind, rules: SiteRules, report: Report):
+        self.path, self.rel, self.shown, self.kind, self.rules, self.report = path, rel, shown_path, kind, rules, report
+        self.values: dict = {}
+        self.lines: dict[str, int] = {}
+        self.links: list[tuple[str, int, str, str]] = []
+
+    def error(self, line: int, name: str, message: str) -> None:
+        self.report.errors.append(Finding(self.shown, line, name, message))
+
+    def info(self, line: int, name: str, message: str) -> None:
+        self.report.infos.append(Finding(self.shown, line, name, message))
+
+    def run(self) -> None:
+        text = self.decode(self.path.read_bytes())
+        if text is None:
+            return
+        header = parse_header(text)
+        if not header.fields:
+            first = next((line for line in text.splitlines() if line.strip()), "")
+            self.error(
+                1, "metadata", f"expected metadata lines like 'Title: ...' at the top of the file, got {shown(first)}"
+            )
+            return
+        self.check_fields(header)
+        self.check_body(header)
+        self.record(header)
+
+    def decode(self, raw: bytes) -> str | None:
+        if not raw.strip():
+            self.error(1, "file", "expected a metadata header starting with 'Title: ...', got an empty file")
+            return None
+        bad = []
+        for number, line in enumerate(raw.split(b"\n"), start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad.append((number, exc.start, line[exc.start : exc.start + 1]))
+        for number, column, byte in bad[:MAX_ENCODING_ERRORS]:
+            self.error(
+                number,
+                "encoding",
+                f"expected UTF-8 text, got the byte {byte.hex(' ').upper()} at column {column + 1} (save the file as UTF-8)",
+            )
+        if len(bad) > MAX_ENCODING_ERRORS:
+            self.error(
+                bad[MAX_ENCODING_ERRORS][0],
+                "encoding",
+                f"expected UTF-8 text, got {len(bad) - MAX_ENCODING_ERRORS} more lines with bytes that are not UTF-8",
+            )
+        return raw.decode("utf-8", errors="replace")  # go on: report the other problems too
+
+    def context(self, header: Header) -> Context:
+        zone = self.rules.timezone
+        tz_field = self.kind.timezone_field
+        for item in header.fields:
+            if tz_field and item.key == tz_field:
+                try:
+                    zone = self.kind.fields[tz_field].type.parse(item.text, None)
+                except Invalid:
+                    pass  # reported with the other fields
+        return Context(tz=zone, regions=self.rules.regions, content_root=self.rules.content_root)
+
+    def check_fields(self, header: Header) -> None:
+        ctx = self.context(header)
+        for item in header.fields:
+            if item.key in self.lines:
+                self.error(
+                    item.line,
+                    item.key,
+                    f"expected each field once, got {item.written!r} again (first on line {self.lines[item.key]})",
+                )
+                continue
+            self.lines[item.key] = item.line
+            spec = self.kind.fields.get(item.key)
+            if spec is None:
+                hint = did_you_mean(item.key, self.kind.fields)
+                self.error(
+                    item.line,
+                    item.key,
+                    f"expected a field of {self.kind.name}{hint}, got the unknown field {item.written!r}",
+                )
+                continue
+            self.parse_field(item, spec.type, ctx)
+            self.check_links(item)
+        first_line = header.fields[0].line
+        for name, spec in self.kind.fields.items():
+            if spec.required and name not in self.lines:
+                self.error(
+                    first_line,
+                    name,
+                    f"expected the {name} field ({name.capitalize()}: {spec.type.describe(ctx)}), got none",
+                )
+        self.check_tags()
+        for rule in self.kind.checks:
+            for name, line, message in rule(self.values, self.lines, self.kind.name):
+                self.error(line, name, message)
+
+    def parse_field(self, item: HeaderField, kind_type, ctx: Context) -> None:
+        if len(item.values) > 1 and not kind_type.multiline:
+            self.error(
+                item.line,
+                item.key,
+                f"expected a single line, got {len(item.values)} lines (lines indented by 4 spaces continue a field)",
+            )
+            return
+        try:
+            if isinstance(kind_type, ListOf):
+                self.values[item.key] = kind_type.parse_lines(item.values, ctx)
+            else:
+                self.values[item.key] = kind_type.parse(
+                    "\n".join(item.values) if kind_type.multiline else item.values[0], ctx
+                )
+        except Invalid as bad:
+            self.error(item.line, item.key, str(bad))
+
+    def check_tags(self) -> None:
+        allowed = self.rules.allowed_tags.get(self.kind.name)
+        if allowed is None:
+            return
+        for tag in self.values.get("tags", []):
+            if tag not in allowed:
+                self.error(
+                    self.lines["tags"],
+                    "tags",
+                    f"expected tags of {self.kind.name} from {', '.join(sorted(allowed))}{did_you_mean(tag, allowed)}, got {tag!r}",
+                )
+
+    def check_links(self, item: HeaderField) -> None:
+        self.check_links_in([(item.line, value) for value in item.values], item.key)
+
+    def check_links_in(self, lines, name: str) -> None:
+        root = self.rules.content_root
+        for line, written, what, target in body_checks.internal_links(lines, self.path, root):
+            problem = body_checks.link_problem(written, target, root)
+            if problem:
+                self.error(line, name, problem)
+            elif what == "filename":
+                self.links.append((name, line, written, target.relative_to(root).as_posix()))
+
+    def check_body(self, header: Header) -> None:
+        lines = list(body_checks.content_lines(header.body, header.body_line))
+        for line, message in body_checks.image_problems(lines):
+            self.error(line, "body", message)
+        self.check_links_in(lines, "body")
+        if self.kind.sections:
+            found = body_checks.headings(lines)
+            for section in self.kind.sections:
+                if body_checks.normalise_heading(section) not in found:
+                    got = ", ".join(repr(h) for h in found.values()) or "no headings"
+                    self.error(header.body_line, "body", f"expected a section headed '## {section}', got {got}")
+
+    def record(self, header: Header) -> None:
+        status = str(self.values.get("status", "published")).lower()
+        date = self.values.get("date") if isinstance(self.values.get("date"), Moment) else None
+        if status == "draft":
+            self.info(self.lines["status"], "status", "draft: not published")
+        elif self.kind.is_article and date and date.at > self.rules.build_now:
+            self.info(
+                self.lines["date"],
+                "date",
+                f"scheduled: publishes on {as_written(date.at.astimezone(self.rules.timezone))}",
+            )
+        explicit = self.values.get("slug")
+        source = (
+            self.values.get("title", "")
+            if self.rules.settings.get("SLUGIFY_SOURCE", "title") == "title"
+            else self.path.stem
+        )
+        slug = explicit or self.rules.slugify(str(source))
+        slug_line = self.lines.get("slug") or self.lines.get("title") or header.fields[0].line
+        item = Item(self.shown, self.rel, self.kind.name, slug, slug_line, "", status, date, self.kind.is_article)
+        item.url = url_of(item, self.values, self.rules)
+        item.links = self.links
+        item.refs = [(name, self.lines[name], ref) for name in REF_FIELDS for ref in self.values.get(name, [])]
+        self.report.items.append(item)
+
+
+def url_of(item: Item, values: dict, rules: SiteRules) -> str:
+    """The URL Pelican will give the item (newsletters get a namespace of their own)."""
+    if "url" in values:
+        return values["url"]
+    if item.kind == "newsletters":
+        return f"(newsletter) {item.slug}"
+    settings = rules.settings
+    lang = values.get("lang", settings.get("DEFAULT_LANG", "en"))
+    translated = lang != settings.get("DEFAULT_LANG", "en")
+    page = not rules.kinds[item.rel.split("/", 1)[0]].is_article
+    if item.status == "draft":
+        key = "DRAFT_PAGE" if page else "DRAFT"
+    else:
+        key = "PAGE" if page else "ARTICLE"
+    pattern = settings.get(f"{key}_LANG_URL" if translated else f"{key}_URL") or "{slug}/"
+    date = item.date.at if item.date else rules.build_now
+    try:
+        return pattern.format(slug=item.slug, category=item.kind, lang=lang, date=date)
+    except (KeyError, IndexError, ValueError):
+        return f"{item.kind}/{item.slug}/"
+
+
+def reserved_urls(rules: SiteRules) -> dict[str, str]:
+    """URLs of pages Pelican generates itself, which no content may take."""
+    settings = rules.settings
+    reserved = {"": "home"}
+    for key, what in (
+        ("TAGS_URL", "tags"),
+        ("CATEGORIES_URL", "sections"),
+        ("ARCHIVES_URL", "archives"),
+        ("AUTHORS_URL", "authors"),
+    ):
+        if settings.get(key):
+            reserved[settings[key]] = what
+    pattern = settings.get("CATEGORY_URL", "category/{slug}.html")
+    for kind, kind_spec in rules.kinds.items():
+        if kind_spec.is_article:
+            try:
+                reserved[pattern.format(slug=kind)] = f"{kind} section"
+            except (KeyError, IndexError):
+                pass  # a pattern with other fields: no fixed URL to protect
+    return reserved
+
+
+def check_urls(report: Report, rules: SiteRules) -> None:
+    reserved = reserved_urls(rules)
+    first_by_url: dict[str, Item] = {}
+    for item in sorted(report.items, key=lambda i: i.path):
+        if not item.slug:
+            continue  # no title to make a slug from: already reported as a missing title
+        if item.url in reserved:
+            report.errors.append(
+                Finding(
+                    item.path,
+                    item.slug_line,
+                    "slug",
+                    f"expected a URL of its own, got '/{item.url}', the site's {reserved[item.url]} page (set another slug)",
+                )
+            )
+        elif item.url in first_by_url:
+            first = first_by_url[item.url]
+            report.errors.append(
+                Finding(
+                    item.path,
+                    item.slug_line,
+                    "slug",
+                    f"expected a unique slug/URL, got '/{item.url}', already used by {first.path}:{first.slug_line} (set another slug)",
+                )
+            )
+        else:
+            first_by_url[item.url] = item
+
+
+REF_FIELDS = ("pin", "exclude", "order", "web-only", "email-only")
+
+
+def check_references(report: Report) -> None:
+    """Newsletter ``pin``/``exclude`` entries must each name exactly one content item."""
+    content = [i for i in report.items if i.kind != "newsletters"]
+    by_path = {i.rel: i for i in content}
+    for item in report.items:
+        for name, line, ref in item.refs:
+            path = ref.removeprefix("/").removeprefix(item.path.split("/", 1)[0] + "/")
+            if path in by_path:
+                continue
+            named = [i for i in content if i.slug == ref]
+            if len(named) == 1:
+                continue
+            if named:
+                where = " and ".join(i.path for i in named)
+                message = f"expected a path or slug naming one item, got {ref!r}, the slug of {where} (use the path)"
+            else:
+                hint = did_you_mean(ref, [i.slug for i in content] + list(by_path))
+                message = f"expected the path or slug of an existing item{hint}, got {ref!r}"
+            report.errors.append(Finding(item.path, line, name, message))
+
+
+def check_link_targets(report: Report, now: datetime) -> None:
+    """A ``{filename}`` link must not lead from a published page to a draft or to an item published later."""
+    by_rel = {i.rel: i for i in report.items}
+    for item in report.items:
+        source_at = item.publishes_at(now)
+        if source_at is None or item.kind == "newsletters":
+            continue
+        for name, line, written, rel in item.links:
+            target = by_rel.get(rel)
+            if target is None or target.kind == "newsletters":
+                continue
+            target_at = target.publishes_at(now)
+            if target_at is None:
+                report.errors.append(
+                    Finding(
+                        item.path,
+                        line,
+                        name,
+                        f"expected {written!r} to link a published item, got a link to {target.path}, a draft",
+                    )
+                )
+            elif target_at > source_at:
+                report.errors.append(
+                    Finding(
+                        item.path,
+                        line,
+                        name,
+                        f"expected {written!r} to link an item published by then, got a link to {target.path}, scheduled for {target.date}",
+                    )
+                )

@@ -1,0 +1,67 @@
+"""The publish flow: (already built) output/ -> minify -> plan against the bucket -> sync -> invalidate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from .minify import minify_tree
+from .plan import make_plan, normalise_prefix, scan_output
+from .s3sync import SyncReport, add_recorded_hashes, read_remote, run_plan
+
+
+@dataclass(frozen=True)
+class Target:
+    bucket: str
+    prefix: str = ""
+    distribution_id: str | None = None
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Target":
+        bucket = settings.get("SITE_BUCKET")
+        if not bucket:
+            raise ValueError("SITE_BUCKET is not set (environment variable or publishconf.py)")
+        return cls(bucket, normalise_prefix(settings.get("SITE_PREFIX")), settings.get("CLOUDFRONT_DISTRIBUTION_ID") or None)
+
+
+def aws_clients():
+    """S3 and CloudFront clients from the standard AWS chain (env, profile, instance role);
+    boto3 itself honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_S3 / _CLOUDFRONT."""
+    import boto3
+
+    session = boto3.session.Session()
+    return session.client("s3"), session.client("cloudfront")
+
+
+def sync_output(output: Path, target: Target, *, dry_run: bool = False, force_delete: bool = False,
+                max_delete_share: float = 0.2, s3=None, cloudfront=None, console: Console | None = None,
+                workers: int = 8, full: bool = False) -> SyncReport:
+    if s3 is None or cloudfront is None:
+        default_s3, default_cf = aws_clients()
+        s3, cloudfront = s3 or default_s3, cloudfront or default_cf
+    local = scan_output(output)
+    if not local:
+        raise ValueError(f"{output} holds no files: build the site first")
+    prefix = normalise_prefix(target.prefix)
+    remote = add_recorded_hashes(s3, target.bucket, prefix, local, read_remote(s3, target.bucket, prefix), workers)
+    plan = make_plan(local, remote, prefix, full=full)
+    return run_plan(plan, s3, cloudfront, bucket=target.bucket, prefix=prefix,
+                    distribution_id=target.distribution_id, dry_run=dry_run, force_delete=force_delete,
+                    max_delete_share=max_delete_share, console=console, workers=workers)
+
+
+def publish(settings_file: Path, *, dry_run: bool = False, force_delete: bool = False, full: bool = False,
+            console: Console | None = None, overrides: dict | None = None) -> SyncReport:
+    """Build with ``settings_file`` (atomically), minify the output, then sync it to the bucket."""
+    from site_build.build import build_site, load_settings
+
+    console = console or Console(stderr=True)
+    settings = load_settings(settings_file, overrides)
+    target = Target.from_settings(settings)  # fail on a missing bucket before spending a build
+    output = build_site(settings_file, overrides)
+    report = minify_tree(output)
+    console.print(f"Minified {report.files} files: {report.bytes_before:,} -> {report.bytes_after:,} bytes")
+    return sync_output(output, target, dry_run=dry_run, force_delete=force_delete, full=full,
+                       max_delete_share=float(settings.get("PUBLISH_MAX_DELETE_SHARE", 0.2)), console=console)

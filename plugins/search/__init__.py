@@ -1,0 +1,10 @@
+"""Pagefind search: adds the /search/ page and indexes the built site after each build."""
+
+from pelican import signals
+
+from .glue import add_search_page, index_built_site
+
+
+def register():
+    signals.initialized.connect(add_search_page)
+    signals.finalized.connect(index_built_site)

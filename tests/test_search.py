@@ -1,0 +1,106 @@
+"""Search: Pagefind indexes detail pages after the build; the search box and /search/ page find them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sites import build, soup
+from static_server import chromium_page, serve_directory
+
+WORKSHOP = """\
+    Title: Lagos workshop on Gulf of Guinea reporting
+    Date: 2016-06-20 09:00 +01:00
+    Summary: CSOs met in Lagos to discuss the BIMCO reporting guidance.
+
+    The workshop reviewed the BIMCO guidance on reporting boardings in the Gulf of Guinea,
+    and members agreed a common first-response checklist.
+    """
+NEWS = """\
+    Title: Membership passes 425
+    Date: 2016-07-08 09:00 +01:00
+    Summary: The alliance keeps growing.
+
+    Thank you for your support as the membership steadily grows.
+    """
+LISTED_SUMMARY = """\
+    Title: Another item mentioning nothing
+    Date: 2016-07-09 09:00 +01:00
+    Summary: Nothing about shipping organisations here.
+
+    Plain text.
+    """
+
+
+PAGE = """\
+    Title: Joining the alliance
+    Summary: How a CSO joins.
+
+    Any Company Security Officer may apply for membership through the secretariat.
+    """
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("search-site")
+    return build(root, {"workshops/lagos.md": WORKSHOP, "news/members.md": NEWS, "news/other.md": LISTED_SUMMARY,
+                        "pages/joining.md": PAGE})
+
+
+def test_pagefind_indexes_only_detail_pages(site):
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 4  # three articles and a page; no listings, no search page
+    assert soup(site / "workshops/lagos-workshop-on-gulf-of-guinea-reporting/index.html").find(attrs={"data-pagefind-body": True})
+    home = soup(site / "index.html")
+    assert "BIMCO" in home.get_text()  # the listing shows the summary, yet is not indexed:
+    assert not home.find(attrs={"data-pagefind-body": True})
+
+
+def test_every_page_has_a_plain_get_search_form_to_the_search_page(site):
+    for page in ["index.html", "news/membership-passes-425/index.html", "search/index.html"]:
+        form = soup(site / page).find("form", attrs={"role": "search"})
+        assert form["action"] == "/search/" and form["method"] == "get"
+        assert form.find("input", attrs={"name": "q", "type": "search"})["aria-label"]
+    search = soup(site / "search" / "index.html")
+    assert search.find("script", src="/pagefind/pagefind-ui.js")
+    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+
+
+@pytest.mark.browser
+def test_searching_bimco_finds_the_workshop_report_in_chromium(site):
+    with serve_directory(site) as base, chromium_page() as page:
+        # the header's form, submitted like any GET form, lands on /search/?q=BIMCO
+        page.goto(base + "/news/membership-passes-425/")
+        page.fill("#site-search-q", "BIMCO")
+        page.click(".site-search button")
+        page.wait_for_url("**/search/?q=BIMCO")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        links = page.locator(".pagefind-ui__result-link")
+        titles = [links.nth(i).inner_text() for i in range(links.count())]
+        assert titles == ["Lagos workshop on Gulf of Guinea reporting"]
+        href = links.first.get_attribute("href")
+        assert href.rstrip("/").endswith("/workshops/lagos-workshop-on-gulf-of-guinea-reporting")
+        assert "BIMCO" in page.locator(".pagefind-ui__result-excerpt").first.inner_text()
+        assert page.get_attribute(".pagefind-ui__search-input", "aria-label") == "Search the site"
+        assert page.input_value(".pagefind-ui__search-input") == "BIMCO"
+
+        # pages are indexed too
+        page.goto(base + "/search/?q=secretariat")
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+        assert page.locator(".pagefind-ui__result-link").all_inner_texts() == ["Joining the alliance"]
+
+        # a word on no indexed page finds nothing
+        page.goto(base + "/search/?q=zanzibar")
+        page.wait_for_selector(".pagefind-ui__message", timeout=15000)
+        page.wait_for_function("document.querySelector('.pagefind-ui__message').textContent.includes('No results')")
+        assert page.locator(".pagefind-ui__result-link").count() == 0
+
+
+def test_a_pagefind_failure_is_a_build_error_naming_the_site(tmp_path):
+    from search.pagefind_index import PagefindFailed, run_pagefind
+
+    with pytest.raises(PagefindFailed) as failed:
+        run_pagefind(tmp_path)  # no HTML at all: Pagefind cannot build an index
+    assert str(tmp_path) in str(failed.value) and "not able to build an index" in str(failed.value)
+    assert failed.value.errors  # site_build reports .errors as the build's errors
