@@ -40,12 +40,15 @@ NO_SUMMARY = """\
     """
 
 
-def fixture_files(n_news: int = 14) -> dict[str, str | bytes]:
+def fixture_files(n_news: int = 14, with_derived_summary: bool = False) -> dict[str, str | bytes]:
+    """Schema-valid fixture content; ``with_derived_summary`` adds an item without a Summary (the
+    content schema forbids it, so callers drop that plugin) whose summary Pelican cuts from the body."""
     files: dict[str, str | bytes] = {
         f"news/item-{i:02d}.md": NEWS.format(title=f"News item {i}", day=i + 1, tag=f"topic-{i % 4}")
         for i in range(1, n_news + 1)
     }
-    files["news/no-summary.md"] = NO_SUMMARY
+    if with_derived_summary:
+        files["news/no-summary.md"] = NO_SUMMARY
     files["intelligence/asia.md"] = """\
         Title: Asia intelligence
         Date: 2016-05-02 08:00 +01:00
@@ -64,6 +67,12 @@ def fixture_files(n_news: int = 14) -> dict[str, str | bytes]:
     # a byte-order mark and Windows line ends, as editors sometimes save
     files["news/bom.md"] = "\ufeffTitle: Saved with a BOM\r\nDate: 2016-04-01 09:00 +01:00\r\nSummary: BOM.\r\n\r\nBody.\r\n".encode()
     return files
+
+
+def plugins_without(settings_file, *names) -> list[str]:
+    from site_build.build import load_settings
+
+    return [p for p in load_settings(settings_file)["PLUGINS"] if p not in names]
 
 
 def tree(root: Path) -> dict[str, bytes]:

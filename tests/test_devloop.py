@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from fastbuild_fixtures import fixture_files, tree, tree_differences
+from fastbuild_fixtures import fixture_files, plugins_without, tree, tree_differences
 from site_build.build import BuildFailed
 from site_build.devloop import DevBuilder
 from sites import ROOT, build, site_settings, write_content
@@ -53,13 +53,43 @@ def test_body_edit_rerenders_only_that_article(dev, tmp_path):
     assert_same_as_clean(dev, tmp_path)
 
 
-def test_body_edit_of_an_item_without_summary_rerenders_the_lists_showing_its_summary(dev, tmp_path):
-    edit(dev, "news/no-summary.md", "A body long enough", "A rewritten body, long enough")
+def test_body_edit_rerenders_every_page_that_shows_that_body(tmp_path):
+    """A tag page template that shows each article's body: it depends on those bodies."""
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "tag.html").write_text(
+        "{% for article in articles_page.object_list %}{{ article.content }}{% endfor %}\n", encoding="utf-8")
+    write_content(tmp_path / "dev", fixture_files())
+    dev = DevBuilder(ROOT / "pelicanconf.py", site_settings(tmp_path / "dev", THEME_TEMPLATES_OVERRIDES=[str(overrides)]))
+    dev.build()
+    edit(dev, "news/item-03.md", "Opening paragraph", "Rewritten opening paragraph")
     report = dev.rebuild()
-    assert "news/without-a-summary/index.html" in report.rendered
-    assert "tags/training/index.html" in report.rendered  # shows the summary cut from the body
-    assert "news/news-item-3/index.html" in report.kept
-    assert_same_as_clean(dev, tmp_path)
+    showing = sorted(k for k, v in tree(dev.output).items() if b"Rewritten opening paragraph" in v)
+    assert len(showing) == 3  # the article and the tag pages of piracy and topic-3 listing it
+    assert sorted(report.rendered) == showing
+    clean = tmp_path / "clean"
+    shutil.copytree(tmp_path / "dev" / "content", clean / "content")
+    assert tree_differences(dev.output, build(clean, FASTBUILD=False, THEME_TEMPLATES_OVERRIDES=[str(overrides)])) == []
+
+
+def test_summaries_cut_from_the_body_count_as_reading_the_body(tmp_path):
+    """(The content schema requires a Summary; Pelican would otherwise cut one from the body.)"""
+    from pelican.contents import Article
+
+    from fastbuild import render_skip
+    from sites import settings_for
+
+    render_skip.install_body_tracking()
+    (tmp_path / "content").mkdir()
+    settings = settings_for(tmp_path)
+    with_summary = Article("<p>Body.</p>", {"title": "A", "summary": "Given."}, settings=settings, source_path="/a.md")
+    cut = Article("<p>Body words.</p>", {"title": "B"}, settings=settings, source_path="/b.md")
+    gate = render_skip.RenderGate({}, {"generated_content": {"a": with_summary, "b": cut}}, None, str(tmp_path))
+    gate._base = b"base"
+    for _ in range(2):  # the second time Pelican's memo answers: still recorded
+        with gate.tracking("index.html"):
+            assert with_summary.summary == "Given." and cut.summary == "<p>Body words.</p>"
+        assert gate.pending["index.html"].deps == ("/b.md",)
 
 
 def test_title_edit(dev, tmp_path):

@@ -81,7 +81,7 @@ def test_errors_in_the_forked_renderer_fail_the_build_and_keep_the_output(tmp_pa
     files = fixture_files()
     out = build(tmp_path, files, **PARALLEL)
     before = tree(out)
-    write_content(tmp_path, {f"news/{slug}.md": f"Title: Trouble\nSlug: {slug}\nDate: 2016-07-30 09:00 +01:00\n\nBody.\n"})
+    write_content(tmp_path, {f"news/{slug}.md": f"Title: Trouble\nSlug: {slug}\nDate: 2016-07-30 09:00 +01:00\nSummary: Trouble.\n\nBody.\n"})
     template = _override_article_template(
         tmp_path, "{% if article.slug == '" + slug + "' %}{{ article.title|trouble }}{% endif %}{{ article.title }}\n"
     )
@@ -94,14 +94,29 @@ def test_errors_in_the_forked_renderer_fail_the_build_and_keep_the_output(tmp_pa
     assert zlib.crc32(f"news/{slug}/index.html".encode()) % 2 == 1  # it was the child's page
 
 
-def test_reader_warnings_are_logged_as_pelican_logs_them(tmp_path, caplog):
-    """A duplicate Date is a warning of Pelican's markdown reader; parsed in a worker, it is still logged."""
-    files = fixture_files()
-    files["news/duplicate.md"] = "Title: One\nDate: 2016-07-30 09:00 +01:00\nDate: 2016-07-31 09:00 +01:00\n\nBody.\n"
-    with caplog.at_level(logging.WARNING):
-        build(tmp_path, files, **PARALLEL)
-    assert [r.name for r in caplog.records if "Duplicate definition of `date`" in r.getMessage()
-            and "duplicate.md" in r.getMessage()] == ["pelican.readers"]
+def test_reader_metadata_and_warnings_match_pelicans_markdown_reader(tmp_path, caplog):
+    """(The content schema rejects duplicate fields before Pelican reads, so this is checked on the
+    reader itself.) The same values, and the same warning from the same logger, as MarkdownReader."""
+    from pelican.readers import MarkdownReader
+
+    from fastbuild.parse_pool import MarkdownPair
+    from fastbuild.reading import pelican_metadata
+    from sites import settings_for
+
+    (tmp_path / "content").mkdir()
+    source = tmp_path / "duplicate.md"
+    source.write_text("Title: One\nDate: 2016-07-30 09:00 +01:00\nDate: 2016-07-31 09:00 +01:00\n"
+                      "Summary: The *alliance*.\nTags: a, b\n\nBody.\n", encoding="utf-8")
+    reader = MarkdownReader(settings_for(tmp_path))
+    with caplog.at_level(logging.WARNING):  # ours first: Pelican's log filter drops repeated messages
+        parsed = MarkdownPair(reader.settings["MARKDOWN"], reader.settings["FORMATTED_FIELDS"]).parse_file(str(source))
+        ours = pelican_metadata(reader, parsed.meta, parsed.formatted, str(source))
+    duplicates = [r.name for r in caplog.records
+                  if "Duplicate definition of `date`" in r.getMessage() and str(source) in r.getMessage()]
+    assert duplicates == ["pelican.readers"]
+    content, expected = reader.read(str(source))
+    assert parsed.content == content
+    assert ours == expected
 
 
 def test_log_records_of_a_reading_worker_are_replayed_in_the_build(tmp_path, caplog):
@@ -109,7 +124,7 @@ def test_log_records_of_a_reading_worker_are_replayed_in_the_build(tmp_path, cap
     import fastbuild.parse_pool as parse_pool
 
     files = fixture_files()
-    files["news/noisy.md"] = "Title: Noisy\nDate: 2016-07-30 09:00 +01:00\n\nNOISE here.\n"
+    files["news/noisy.md"] = "Title: Noisy\nDate: 2016-07-30 09:00 +01:00\nSummary: Noisy.\n\nNOISE here.\n"
     original = parse_pool.MarkdownPair.parse_file
 
     def noisy_parse(self, path):
@@ -131,7 +146,7 @@ def test_log_records_of_a_reading_worker_are_replayed_in_the_build(tmp_path, cap
 
 def test_a_bad_date_fails_the_parallel_build_naming_the_file(tmp_path):
     files = fixture_files()
-    files["news/bad-date.md"] = "Title: Bad\nDate: the day after tomorrow\n\nBody.\n"
+    files["news/bad-date.md"] = "Title: Bad\nDate: the day after tomorrow\nSummary: Bad.\n\nBody.\n"
     with pytest.raises(BuildFailed) as failure:
         build(tmp_path, files, **PARALLEL)
     assert "bad-date.md" in str(failure.value)
