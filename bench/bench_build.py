@@ -143,7 +143,8 @@ def bench_rebuild(content: Path, work: Path, n: int, repeats: int) -> dict:
         article.write_text(original, encoding="utf-8")
     return {"rebuild_s": round(figures["rebuild_s"], 3), "rebuild_peak_mb": round(run.peak_mb, 1),
             "rebuild_identical": identical, "rebuild_rendered": figures["rendered"],
-            "rebuild_kept": figures["kept"], "devloop_warm_build_s": round(figures["warm_build_s"], 3)}
+            "rebuild_kept": figures["kept"], "devloop_warm_build_s": round(figures["warm_build_s"], 3),
+            "rebuild_finalize_s": round(figures["finalize_s"], 3)}
 
 
 def machine() -> dict:

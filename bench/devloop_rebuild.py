@@ -44,6 +44,7 @@ def main(argv=None) -> int:
         reports.append(report)
     last = reports[-1]
     print(json.dumps({"rebuild_s": statistics.median(times), "rebuild_runs_s": times, "warm_build_s": warm,
+                      "finalize_s": statistics.median(r.finalize_seconds for r in reports),
                       "parsed": last.parsed, "rendered": len(last.rendered), "kept": len(last.kept)}))
     return 0
 

@@ -24,7 +24,8 @@ def _row_note(r: dict) -> str:
         f"- N={r['n']}: CPU time ours {r.get('ours_cpu_s')} s, vanilla Pelican {r.get('pelican_cpu_s')} s; {baseline}"
         f"load average (1, 5, 15 min) before {r.get('load_average_before')}, after {r.get('load_average_after')}; "
         f"ours peak summed over its processes (PSS): {r['ours_tree_peak_mb']} MB; "
-        f"the dev-loop rebuild re-rendered {r['rebuild_rendered']} and kept {r['rebuild_kept']} pages "
+        f"the dev-loop rebuild re-rendered {r['rebuild_rendered']} and kept {r['rebuild_kept']} pages, "
+        f"{r.get('rebuild_finalize_s')} s of it in other plugins' finalized handlers (search index) "
         f"(warm first build {r['devloop_warm_build_s']} s)."
     )
 

@@ -28,11 +28,14 @@ def choose_writer(pelican):
 
 def finish_output(pelican):
     """Before any other finalized handler: the forked renderer is done and kept files are in place."""
+    import time
+
     current = session.current()
     if current.fork is not None:
         current.fork.join()
     if current.gate is not None:
         current.gate.link_kept()
+    current.finalize_started = time.perf_counter()  # the other plugins' finalized handlers start now
 
 
 def install_reading(readers):

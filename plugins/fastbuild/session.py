@@ -23,6 +23,7 @@ class BuildSession:
         self.gate = None  # the RenderGate of the running dev build
         self.previous_output = None  # the live output a dev build may keep files from
         self.fork = None  # the ForkedRender of the running build
+        self.finalize_started = None  # perf_counter when the other plugins' finalized handlers began
 
     def begin_run(self, settings: dict) -> None:
         self.settings = settings
@@ -30,6 +31,7 @@ class BuildSession:
         self.sources_checked = False
         self.gate = None
         self.fork = None
+        self.finalize_started = None
 
     @property
     def workers(self) -> int:

@@ -34,6 +34,7 @@ class BuildReport:
     parsed: int  # source files parsed by this build
     rendered: list[str] = field(default_factory=list)  # output names rendered
     kept: list[str] = field(default_factory=list)  # output names linked unchanged from the last build
+    finalize_seconds: float = 0.0  # spent in the other plugins' ``finalized`` handlers (e.g. the search index)
 
 
 class DevBuilder:
@@ -80,7 +81,9 @@ class DevBuilder:
         try:
             with pinned(self.session), staged_directory(self.output, remove_old=_remove_in_background) as staging:
                 run_pelican({**self.settings, "OUTPUT_PATH": str(staging)})
+                finished = time.perf_counter()
                 gate = self.session.gate
+                finalize = finished - (self.session.finalize_started or finished)
         finally:
             render_skip.clear_pelican_memos()  # do not keep this build's content objects alive
             self.session.generators = []
@@ -92,6 +95,7 @@ class DevBuilder:
             parsed=self.session.sources.parsed_count - parsed_before,
             rendered=list(gate.rendered) if gate else [],
             kept=list(gate.kept) if gate else [],
+            finalize_seconds=finalize,
         )
 
 
