@@ -67,7 +67,9 @@ def _override_article_template(tmp_path, body: str):
 
 
 def log_an_error(title):
-    logging.getLogger("cso.test").error("cannot render %s", title)
+    import os
+
+    logging.getLogger("cso.test").error("cannot render %s in process %s", title, os.getpid())
     return title
 
 
@@ -90,6 +92,10 @@ def test_errors_in_the_forked_renderer_fail_the_build_and_keep_the_output(tmp_pa
         build(tmp_path, THEME_TEMPLATES_OVERRIDES=[template], JINJA_FILTERS={"trouble": trouble}, **PARALLEL)
     message = str(failure.value)
     assert ("cannot render Trouble" in message) if action == "log" else ("template filter failed on Trouble" in message)
+    if action == "log":  # the record came from the forked render process, and was replayed here
+        import os
+
+        assert int(message.split("in process ")[1].split()[0]) != os.getpid()
     assert tree(out) == before
     assert zlib.crc32(f"news/{slug}/index.html".encode()) % 2 == 1  # it was the child's page
 
@@ -167,3 +173,19 @@ def test_repeated_runs_of_one_pelican_pick_up_edits(tmp_path):
     source.write_text(source.read_text(encoding="utf-8").replace("Opening paragraph", "Edited opening"), encoding="utf-8")
     pelican.run()
     assert b"Edited opening" in page.read_bytes()
+
+
+def test_with_other_threads_running_the_build_still_matches(tmp_path):
+    """A live-reload server runs builds beside its own threads: the pool spawns instead of forking
+    and rendering stays in-process; the output is the same."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        fast, plain = build_both(tmp_path, fixture_files())
+    finally:
+        stop.set()
+        thread.join()
+    assert tree_differences(fast, plain) == []

@@ -1,4 +1,4 @@
-"""Parse many markdown files at once: in a fork-based process pool, one Markdown instance per worker.
+"""Parse many markdown files at once: in a process pool (fork when it is safe), one Markdown pair per worker.
 
 Plain module (python-markdown only). It reproduces what Pelican's MarkdownReader does with the
 markdown library -- convert the document with the meta extension, then convert each formatted
@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from dataclasses import dataclass, field
 
 from markdown import Markdown
@@ -82,15 +83,18 @@ def parse_with_records(pair: MarkdownPair, path: str) -> ParsedSource | None:
     return parsed
 
 
-# Set in the parent just before the fork; the workers inherit it.
-_JOB: tuple | None = None
 _WORKER_PAIR: MarkdownPair | None = None
 
 
-def _init_worker() -> None:
+def _init_worker(config: dict, formatted_fields) -> None:
     global _WORKER_PAIR
-    config, formatted_fields = _JOB
     _WORKER_PAIR = MarkdownPair(config, formatted_fields)
+
+
+def _start_method() -> str:
+    """fork (cheap: the workers inherit everything) unless other threads run: a forked child gets
+    only the calling thread and could inherit a lock another thread holds; then spawn."""
+    return "fork" if threading.active_count() == 1 else "spawn"
 
 
 def _parse_chunk(paths: list[str]) -> list[tuple[str, ParsedSource | None]]:
@@ -100,16 +104,12 @@ def _parse_chunk(paths: list[str]) -> list[tuple[str, ParsedSource | None]]:
 def parse_many(paths: list[str], config: dict, formatted_fields, workers: int = 2,
                min_parallel: int = 64) -> dict[str, ParsedSource | None]:
     """Parse ``paths``; in ``workers`` forked processes when there are at least ``min_parallel``."""
-    global _JOB
     if workers <= 1 or len(paths) < max(min_parallel, 2) or "fork" not in multiprocessing.get_all_start_methods():
         pair = MarkdownPair(config, formatted_fields)
         return {p: parse_with_records(pair, p) for p in paths}
     n_chunks = workers * 8
     chunks = [paths[i::n_chunks] for i in range(n_chunks)]
-    _JOB = (config, tuple(formatted_fields))
-    try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker) as pool:
-            results = pool.map(_parse_chunk, [c for c in chunks if c], chunksize=1)
-    finally:
-        _JOB = None
+    context = multiprocessing.get_context(_start_method())
+    with context.Pool(workers, initializer=_init_worker, initargs=(config, tuple(formatted_fields))) as pool:
+        results = pool.map(_parse_chunk, [c for c in chunks if c], chunksize=1)
     return {path: parsed for chunk in results for path, parsed in chunk}

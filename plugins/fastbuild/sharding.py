@@ -17,6 +17,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import traceback
 import zlib
 
@@ -38,8 +39,8 @@ def shard_of(name: str) -> int:
 
 def maybe_fork_renderer(writer, session) -> None:
     """Fork when there are two cores and enough items to make the fork pay."""
-    if session.workers < 2 or not hasattr(os, "fork"):
-        return
+    if session.workers < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return  # with other threads running, a forked child could inherit a held lock: render here
     sharded = [g for g in session.generators if type(g) in SHARDED_GENERATORS]
     items = sum(len(getattr(g, "articles", ())) + len(getattr(g, "pages", ())) for g in sharded)
     if not sharded or items < session.settings.get("FASTBUILD_MIN_PARALLEL_RENDER", 200):
