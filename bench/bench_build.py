@@ -90,16 +90,16 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path, baseline: boo
     vanilla_conf.write_text(VANILLA_CONF, encoding="utf-8")
     row: dict = {"n": n, "news_items": n, "load_average_before": [round(x, 2) for x in os.getloadavg()]}
 
-    def repeat(make_cmd, tree=False) -> Run:
+    def repeat(make_cmd) -> Run:
         runs = []
         for i in range(repeats):
             out = work / f"out-{n}-{i}"
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(work / "cache", ignore_errors=True)
-            runs.append(run_measured(make_cmd(out), cwd=ROOT, env=_env(), tree=tree))
+            runs.append(run_measured(make_cmd(out), cwd=ROOT, env=_env()))
         return median_run(runs)
 
-    ours = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache"), tree=True)
+    ours = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache"))
     row.update(ours_s=round(ours.seconds, 3), ours_peak_mb=round(ours.peak_mb, 1),
                ours_tree_peak_mb=round(ours.tree_peak_mb, 1), ours_cpu_s=round(ours.cpu_s, 3))
     if baseline:  # the same build with fastbuild off: the "before" figure, measured in the same run
@@ -107,7 +107,7 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path, baseline: boo
         row.update(ours_without_fastbuild_s=round(plain.seconds, 3), ours_without_fastbuild_cpu_s=round(plain.cpu_s, 3))
     vanilla = repeat(lambda out: [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s", str(vanilla_conf), "-q"])
     row.update(pelican_s=round(vanilla.seconds, 3), pelican_peak_mb=round(vanilla.peak_mb, 1),
-               pelican_cpu_s=round(vanilla.cpu_s, 3))
+               pelican_cpu_s=round(vanilla.cpu_s, 3), pelican_tree_peak_mb=round(vanilla.tree_peak_mb, 1))
     if hugo:
         hugo_root = convert(content, work / f"hugo-{n}")
         h = repeat(lambda out: [hugo, "--source", str(hugo_root), "--destination", str(out), "--quiet"])
@@ -131,7 +131,7 @@ def bench_rebuild(content: Path, work: Path, n: int, repeats: int) -> dict:
         run = run_measured(
             [sys.executable, str(BENCH / "devloop_rebuild.py"), "--content", str(content), "--output", str(out),
              "--article", str(article), "--repeats", str(repeats)],
-            cwd=ROOT, env=_env(), tree=True, capture=True,
+            cwd=ROOT, env=_env(), capture=True,
         )
         figures = json.loads(run.stdout.strip().splitlines()[-1])
         clean = work / f"clean-{n}"

@@ -2,8 +2,9 @@
 
 ``peak_mb`` is the max RSS of the process (wait4: the largest single process of the tree).
 ``tree_peak_mb`` (with ``tree=True``) is the peak of the summed PSS of the process and all its
-descendants, sampled every 50 ms: the honest figure for a build that forks workers (PSS shares
-copy-on-write pages between the processes instead of counting them once per process).
+descendants, sampled every 100 ms from /proc/PID/smaps_rollup (cheap: the sampler must not slow the
+build it measures; every builder is sampled alike): the honest figure for a build that forks
+workers (PSS shares copy-on-write pages between the processes instead of counting them once each).
 """
 
 from __future__ import annotations
@@ -25,33 +26,41 @@ class Run:
     cpu_s: float = 0.0  # user + system time of the process and the children it waited for
 
 
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        found.append(parent)
+        try:
+            with open(f"/proc/{parent}/task/{parent}/children", encoding="ascii") as handle:
+                todo.extend(int(c) for c in handle.read().split())
+        except OSError:
+            pass
+    return found
+
+
 class _TreeSampler(threading.Thread):
     def __init__(self, pid: int):
         super().__init__(daemon=True)
         self.pid, self.peak, self.done = pid, 0, threading.Event()
 
     def run(self):
-        import psutil
-
-        try:
-            root = psutil.Process(self.pid)
-        except psutil.Error:
-            return
-        while not self.done.wait(0.05):
-            total = 0
-            try:
-                procs = [root] + root.children(recursive=True)
-            except psutil.Error:
-                break
-            for proc in procs:
-                try:
-                    total += proc.memory_full_info().pss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
+        while not self.done.wait(0.1):
+            self.peak = max(self.peak, sum(_pss_kib(p) for p in _descendants(self.pid)) * 1024)
 
 
-def run_measured(cmd: list[str], cwd=None, env=None, tree: bool = False, capture: bool = False) -> Run:
+def run_measured(cmd: list[str], cwd=None, env=None, tree: bool = True, capture: bool = False) -> Run:
     """Run ``cmd``; raise CalledProcessError on failure. Peak memory is the child's max RSS."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
