@@ -90,27 +90,35 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path, baseline: boo
     vanilla_conf.write_text(VANILLA_CONF, encoding="utf-8")
     row: dict = {"n": n, "news_items": n, "load_average_before": [round(x, 2) for x in os.getloadavg()]}
 
-    def repeat(make_cmd) -> Run:
-        runs = []
-        for i in range(repeats):
-            out = work / f"out-{n}-{i}"
+    builders = {"ours": lambda out: ours_cmd("publishconf.py", content, out, work / "cache")}
+    if baseline:  # the same build with fastbuild off: the "before" figure, measured in the same run
+        builders["plain"] = lambda out: ours_cmd("publishconf.py", content, out, work / "cache", FASTBUILD=False)
+    builders["vanilla"] = lambda out: [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s",
+                                       str(vanilla_conf), "-q"]
+    if hugo:
+        hugo_root = convert(content, work / f"hugo-{n}")
+        builders["hugo"] = lambda out: [hugo, "--source", str(hugo_root), "--destination", str(out), "--quiet"]
+    runs: dict[str, list[Run]] = {name: [] for name in builders}
+    for i in range(repeats):  # round robin, so that a change in the machine's load hits every builder alike
+        for name, make_cmd in builders.items():
+            out = work / f"out-{n}-{name}-{i}"
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(work / "cache", ignore_errors=True)
-            runs.append(run_measured(make_cmd(out), cwd=ROOT, env=_env()))
-        return median_run(runs)
+            runs[name].append(run_measured(make_cmd(out), cwd=ROOT, env=_env()))
+            shutil.rmtree(out, ignore_errors=True)
+    medians = {name: median_run(r) for name, r in runs.items()}
 
-    ours = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache"))
+    ours = medians["ours"]
     row.update(ours_s=round(ours.seconds, 3), ours_peak_mb=round(ours.peak_mb, 1),
                ours_tree_peak_mb=round(ours.tree_peak_mb, 1), ours_cpu_s=round(ours.cpu_s, 3))
-    if baseline:  # the same build with fastbuild off: the "before" figure, measured in the same run
-        plain = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache", FASTBUILD=False))
+    if baseline:
+        plain = medians["plain"]
         row.update(ours_without_fastbuild_s=round(plain.seconds, 3), ours_without_fastbuild_cpu_s=round(plain.cpu_s, 3))
-    vanilla = repeat(lambda out: [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s", str(vanilla_conf), "-q"])
+    vanilla = medians["vanilla"]
     row.update(pelican_s=round(vanilla.seconds, 3), pelican_peak_mb=round(vanilla.peak_mb, 1),
                pelican_cpu_s=round(vanilla.cpu_s, 3), pelican_tree_peak_mb=round(vanilla.tree_peak_mb, 1))
     if hugo:
-        hugo_root = convert(content, work / f"hugo-{n}")
-        h = repeat(lambda out: [hugo, "--source", str(hugo_root), "--destination", str(out), "--quiet"])
+        h = medians["hugo"]
         row.update(hugo_s=round(h.seconds, 3), hugo_peak_mb=round(h.peak_mb, 1))
     else:
         row.update(hugo_s=None, hugo_peak_mb=None, hugo_note="not measured: hugo not installable here")

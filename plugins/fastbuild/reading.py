@@ -99,7 +99,7 @@ def _cached_data(readers, original, path, default=None):
             reader.settings["MARKDOWN"],
             reader.settings["FORMATTED_FIELDS"],
             workers=session.workers,
-            min_parallel=session.settings.get("FASTBUILD_MIN_PARALLEL_READ", 64),
+            min_parallel=session.settings.get("FASTBUILD_MIN_PARALLEL_READ", 200),
         )
     parsed = table.get(path)
     if parsed is None:
