@@ -120,6 +120,8 @@ PLUGINS = [
     "publication",
     "search",
     "images",
+    "crime_stats",
+    "newsletter",
 ]
 
 CACHE_CONTENT = False

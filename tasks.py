@@ -83,8 +83,10 @@ def bench(c, sizes="1000,2000", large=False, repeats=3, baseline=False):
 def check(c, settings=None):
     """Validate all content against the content model without writing output; exit 1 on errors."""
     from content_schema.check import run_check
+    from crime_stats.check import run_incidents_check
 
-    sys.exit(run_check(Path(settings) if settings else DEV_SETTINGS))
+    settings_file = Path(settings) if settings else DEV_SETTINGS
+    sys.exit(max(run_check(settings_file), run_incidents_check(settings_file)))
 
 
 # --- publishing and the editor's loop -------------------------------------------------------------
@@ -130,3 +132,96 @@ def livereload(c, port=8000):
 
     loop = EditorLoop(DEV_SETTINGS, ROOT / "output", [ROOT / "content", ROOT / "theme", ROOT / "plugins"])
     loop.serve("127.0.0.1", int(port))
+
+
+# ---------------------------------------------------------------- crime statistics
+
+
+def _today():
+    """The import's "today": SOURCE_DATE_EPOCH when set (reproducible), else the clock's UTC date."""
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return (datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else datetime.now(tz=timezone.utc)).date()
+
+
+@task(help={
+    "source": "asam (an NGA ASAM export) or csv (any CSV, with --mapping)",
+    "input": "the file to import",
+    "mapping": "TOML mapping file (for --source csv)",
+    "table": "incident table to merge into (default content/data/incidents.csv)",
+    "ports": "port list CSV for the nearest-port field (default content/data/ports.csv when present)",
+    "report_dir": "where the report and the rejected-rows file go (default var/stats-import)",
+})
+def stats_import(c, source, input, mapping=None, table="content/data/incidents.csv", ports=None, report_dir="var/stats-import"):
+    """Import incidents into the incident table; prints and writes a report."""
+    from crime_stats.importer import import_incidents
+
+    ports = ports or (ROOT / "content" / "data" / "ports.csv")
+    try:
+        report = import_incidents(source, input, ROOT / table, _today(), mapping_path=mapping,
+                                  ports_file=ports if Path(ports).exists() else None,
+                                  report_dir=ROOT / report_dir, progress=True)
+    except (ValueError, OSError) as failure:  # bad input, bad mapping, invalid table: nothing was written
+        print(f"Import failed, nothing changed: {failure}", file=sys.stderr)
+        sys.exit(1)
+    print(report.to_text())
+    print(f"Report and rejected rows written to {report_dir}/")
+
+
+@task(help={"settings": "settings file (default pelicanconf.py)"})
+def stats_check(c, settings=None):
+    """Validate the incident table; list every bad row with its field, value and what was expected."""
+    from crime_stats.check import run_incidents_check
+
+    sys.exit(run_incidents_check(Path(settings) if settings else DEV_SETTINGS))
+# --- newsletter -----------------------------------------------------------------------------
+
+
+@task(help={"file": "CSV with columns email, name, organisation, regions, status",
+            "skip_invalid": "import the good rows even when some rows are bad"})
+def members_import(c, file, skip_invalid=False):
+    """Validate and import members into the newsletter database (NEWSLETTER_DB)."""
+    from newsletter.commands import members_import as run
+
+    sys.exit(run(DEV_SETTINGS, file, skip_invalid))
+
+
+@task
+def members_sync(c):
+    """Read unsubscribes back from the SES contact list, then push members to it."""
+    from newsletter.commands import members_sync as run
+
+    sys.exit(run(DEV_SETTINGS))
+
+
+@task(help={"slug": "the issue's slug", "dry_run": "no API call: write .eml files to var/outbox/",
+            "test_to": "comma-separated test addresses ([TEST] subject, ledger untouched)",
+            "rate": "messages per second (capped by the account's MaxSendRate)",
+            "resend_uncertain": "send again to recipients whose earlier send is uncertain",
+            "allow_partial": "send what the 24-hour quota allows, leave the rest pending",
+            "output": "the built site (default: OUTPUT_PATH)"})
+def newsletter_send(c, slug, dry_run=False, test_to=None, rate=None, resend_uncertain=False, allow_partial=False,
+                    output=None):
+    """Send a built newsletter issue through SES (resumable; never twice to the same member)."""
+    from newsletter.commands import newsletter_send as run
+
+    sys.exit(run(DEV_SETTINGS, slug, output=output, dry=dry_run, test_to=test_to,
+                 rate=float(rate) if rate else None, resend_uncertain=resend_uncertain,
+                 allow_partial=allow_partial, progress=sys.stderr.isatty()))
+
+
+@task(help={"queue_url": "SQS queue receiving SES notifications", "from_dir": "folder of saved notification JSON files"})
+def newsletter_feedback(c, queue_url=None, from_dir=None):
+    """Apply SES bounces and complaints: suppress hard bounces, complaints and repeated soft bounces."""
+    from newsletter.commands import newsletter_feedback as run
+
+    sys.exit(run(DEV_SETTINGS, queue_url, from_dir))
+
+
+@task(help={"port": "port for moto's server (default 5000)"})
+def aws_local(c, port=5000):
+    """Run a local SES/SQS (moto) with a verified sender and the contact list."""
+    from newsletter.commands import aws_local as run
+
+    sys.exit(run(DEV_SETTINGS, port))

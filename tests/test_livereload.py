@@ -95,12 +95,12 @@ def test_serves_rebuilds_on_edit_and_shows_a_content_error_over_the_last_good_pa
     page = wait_for(lambda: (p := fetch(base + PAGE_URL)[1]) and 'id="build-error"' in p and p, what="the error banner")
     assert "Second version of the body." in page  # the last good page is still served
     assert "Third version" not in page
-    assert "news/a.md:7" in page and "has no alt text" in page
-    assert "BUILD FAILED" in log() and "has no alt text" in log()
+    assert "news/a.md:7" in page and "alt text for the image" in page
+    assert "BUILD FAILED" in log() and "alt text for the image" in log()
     status, home = fetch(base + "/")
     assert status == 200 and 'id="build-error"' in home
     status, missing = fetch(base + "/news/never-built/")
-    assert status == 500 and "has no alt text" in missing
+    assert status == 500 and "alt text for the image" in missing
 
     edit(root, "Fourth version, fixed.")
     page = wait_for(lambda: (p := fetch(base + PAGE_URL)[1]) and "Fourth version" in p and p, what="the fixed page")
@@ -125,5 +125,5 @@ def test_the_browser_reloads_itself_after_an_edit(live):
             "document.body.innerText.includes('Edited while the browser watches.')", timeout=60000)
         edit(root, "![](/images/no-alt.png)")
         page.wait_for_selector("#build-error", timeout=60000)
-        assert "has no alt text" in page.inner_text("#build-error")
+        assert "alt text for the image" in page.inner_text("#build-error")
         assert "Edited while the browser watches." in page.inner_text("main")

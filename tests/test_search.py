@@ -12,6 +12,9 @@ from static_server import chromium_page, serve_directory
 WORKSHOP = """\
     Title: Lagos workshop on Gulf of Guinea reporting
     Date: 2016-06-20 09:00 +01:00
+    Workshop_date: 2016-06-18
+    Place: Lagos, Nigeria
+    Organisers: CSO Alliance, BIMCO
     Summary: CSOs met in Lagos to discuss the BIMCO reporting guidance.
 
     The workshop reviewed the BIMCO guidance on reporting boardings in the Gulf of Guinea,

@@ -1,0 +1,166 @@
+"""Newsletter benchmarks -> bench/results/newsletter.json.
+
+  render      compose + render (HTML via MJML, text) per issue, ms        target <= 50
+  pipeline    sender throughput against a zero-latency client, msg/s/core target >= 2000
+  moto        sustained rate against moto's server over HTTP, % of set    target >= 95
+  memory      peak RSS freezing + sending to 100,000 members, MB           target <= 150
+
+Usage: python bench/bench_newsletter.py [--duration 60] [--rate 100] [--parts render,pipeline,moto,memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
+
+
+class ZeroLatencySES:
+    """Answers SendEmail at once: measures our pipeline, not the network."""
+
+    def send_email(self, **request):
+        return {"MessageId": uuid.uuid4().hex}
+
+    def get_account(self):
+        return {"SendingEnabled": True, "ProductionAccessEnabled": True,
+                "SendQuota": {"Max24HourSend": -1, "MaxSendRate": 1e9, "SentLast24Hours": 0}}
+
+    def get_identity_verification_attributes(self, Identities):
+        return {"VerificationAttributes": {i: {"VerificationStatus": "Success"} for i in Identities}}
+
+
+def _site(tmp: Path) -> Path:
+    from newsletter_site import build_fixture_site
+
+    return build_fixture_site(tmp / "site")
+
+
+def bench_render(site: Path) -> dict:
+    from newsletter.commands import load
+    from newsletter.pelican_glue import email_template_dir, site_info
+    from newsletter.render import render_html, render_text
+
+    settings = load(ROOT / "pelicanconf.py")
+    issue = json.loads((site / "newsletters" / "july-2019" / "issue.json").read_text())
+    site_ = site_info(settings)
+    templates = email_template_dir(settings)
+    render_html(issue, site_, templates)  # warm the template cache
+    runs = 50
+    started = time.perf_counter()
+    for _ in range(runs):
+        html = render_html(issue, site_, templates)
+        render_text(issue, site_)
+    ms = (time.perf_counter() - started) / runs * 1000
+    return {"ms_per_issue": round(ms, 2), "html_bytes": len(html.encode()), "target_ms": 50, "ok": ms <= 50}
+
+
+def _send(site: Path, db_path: Path, members: int, sesv2, rate: float, reports: Path):
+    from newsletter import commands, db
+    from newsletter.members import add_member
+    from newsletter.sender import send_issue
+
+    conn = db.connect(db_path)
+    conn.execute("BEGIN")
+    for i in range(members):
+        add_member(conn, f"bench{i}@example.org", regions=("asia",) if i % 3 == 0 else ())
+    conn.execute("COMMIT")
+    os.environ["NEWSLETTER_SES_QUOTA"] = f"{members * 10}:{rate}"
+    settings = commands.load(ROOT / "pelicanconf.py")
+    issue = commands.load_issue(settings, "july-2019", site)
+    config = commands.send_config(settings, progress=False, reports_dir=reports, rate=rate)
+    client = commands.make_client(settings, sesv2)
+    if isinstance(sesv2, ZeroLatencySES):
+        client.v1 = sesv2
+    started, cpu0 = time.perf_counter(), _cpu()
+    report = send_issue(conn, "july-2019", issue["subject"], commands.issue_regions(issue),
+                        commands.editions_for(issue, settings), client, config)
+    return report, time.perf_counter() - started, _cpu() - cpu0
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_pipeline(site: Path, tmp: Path, members: int = 20000) -> dict:
+    report, wall, cpu = _send(site, tmp / "pipeline.sqlite3", members, ZeroLatencySES(), 1e9, tmp / "reports")
+    per_core = report.sent / cpu if cpu else 0
+    return {"messages": report.sent, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "msg_per_s_wall": round(report.sent / wall), "msg_per_cpu_s": round(per_core),
+            "target": 2000, "ok": per_core >= 2000}
+
+
+def bench_moto(site: Path, tmp: Path, rate: float, duration: float) -> dict:
+    from newsletter.localaws import FAKE_CREDENTIALS, provision, start_moto_process
+    from newsletter.ses import make_sesv2
+
+    os.environ.update(FAKE_CREDENTIALS)
+    proc, url = start_moto_process()
+    try:
+        os.environ["AWS_ENDPOINT_URL"] = url
+        provision(url, "newsletter@csoalliance.com", "members", {"asia": "Asia"}, "newsletter")
+        members = int(rate * duration)
+        report, wall, _ = _send(site, tmp / "moto.sqlite3", members, make_sesv2(max_pool=64), rate, tmp / "reports")
+    finally:
+        proc.kill()
+        proc.wait()
+    achieved = report.sent / wall
+    return {"set_rate": rate, "duration_s": round(wall, 1), "sent": report.sent, "achieved_rate": round(achieved, 1),
+            "percent_of_set": round(100 * achieved / rate, 1), "throttles": report.throttles, "target_percent": 95,
+            "ok": achieved >= 0.95 * rate}
+
+
+def bench_memory(site: Path, tmp: Path) -> dict:
+    """In a fresh process, so the figure is this work's peak alone."""
+    code = (f"import sys; sys.path[:0]={[str(ROOT / 'bench'), str(ROOT / 'plugins'), str(ROOT / 'tests')]!r}\n"
+            "import bench_newsletter as b, resource, pathlib, json\n"
+            f"r, wall, cpu = b._send(pathlib.Path({str(site)!r}), pathlib.Path({str(tmp)!r}) / 'mem.sqlite3', 100000, "
+            f"b.ZeroLatencySES(), 1e9, pathlib.Path({str(tmp)!r}) / 'reports')\n"
+            "print(json.dumps({'sent': r.sent, 'wall_s': round(wall, 1), "
+            "'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return {**result, "members": 100000, "target_mb": 150, "ok": result["peak_rss_mb"] <= 150}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--parts", default="render,pipeline,moto,memory")
+    args = parser.parse_args()
+    parts = args.parts.split(",")
+    results_path = ROOT / "bench" / "results" / "newsletter.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        os.chdir(tmp)
+        site = _site(tmp)
+        if "render" in parts:
+            results["render"] = bench_render(site)
+        if "pipeline" in parts:
+            results["pipeline"] = bench_pipeline(site, tmp)
+        if "moto" in parts:
+            result = bench_moto(site, tmp, args.rate, args.duration)
+            results.setdefault("moto_by_rate", {})[f"{args.rate:g}"] = result
+            if args.rate == 100:  # the headline figure: 100 msg/s for 60 s
+                results["moto"] = result
+        if "memory" in parts:
+            results["memory"] = bench_memory(site, tmp)
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    results_path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    print(json.dumps(results, indent=1, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

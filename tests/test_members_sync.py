@@ -1,0 +1,39 @@
+"""members-sync against the SES contact list on moto's server: push, then read unsubscribes back."""
+
+from __future__ import annotations
+
+import boto3
+
+from newsletter import db
+from newsletter.members import add_member, iter_members
+from newsletter.sync import NEWSLETTER_TOPIC, region_topic, sync_members
+from newsletter_site import moto_ses
+
+REGIONS = {"asia": "Asia", "west_africa": "West Africa"}
+
+
+def test_push_then_read_back_unsubscribes_and_regions(tmp_path, monkeypatch):
+    conn = db.connect(tmp_path / "n.sqlite3")
+    add_member(conn, "a@example.org", regions=("asia",))
+    add_member(conn, "b@example.org")
+    add_member(conn, "c@example.org", status="unsubscribed")
+    with moto_ses(monkeypatch, regions=tuple(REGIONS)):
+        ses = boto3.client("sesv2")
+        first = sync_members(conn, ses, "members", REGIONS)
+        contact = ses.get_contact(ContactListName="members", EmailAddress="a@example.org")
+        prefs = {p["TopicName"]: p["SubscriptionStatus"] for p in contact["TopicPreferences"]}
+        assert prefs == {NEWSLETTER_TOPIC: "OPT_IN", region_topic("asia"): "OPT_IN", region_topic("west_africa"): "OPT_OUT"}
+        assert ses.get_contact(ContactListName="members", EmailAddress="c@example.org")["UnsubscribeAll"] is True
+        # members act on SES's hosted pages: a unsubscribes, b picks West Africa
+        ses.update_contact(ContactListName="members", EmailAddress="a@example.org", UnsubscribeAll=True)
+        ses.update_contact(ContactListName="members", EmailAddress="b@example.org", TopicPreferences=[
+            {"TopicName": NEWSLETTER_TOPIC, "SubscriptionStatus": "OPT_IN"},
+            {"TopicName": region_topic("asia"), "SubscriptionStatus": "OPT_OUT"},
+            {"TopicName": region_topic("west_africa"), "SubscriptionStatus": "OPT_IN"}])
+        second = sync_members(conn, ses, "members", REGIONS)
+        assert ses.get_contact(ContactListName="members", EmailAddress="a@example.org")["UnsubscribeAll"] is True
+    assert (first.created, first.updated) == (3, 0)
+    assert (second.unsubscribed, second.regions_changed, second.created) == (1, 1, 0)
+    members = {m.email: m for m in iter_members(conn)}
+    assert members["a@example.org"].status == "unsubscribed"
+    assert members["b@example.org"].regions == ("west_africa",)
