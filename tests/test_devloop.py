@@ -158,3 +158,11 @@ def test_a_series_of_edits_stays_identical_to_clean_builds(dev, tmp_path):
     report = dev.rebuild()  # nothing changed: nothing re-rendered, nothing re-parsed
     assert report.rendered == [] and report.parsed == 0
     assert_same_as_clean(dev, tmp_path)
+
+
+def test_pages_deleted_from_the_output_behind_its_back_are_rebuilt(dev, tmp_path):
+    (dev.output / "news" / "news-item-8" / "index.html").unlink()
+    edit(dev, "news/item-03.md", "Opening paragraph", "Rewritten opening paragraph")
+    dev.rebuild()  # it cannot keep the missing page: a full build instead
+    assert (dev.output / "news" / "news-item-8" / "index.html").is_file()
+    assert_same_as_clean(dev, tmp_path)
