@@ -11,6 +11,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if os.path.join(HERE, "plugins") not in sys.path:  # plain domain modules live beside the plugins
     sys.path.insert(0, os.path.join(HERE, "plugins"))
 
+# The theme's Jinja filters and tests, available whichever plugins a build loads.
+from theme_support.filters import JINJA_FILTERS, JINJA_TESTS  # noqa: E402,F401
+
 AUTHOR = "CSO Alliance"
 SITENAME = "CSO Alliance"
 SITE_DESCRIPTION = (
@@ -82,7 +85,7 @@ DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 DRAFT_PAGE_URL = "drafts/pages/{slug}/"
 DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
 DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404"]
-PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": None}
+PAGINATED_TEMPLATES = {"index": 12, "tag": None, "category": None, "period_archives": None, "region": None}
 DEFAULT_PAGINATION = 10
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
@@ -120,6 +123,9 @@ PLUGINS = [
     "publication",
     "search",
     "images",
+    "theme_support",
+    "regions",
+    "sitemap_xml",
     "crime_stats",
     "newsletter",
 ]

@@ -25,3 +25,11 @@ def shared_data():
     if not data.is_dir():
         pytest.skip(f"the licensed datasets folder {data} is absent (it sits beside the checkout)")
     return data
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory):
+    """The real sample site (content/) built once per session with the pinned "now"."""
+    from sample_build import build_sample_site
+
+    return build_sample_site(tmp_path_factory.mktemp("sample-site"))
