@@ -2,8 +2,9 @@
 
 Both processes run the output phase of Pelican's own generators (articles, pages, template pages)
 and each renders only the pages whose output name hashes to its shard. The child does nothing
-else: plugin generators and static files stay with the parent, and every signal except
-``content_written`` is silenced in the child, so a plugin's handlers run once, in the parent. The
+else: plugin generators and static files stay with the parent, and in the child every signal is
+silenced but the per-item ones (LIVE_IN_CHILD), so run-level handlers run once, in the parent, and
+per-item "about to write" handlers run in the process that renders (they run in both processes). The
 child sends its warnings and errors (and any exception) back through a pipe; the parent waits for
 it before the first plugin generator writes and before ``finalized``, replays those records
 through its own logging (so an error in the child fails the build like any other) and raises if
@@ -27,6 +28,11 @@ from pelican.plugins import signals as pelican_signals
 
 SHARDED_GENERATORS = (ArticlesGenerator, PagesGenerator, TemplatePagesGenerator)
 SHARDS = 2
+# Signals the child still sends: the per-item "about to write" hooks (plugins prepare an item for
+# rendering there, e.g. theme_support sets neighbours and related items), and the per-file
+# notifications of what the child itself wrote. The run-level ones stay with the parent.
+LIVE_IN_CHILD = ("article_generator_write_article", "page_generator_write_page", "content_written",
+                 "feed_generated", "feed_written")
 
 
 class RenderWorkerFailed(RuntimeError):
@@ -157,8 +163,9 @@ class ForkedRender:
         def silent(*args, **kwargs):
             return []
 
+        live = {id(getattr(pelican_signals, name)) for name in LIVE_IN_CHILD}
         for value in vars(pelican_signals).values():
-            if isinstance(value, blinker.Signal) and value is not pelican_signals.content_written:
+            if isinstance(value, blinker.Signal) and id(value) not in live:
                 value.send = silent
         pelican_signals.finalized.send = lambda *a, **k: finish()
 
