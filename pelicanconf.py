@@ -53,7 +53,8 @@ REGIONS = {
     "gulf_of_aden": "Gulf of Aden",
     "mediterranean": "Mediterranean",
 }
-ARTICLE_PATHS = list(CONTENT_KINDS)
+ARTICLE_PATHS = [kind for kind in CONTENT_KINDS if kind != "events"]  # events have their own generator
+EVENT_PATHS = ["events"]  # read by plugins/events (pages, calendars, home page list)
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "files", "data"]
 PATH_METADATA = r"(?P<category>news|workshops|reports|intelligence|events)/.*"
@@ -128,6 +129,8 @@ PLUGINS = [
     "sitemap_xml",
     "crime_stats",
     "newsletter",
+    "events",
+    "feeds",
 ]
 
 CACHE_CONTENT = False

@@ -225,3 +225,17 @@ def aws_local(c, port=5000):
     from newsletter.commands import aws_local as run
 
     sys.exit(run(DEV_SETTINGS, port))
+
+
+@task(help={"write": "write the Uid: lines into the files (default: only list them)"})
+def event_uids(c, write=False):
+    """List event files without a Uid: field (their calendar UID depends on the file name); --write freezes it."""
+    from events.uids import add_uid_line, missing_uids
+
+    missing = missing_uids(ROOT / "content")
+    for path, uid in missing:
+        if write:
+            add_uid_line(path, uid)
+        print(f"{path.relative_to(ROOT)}: {'added' if write else 'add'} 'Uid: {uid}'")
+    if not missing:
+        print("Every event has a Uid: field.")

@@ -125,7 +125,9 @@ class NewsletterGenerator(Generator):
         if not self.issues:
             return
         settings = self.settings
-        sources = [to_source(a, settings) for a in self.context.get("articles", [])]
+        # events are their own content type (plugins/events), not articles: gather both
+        items = [*self.context.get("articles", []), *self.context.get("events", [])]
+        sources = [to_source(a, settings) for a in items]
         summary = self.context.get("statistics_summary")
         out_root = Path(self.output_path) / "newsletters"
         site = site_info(settings)

@@ -1,0 +1,90 @@
+"""RFC 5545 calendars of events, built with the icalendar library.
+
+Timed events keep their own zone (DTSTART;TZID=Europe/London plus a VTIMEZONE that covers the
+event's years, so a DST change inside an event keeps the wall-clock times); all-day events are
+DATE values with an exclusive DTEND. DTSTAMP is in UTC and comes from the content (the last edit
+or announcement date), never from the clock, so two builds give byte-identical files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from icalendar import Calendar, Event
+
+from .model import EventData
+
+ICAL_STATUS = {
+    "scheduled": "CONFIRMED",
+    "postponed": "TENTATIVE",
+    "cancelled": "CANCELLED",
+    "moved_online": "CONFIRMED",
+}
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    event: EventData
+    url: str  # absolute public URL of the event page
+    description: str  # plain text
+    stamp: datetime  # aware: when this version of the event was published or last edited
+
+
+def ical_uid(uid: str, domain: str) -> str:
+    """A globally unique UID from the event's stable uid (RFC 5545 3.8.4.7 suggests @domain)."""
+    return f"{uid}@{domain}"
+
+
+def build_calendar(
+    entries: list[CalendarEntry], *, name: str, prodid: str, domain: str, refresh_hours: int | None = None
+) -> bytes:
+    """One VCALENDAR; ``refresh_hours`` tells subscribing clients how often to fetch it again."""
+    cal = Calendar()
+    cal.add("prodid", prodid)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    if refresh_hours:
+        cal.add("refresh-interval", timedelta(hours=refresh_hours), parameters={"VALUE": "DURATION"})  # RFC 7986
+        cal.add("x-published-ttl", f"PT{refresh_hours}H")  # the same for Outlook
+    for entry in sorted(entries, key=lambda e: (e.event.starts_at, e.event.uid)):
+        cal.add_component(_vevent(entry, domain))
+    if entries:
+        first = min(e.event.starts_at for e in entries).year
+        last = max(e.event.ends_at for e in entries).year
+        cal.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
+    return cal.to_ical()
+
+
+def _vevent(entry: CalendarEntry, domain: str) -> Event:
+    ev = entry.event
+    vevent = Event()
+    vevent.add("uid", ical_uid(ev.uid, domain))
+    vevent.add("dtstamp", entry.stamp.astimezone(timezone.utc))
+    vevent.add("last-modified", entry.stamp.astimezone(timezone.utc))
+    vevent.add("summary", ev.title)
+    if ev.all_day:
+        vevent.add("dtstart", ev.start)
+        vevent.add("dtend", ev.end + timedelta(days=1))  # DTEND of a DATE event is exclusive
+        vevent.add("transp", "TRANSPARENT")
+    else:
+        vevent.add("dtstart", ev.start)
+        if ev.end is not None:  # without DTEND the event ends when it starts (RFC 5545 3.6.1)
+            vevent.add("dtend", ev.end)
+    vevent.add("status", ICAL_STATUS[ev.status])
+    vevent.add("url", entry.url)
+    if ev.location_text:
+        vevent.add("location", ev.location_text)
+    if ev.lat is not None:
+        vevent.add("geo", (ev.lat, ev.lon))
+    description = entry.description
+    if ev.organiser:
+        description = f"{description}\n\nOrganised by {ev.organiser}."
+    if ev.registration_url:
+        description = f"{description}\nRegistration: {ev.registration_url}"
+    vevent.add("description", f"{description}\n\n{entry.url}".strip())
+    vevent.add("class", "PUBLIC")
+    return vevent

@@ -1,0 +1,139 @@
+"""Which feeds the site has, where they live, and which of them suit a given page.
+
+Feeds: everything, one per content kind (news, workshops, reports, intelligence, events), one per
+region, and newsletter issues once they exist. Paths: ``feeds/<name>.atom.xml`` and
+``feeds/<name>.rss.xml``, regions under ``feeds/regions/``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    key: str  # "all", "news", "events", "region-asia", "newsletters"
+    title: str
+    description: str
+    path: str  # without the extension, e.g. "feeds/news"
+    page: str  # site-relative URL of the page the feed follows ("" is the home page)
+    group: str  # "site", "kind", "region"
+    kind: str | None = None
+    region: str | None = None
+
+    @property
+    def atom_path(self) -> str:
+        return f"{self.path}.atom.xml"
+
+    @property
+    def rss_path(self) -> str:
+        return f"{self.path}.rss.xml"
+
+    def wants(self, kind: str | None, regions: tuple[str, ...]) -> bool:
+        """Does an item of this kind and these regions belong in this feed?"""
+        if self.group == "site":
+            return self.key == "all" or kind == self.key
+        if self.group == "kind":
+            return kind == self.kind
+        return self.region in regions
+
+
+def feed_specs(
+    site_name: str,
+    kinds: dict[str, str],
+    regions: dict[str, str],
+    with_newsletters: bool = False,
+    region_url: str | None = None,
+    pages: dict[str, str] | None = None,
+):
+    """A feed's channel links to the page it follows when the site has one, else the home page:
+    ``pages`` maps kinds (and "newsletters") to their listing's URL, ``region_url`` (e.g.
+    "regions/{slug}/") is the region pages' URL pattern."""
+    pages = pages or {}
+    specs = [FeedSpec("all", f"{site_name}: everything", f"Everything {site_name} publishes", "feeds/all", "", "site")]
+    for kind, label in kinds.items():
+        specs.append(
+            FeedSpec(
+                kind,
+                f"{site_name}: {label}",
+                f"{label} from {site_name}",
+                f"feeds/{kind}",
+                pages.get(kind, ""),
+                "kind",
+                kind=kind,
+            )
+        )
+    for region, label in regions.items():
+        specs.append(
+            FeedSpec(
+                f"region-{region}",
+                f"{site_name}: {label}",
+                f"Reports and intelligence about {label} from {site_name}",
+                f"feeds/regions/{region.replace('_', '-')}",
+                region_url.format(slug=region) if region_url else "",
+                "region",
+                region=region,
+            )
+        )
+    if with_newsletters:
+        specs.append(
+            FeedSpec(
+                "newsletters",
+                f"{site_name}: newsletter",
+                f"Issues of the {site_name} member newsletter",
+                "feeds/newsletters",
+                pages.get("newsletters", ""),
+                "site",
+            )
+        )
+    return specs
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s_-]+", "", text.strip().lower())
+
+
+def region_keys(value, regions: dict[str, str]) -> tuple[str, ...]:
+    """Region keys for a metadata value: a key ("west_africa"), a label ("West Africa"), a slug
+    ("west-africa") or a comma-separated list of them. Unknown names are ignored here (the content
+    schema reports them)."""
+    if not value:
+        return ()
+    values = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    lookup = {}
+    for key, label in regions.items():
+        lookup[_squash(key)] = key
+        lookup[_squash(label)] = key
+    keys = []
+    for v in values:
+        key = lookup.get(_squash(str(v)))
+        if key and key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
+class FeedCatalogue:
+    """The site's feeds, for templates: ``feed_catalogue.relevant(kind, region)``."""
+
+    def __init__(self, specs: list[FeedSpec], regions: dict[str, str]):
+        self.specs = specs
+        self._regions = regions
+
+    def __iter__(self):
+        return iter(self.specs)
+
+    def by_group(self, group: str) -> list[FeedSpec]:
+        return [s for s in self.specs if s.group == group]
+
+    def get(self, key: str) -> FeedSpec | None:
+        return next((s for s in self.specs if s.key == key), None)
+
+    def relevant(self, kind=None, region=None) -> list[FeedSpec]:
+        """Everything, then the feed of the page's kind, then those of its regions."""
+        chosen = [self.get("all")]
+        if kind and (spec := self.get(str(kind))) and spec.key != "all":
+            chosen.append(spec)
+        for key in region_keys(region, self._regions):
+            chosen.append(self.get(f"region-{key}"))
+        return [s for s in chosen if s is not None]

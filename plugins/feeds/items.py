@@ -1,0 +1,114 @@
+"""Turn the site's content objects (Pelican articles, events) into plain FeedItems.
+
+The only module of the feeds plugin that reads Pelican objects, and only their attributes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlparse
+
+from bs4 import BeautifulSoup
+
+from .absolute import absolutize_html, absolutize_soup
+from .build import Category, Enclosure, FeedItem
+from .catalogue import region_keys
+from .stable_ids import item_uid, tag_uri
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What decides whether an item goes in a feed, known without rendering anything.
+
+    Sites have thousands of items and feeds hold the newest few: only the chosen candidates are
+    turned into FeedItems (see full_item), which parses and rewrites their HTML.
+    """
+
+    content: object  # the Pelican content object
+    link: str
+    id: str
+    published: datetime
+    updated: datetime
+    kind: str | None
+    regions: tuple[str, ...]
+    preface_html: str = ""
+
+
+def static_files_by_url(static_content: dict) -> dict[str, str]:
+    """``{"/files/report.pdf": "/abs/content/files/report.pdf"}`` from Pelican's static_content."""
+    files = {}
+    for static in static_content.values():
+        url = getattr(static, "url", None)
+        source = getattr(static, "source_path", None)
+        if url and source:
+            files["/" + url.lstrip("/")] = source
+    return files
+
+
+def pdf_enclosures(soup: BeautifulSoup, public_siteurl: str, files: dict[str, str]) -> tuple[Enclosure, ...]:
+    """Enclosures for links to PDFs of our own content (already absolute), with their real byte length."""
+    site = urlparse(public_siteurl)
+    found: list[Enclosure] = []
+    for a in soup.find_all("a", href=True):
+        url = urlparse(a["href"])
+        if url.netloc != site.netloc or not url.path.lower().endswith(".pdf"):
+            continue
+        path = url.path[len(site.path.rstrip("/")) :] if site.path.strip("/") else url.path
+        source = files.get(path)
+        if source and os.path.isfile(source) and not any(e.url == a["href"] for e in found):
+            found.append(Enclosure(url=a["href"], length=os.path.getsize(source), mime="application/pdf"))
+    return tuple(found)
+
+
+def _categories(content, settings, kind: str | None) -> tuple[Category, ...]:
+    """The item's section (its kind; Pelican's default "misc" of pages is not one) and its tags."""
+    site = settings["PUBLIC_SITEURL"].rstrip("/")
+    result = []
+    kinds = {**settings.get("CONTENT_KINDS", {}), "newsletters": "Newsletter"}
+    if kind in kinds:
+        result.append(Category(kind, kinds[kind], f"{site}/sections/"))
+    for tag in getattr(content, "tags", None) or []:
+        result.append(Category(tag.slug, str(tag), f"{site}/tags/"))
+    return tuple(result)
+
+
+def candidate(content, settings: dict, *, preface_html: str = "", published=None, url=None, kind=None) -> Candidate:
+    """Describe an article-like content object (articles, events with a preface, newsletter issues
+    with their own ``url`` and ``kind``) without rendering it."""
+    site = settings["PUBLIC_SITEURL"].rstrip("/")
+    uid = item_uid(content.metadata, content.relative_source_path or content.source_path)
+    published = published or content.date
+    updated = getattr(content, "modified", None) or published
+    if kind is None and getattr(content, "category", None) is not None:
+        kind = content.category.slug
+    return Candidate(
+        content=content,
+        link=f"{site}/{url or content.url}",
+        id=tag_uri(uid, site, settings.get("FEED_TAG_DATE", "2016")),
+        published=published,
+        updated=max(updated, published),
+        kind=kind,
+        regions=region_keys(getattr(content, "region", None), settings.get("REGIONS", {})),
+        preface_html=preface_html,
+    )
+
+
+def full_item(c: Candidate, settings: dict, files: dict[str, str]) -> FeedItem:
+    """The FeedItem of a chosen candidate: content and summary with every URL absolute, PDFs enclosed."""
+    site = settings["PUBLIC_SITEURL"].rstrip("/")
+    body = BeautifulSoup(c.preface_html + (c.content.get_content(site) or ""), "html.parser")
+    absolutize_soup(body, c.link)
+    return FeedItem(
+        title=c.content.title,
+        link=c.link,
+        id=c.id,
+        published=c.published,
+        updated=c.updated,
+        authors=tuple(str(a) for a in getattr(c.content, "authors", []) or []),
+        categories=_categories(c.content, settings, c.kind),
+        summary_html=absolutize_html(c.content.get_summary(site) or "", c.link),
+        content_html=str(body),
+        enclosures=pdf_enclosures(body, site, files),
+    )

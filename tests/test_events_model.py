@@ -1,0 +1,191 @@
+"""Event metadata rules (plain module, no Pelican): validation, normalisation, upcoming/past split."""
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from events.display import describe_when, short_date
+from events.model import EventMetadataError, is_upcoming, parse_event, split_upcoming_past
+
+BASE = {
+    "title": "Course",
+    "date": "2019-06-01 10:00",
+    "start": "2019-07-10 09:00",
+    "end": "2019-07-10 17:00",
+    "timezone": "Europe/London",
+    "city": "London",
+    "country": "United Kingdom",
+}
+
+
+def parse(**changes):
+    meta = {**BASE, **changes}
+    meta = {k: v for k, v in meta.items() if v is not None}
+    return parse_event(
+        meta, default_uid="events/course", default_timezone="Europe/London", default_organiser="CSO Alliance"
+    )
+
+
+def errors_of(**changes) -> dict[str, str]:
+    with pytest.raises(EventMetadataError) as failure:
+        parse(**changes)
+    return {e.field: e.describe() for e in failure.value.errors}
+
+
+def test_timed_event_is_aware_in_its_own_zone():
+    event = parse()
+    assert event.start == datetime(2019, 7, 10, 8, 0, tzinfo=timezone.utc)
+    assert event.start.utcoffset() == timedelta(hours=1)  # BST
+    assert (event.start.hour, event.end.hour) == (9, 17)
+    assert not event.all_day and event.uid == "events/course" and event.organiser == "CSO Alliance"
+    assert event.country_code == "GB" and event.status == "scheduled" and event.attendance_mode == "offline"
+
+
+def test_all_day_event_defaults_to_one_day_and_ends_at_next_midnight():
+    event = parse(start="2019-10-02", end=None, timezone="Asia/Nicosia")
+    assert event.all_day and event.start == event.end == date(2019, 10, 2)
+    assert event.ends_at == datetime(2019, 10, 3, tzinfo=event.zone)
+    assert describe_when(event) == "Wednesday 2 October 2019 (all day)"
+
+
+def test_multi_day_all_day_event():
+    event = parse(start="2019-03-05", end="2019-03-07")
+    assert event.multi_day
+    assert short_date(event) == "5 to 7 March 2019"
+    assert describe_when(event) == "Tuesday 5 March 2019 to Thursday 7 March 2019"
+
+
+def test_event_across_dst_change_keeps_wall_clock_times():
+    event = parse(start="2019-10-25 09:00", end="2019-10-28 17:00")
+    assert event.start.utcoffset() == timedelta(hours=1) and event.end.utcoffset() == timedelta(0)
+    assert describe_when(event) == "Friday 25 October 2019, 09:00 BST to Monday 28 October 2019, 17:00 GMT"
+
+
+def test_end_before_start_is_an_error():
+    assert "expected a date-time after Start (2019-07-10 09:00)" in errors_of(end="2019-07-10 08:00")["End"]
+    assert "expected a last day on or after Start" in errors_of(start="2019-07-10", end="2019-07-09")["End"]
+
+
+def test_unknown_timezone_is_an_error():
+    message = errors_of(timezone="Europe/Londn")["Timezone"]
+    assert "expected an IANA time zone name" in message and "'Europe/Londn'" in message
+
+
+def test_bad_status_and_attendance_mode_are_errors():
+    errors = errors_of(event_status="maybe", attendance_mode="hybrid")
+    assert "expected one of scheduled, postponed, cancelled, moved_online" in errors["Event_status"]
+    assert "expected one of offline, online, mixed" in errors["Attendance_mode"]
+
+
+def test_status_spelling_is_normalised():
+    assert parse(event_status="Moved Online").status == "moved_online"
+    assert parse(event_status="moved_online", city=None, country=None).attendance_mode == "online"
+
+
+def test_status_keeps_its_pelican_meaning():
+    message = errors_of(status="cancelled")["Status"]
+    assert "expected published, draft or hidden (the event's own state goes in Event_status)" in message
+    assert parse(status="published").status == "scheduled"
+
+
+def test_every_error_is_reported_at_once():
+    errors = errors_of(
+        date=None,
+        start="10/07/2019",
+        timezone="Mars/Olympus",
+        country="Atlantis",
+        lat="95",
+        lon="0",
+        registration_url="example.org",
+        uid="bad uid!",
+    )
+    assert set(errors) == {"Date", "Start", "Timezone", "Country", "Lat", "Registration_url", "Uid"}
+
+
+def test_mixed_date_forms_are_an_error_and_a_timed_event_may_leave_its_end_open():
+    assert "the same form as Start" in errors_of(end="2019-07-11")["End"]
+    open_ended = parse(end=None)
+    assert open_ended.end is None and open_ended.ends_at == open_ended.start
+    assert describe_when(open_ended) == "Wednesday 10 July 2019, 09:00 BST"
+
+
+def test_nonexistent_wall_clock_time_in_a_dst_gap_is_an_error():
+    assert "DST gap" in errors_of(start="2019-03-31 01:30", end="2019-03-31 03:00")["Start"]
+
+
+def test_location_text_follows_what_is_known():
+    assert parse(venue="HMS President").location_text == "HMS President, London, United Kingdom"
+    assert parse(city="Singapore", country="SG").location_text == "Singapore"  # a city-state named once
+    assert parse(city=None, country=None).location_text == ""  # place not announced yet
+    assert parse(city=None, country=None, attendance_mode="online").location_text == "Online"
+    assert parse(attendance_mode="mixed").location_text == "London, United Kingdom, and online"
+    assert parse(city=None, country=None, attendance_mode="mixed").location_text == "Online"
+
+
+def test_coordinates_come_in_pairs_and_ranges():
+    assert "both Lat and Lon" in errors_of(lat="51.5")["Lon"]
+    assert parse(lat="51.5", lon="-0.07").lon == -0.07
+
+
+def test_explicit_uid_wins_over_the_default():
+    assert parse(uid="course-2019").uid == "course-2019"
+
+
+NOW = datetime(2019, 7, 8, tzinfo=timezone.utc)
+
+
+def test_upcoming_past_split_against_pinned_now():
+    events = [
+        parse(title="past-2018", start="2018-05-01", end=None),
+        parse(title="past-2019a", start="2019-01-01", end=None),
+        parse(title="past-2019b", start="2019-06-01", end=None),
+        parse(title="ongoing", start="2019-07-07", end="2019-07-09"),
+        parse(title="later", start="2019-12-01", end=None),
+        parse(title="sooner", start="2019-07-10 09:00", end="2019-07-10 17:00"),
+    ]
+    upcoming, past = split_upcoming_past(events, NOW)
+    assert [e.title for e in upcoming] == ["ongoing", "sooner", "later"]
+    assert [(year, [e.title for e in items]) for year, items in past] == [
+        (2019, ["past-2019b", "past-2019a"]),
+        (2018, ["past-2018"]),
+    ]
+
+
+def test_event_is_upcoming_until_its_last_moment():
+    event = parse(start="2019-07-07", end="2019-07-07", timezone="Europe/London")
+    assert is_upcoming(event, datetime(2019, 7, 7, 22, 59, tzinfo=timezone.utc))  # 23:59 BST
+    assert not is_upcoming(event, datetime(2019, 7, 7, 23, 0, tzinfo=timezone.utc))  # midnight BST
+
+
+def test_event_uids_are_frozen_with_todays_default(tmp_path):
+    from events.uids import add_uid_line, missing_uids
+
+    events = tmp_path / "events"
+    events.mkdir()
+    (events / "with.md").write_text("Title: A\nUid: fixed\nStart: 2019-07-10\n\nUid: in the body\n", encoding="utf-8")
+    (events / "without.md").write_text("Title: B\nStart: 2019-07-10\n\nBody mentions Uid: here\n", encoding="utf-8")
+    assert missing_uids(tmp_path) == [(events / "without.md", "events/without")]
+    add_uid_line(events / "without.md", "events/without")
+    assert (events / "without.md").read_text(encoding="utf-8").splitlines()[:3] == [
+        "Title: B",
+        "Uid: events/without",
+        "Start: 2019-07-10",
+    ]
+    assert missing_uids(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "cost, price",
+    [
+        ("Free", ("0", None)),
+        ("GBP 250", ("250", "GBP")),
+        ("€40", ("40", "EUR")),
+        ("£99.50", ("99.50", "GBP")),
+        ("Members £50, others £80", None),
+        (None, None),
+    ],
+)
+def test_cost_becomes_a_schema_org_price_only_when_it_is_one(cost, price):
+    from events.jsonld import price_of
+
+    assert price_of(cost) == price
