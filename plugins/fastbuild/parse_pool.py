@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from markdown import Markdown
 
+from .log_records import RecordCollector
+
 
 @dataclass
 class ParsedSource:
@@ -57,20 +59,8 @@ class MarkdownPair:
         return ParsedSource(stamp, content, meta, formatted)
 
 
-class _RecordCollector(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.records: list[dict] = []
-
-    def emit(self, record):
-        self.records.append(
-            {"name": record.name, "levelno": record.levelno, "levelname": record.levelname,
-             "msg": record.getMessage(), "args": None, "pathname": record.pathname, "lineno": record.lineno}
-        )
-
-
 def parse_with_records(pair: MarkdownPair, path: str) -> ParsedSource | None:
-    collector = _RecordCollector()
+    collector = RecordCollector()
     root = logging.getLogger()
     root.addHandler(collector)
     try:

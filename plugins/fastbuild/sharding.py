@@ -25,6 +25,7 @@ import zlib
 import blinker
 from pelican.generators import ArticlesGenerator, PagesGenerator, TemplatePagesGenerator
 from pelican.plugins import signals as pelican_signals
+from .log_records import RecordCollector
 
 SHARDED_GENERATORS = (ArticlesGenerator, PagesGenerator, TemplatePagesGenerator)
 SHARDS = 2
@@ -52,18 +53,6 @@ def maybe_fork_renderer(writer, session) -> None:
     if not sharded or items < session.settings.get("FASTBUILD_MIN_PARALLEL_RENDER", 200):
         return
     ForkedRender(writer, session).start()
-
-
-class _Forwarder(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.records: list[dict] = []
-
-    def emit(self, record):
-        self.records.append(
-            {"name": record.name, "levelno": record.levelno, "levelname": record.levelname,
-             "msg": record.getMessage(), "args": None, "pathname": record.pathname, "lineno": record.lineno}
-        )
 
 
 class ForkedRender:
@@ -148,7 +137,7 @@ class ForkedRender:
 
     # the child ----------------------------------------------------------------------------------
     def _become_child(self, write_fd: int) -> None:
-        forwarder = _Forwarder()
+        forwarder = RecordCollector()
         logging.getLogger().handlers = [forwarder]
 
         def finish(error: str | None = None, code: int = 0):
