@@ -134,3 +134,18 @@ def test_summary_for_settings_equals_the_published_summary(tmp_path):
     out = build(tmp_path, {"data/incidents.csv": table_text(sample_records(40, seed=5))})
     published = json.loads((out / "statistics" / "summary.json").read_text())
     assert summary_for_settings(settings_for(tmp_path)) == published
+
+
+def test_country_outlines_never_jump_across_the_map():
+    """Rings that cross the antimeridian (Russia, Fiji) are unwrapped: no segment of any country
+    outline spans more than half the map width, which would draw a line across the world."""
+    import re
+
+    from crime_stats.maps import WIDTH, country_paths
+
+    widest = 0.0
+    for _iso3, _name, d in country_paths():
+        for ring in re.findall(r"M([^Z]*)Z", d):
+            xs = [float(point.split(",")[0]) for point in ring.split("L")]
+            widest = max(widest, max(abs(b - a) for a, b in zip(xs, xs[1:])))
+    assert 0 < widest < WIDTH / 2

@@ -30,11 +30,31 @@ def project(lon: float, lat: float) -> tuple[float, float]:
     return (lon + 180) * SCALE, (90 - lat) * SCALE
 
 
+def _unwrap(ring) -> list[tuple[float, float]]:
+    """Make longitudes continuous along a ring, so one crossing the antimeridian (Russia, Fiji)
+    does not draw a line across the whole map."""
+    out, previous = [], None
+    for lon, lat in ring:
+        if previous is not None:
+            while lon - previous > 180:
+                lon -= 360
+            while lon - previous < -180:
+                lon += 360
+        out.append((lon, lat))
+        previous = lon
+    return out
+
+
 def _path(rings) -> str:
     parts = []
     for ring in rings:
-        points = [project(lon, lat) for lon, lat in ring]
-        parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
+        ring = _unwrap(ring)
+        lons = [lon for lon, _ in ring]
+        # a ring that now runs past ±180 is drawn again one world over; the map's edge clips both
+        shifts = [0] + ([360] if min(lons) < -180 else []) + ([-360] if max(lons) > 180 else [])
+        for shift in shifts:
+            points = [project(lon + shift, lat) for lon, lat in ring]
+            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
     return "".join(parts)
 
 
@@ -93,7 +113,9 @@ def map_svg(records: list[dict], map_id: str, title: str, description: str, regi
         f'<rect x="0" y="0" width="{WIDTH:.0f}" height="{HEIGHT:.0f}" fill="{SEA}"/>',
     ]
     classes = choropleth_classes(country_counts) if country_counts is not None else []
-    out.append('<g stroke="#8a96a3" stroke-width="0.3">')
+    # outlines of rings drawn one world over (antimeridian) are clipped to the world's frame
+    out.append(f'<clipPath id="{map_id}-world"><rect x="0" y="0" width="{WIDTH:.0f}" height="{HEIGHT:.0f}"/></clipPath>')
+    out.append(f'<g stroke="#8a96a3" stroke-width="0.3" clip-path="url(#{map_id}-world)">')
     for iso3, name, d in country_paths():
         fill = _colour_for(country_counts.get(iso3, 0), classes) if country_counts is not None else "#dfe3e8"
         out.append(f'<path d="{d}" fill="{fill}"/>')
