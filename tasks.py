@@ -131,7 +131,7 @@ def livereload(c, port=8000):
     """Serve on 127.0.0.1, rebuild on any change in content/, theme/ or plugins/, reload the browser."""
     from editor_loop.server import EditorLoop
 
-    loop = EditorLoop(DEV_SETTINGS, ROOT / "output", [ROOT / "content", ROOT / "theme", ROOT / "plugins"])
+    loop = EditorLoop(DEV_SETTINGS, ROOT / "output", [ROOT / "content", ROOT / "theme"], code=[ROOT / "plugins"])
     loop.serve("127.0.0.1", int(port))
 
 

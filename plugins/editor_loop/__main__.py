@@ -24,7 +24,8 @@ def main(argv=None):
         overrides["THEME"] = str(args.theme.resolve())
     if args.cache:
         overrides["CACHE_PATH"] = str(args.cache.resolve())
-    loop = EditorLoop(args.settings, args.output.resolve(), [args.content, args.theme, ROOT / "plugins"], overrides)
+    loop = EditorLoop(args.settings, args.output.resolve(), [args.content, args.theme], overrides,
+                      code=[ROOT / "plugins"])
     loop.serve(args.host, args.port)
 
 

@@ -1,7 +1,8 @@
-"""One build in a fresh Python process, so that edits to plugins/ take effect on the next build.
+"""Builds for the editor's loop, outside the server's process.
 
-Run as `python -m editor_loop.rebuild SETTINGS [KEY=VALUE ...]`: exit 0 on success; on failure
-exit 1 with the build's errors on stderr. build_site() keeps the previous output on failure.
+BuildWorker keeps one long-lived worker process (editor_loop.worker) with a DevBuilder in memory,
+so a content or theme edit re-renders only what changed; restart() starts a fresh one after an
+edit to Python code. A failed build keeps the previous output.
 """
 
 from __future__ import annotations
@@ -19,37 +20,54 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def build_in_subprocess(settings_file: Path, overrides: dict[str, str]) -> BuildResult:
-    import time
+def _env() -> dict:
+    import os
 
-    started = time.monotonic()
-    args = [sys.executable, "-m", "editor_loop.rebuild", str(settings_file)]
-    args += [f"{key}={value}" for key, value in overrides.items()]
     plugins = str(Path(__file__).resolve().parents[1])
-    env = {**__import__("os").environ}
-    env["PYTHONPATH"] = plugins + (":" + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    done = subprocess.run(args, capture_output=True, text=True, env=env)
-    elapsed = time.monotonic() - started
-    if done.returncode == 0:
-        return BuildResult(True, seconds=elapsed)
-    return BuildResult(False, (done.stderr or done.stdout).strip() or f"build exited {done.returncode}", elapsed)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = plugins + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
 
 
-def main(argv: list[str]) -> int:
-    import logging
+class BuildWorker:
+    """One worker process that keeps the dev-loop state between builds."""
 
-    from site_build.build import BuildFailed, build_site
+    def __init__(self, settings_file: Path, overrides: dict[str, str]):
+        self.args = [sys.executable, "-m", "editor_loop.worker", str(settings_file)]
+        self.args += [f"{key}={value}" for key, value in overrides.items()]
+        self.process: subprocess.Popen | None = None
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s", stream=sys.stdout)
-    settings_file, *pairs = argv
-    overrides = dict(pair.split("=", 1) for pair in pairs)
-    try:
-        build_site(settings_file, overrides)
-    except BuildFailed as failure:
-        print(failure, file=sys.stderr)
-        return 1
-    return 0
+    def build(self) -> BuildResult:
+        import json
+        import time
 
+        started = time.monotonic()
+        if self.process is None or self.process.poll() is not None:
+            self.process = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                            env=_env())
+        try:
+            self.process.stdin.write("build\n")
+            self.process.stdin.flush()
+            line = self.process.stdout.readline()
+        except (BrokenPipeError, OSError):
+            line = ""
+        if not line:  # the worker died (its traceback is on the terminal); the next build starts a new one
+            self.close()
+            return BuildResult(False, "the build process stopped unexpectedly (see the terminal)",
+                               time.monotonic() - started)
+        answer = json.loads(line)
+        return BuildResult(answer["ok"], answer["errors"], time.monotonic() - started)
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    def restart(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.stdin.close()
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            self.process = None

@@ -16,7 +16,7 @@ from pathlib import Path
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 
-from .rebuild import BuildResult, build_in_subprocess
+from .rebuild import BuildResult, BuildWorker
 
 BANNER_ID = "build-error"
 
@@ -85,14 +85,20 @@ class EditorLoop:
     """Build once, then serve ``output`` and rebuild whenever a watched path changes."""
 
     def __init__(self, settings_file: Path, output: Path, watch: list[Path], overrides: dict[str, str] | None = None,
-                 out=sys.stdout, err=sys.stderr):
+                 out=sys.stdout, err=sys.stderr, code: list[Path] = ()):
         self.settings_file, self.output, self.watch = Path(settings_file), Path(output), [Path(p) for p in watch]
+        self.code = [Path(p) for p in code] + [self.settings_file]  # Python: an edit needs a fresh worker
         self.overrides = {"OUTPUT_PATH": str(self.output), **(overrides or {})}
+        self.worker = BuildWorker(self.settings_file, self.overrides)
         self.state = BuildState()
         self.out, self.err = out, err
 
+    def rebuild_with_new_code(self) -> BuildResult:
+        self.worker.restart()
+        return self.rebuild()
+
     def rebuild(self) -> BuildResult:
-        result = build_in_subprocess(self.settings_file, self.overrides)
+        result = self.worker.build()
         self.state.last, self.state.builds = result, self.state.builds + 1
         if result.ok:
             print(f"rebuilt in {result.seconds:.1f}s", file=self.out, flush=True)
@@ -108,7 +114,15 @@ class EditorLoop:
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
         server = Server()
         server.SFH = handler_for(self.state)
+        def hidden(p):
+            return os.path.basename(p).startswith((".", "#"))
+
         for path in self.watch:
-            server.watch(str(path), self.rebuild, ignore=lambda p: os.path.basename(p).startswith((".", "#")))
+            server.watch(str(path), self.rebuild, ignore=hidden)
+        for path in self.code:
+            server.watch(str(path), self.rebuild_with_new_code, ignore=hidden)
         print(f"serving {self.output} on http://{host}:{port}/ (Ctrl-C to stop)", file=self.out, flush=True)
-        server.serve(host=host, port=port, root=str(self.output), restart_delay=0)
+        try:
+            server.serve(host=host, port=port, root=str(self.output), restart_delay=0)
+        finally:
+            self.worker.close()
