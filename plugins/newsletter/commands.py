@@ -107,7 +107,7 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
         return 0 if not report.failed else 2
     try:
         report = send_issue(conn, slug, issue["subject"], issue_regions(issue), edition_for, client, config)
-    except PreflightFailed as exc:
+    except (PreflightFailed, MessageError) as exc:  # nothing was sent
         print(f"refused: {exc}")
         return 1
     print(report.summary())
