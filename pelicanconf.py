@@ -119,6 +119,7 @@ MARKDOWN = {
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = [
     # one plugin per line
+    "fastbuild",  # FIRST: parallel reading and rendering, dev-loop render skipping (see its docstring)
     "content_schema",
     "publication",
     "search",

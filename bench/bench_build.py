@@ -50,12 +50,12 @@ def _env() -> dict:
     return {**os.environ, "SOURCE_DATE_EPOCH": PINNED_EPOCH, "PYTHONHASHSEED": "0"}
 
 
-def ours_cmd(settings: str, content: Path, output: Path, cache: Path) -> list[str]:
+def ours_cmd(settings: str, content: Path, output: Path, cache: Path, **extra) -> list[str]:
+    overrides = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache), **extra}
     code = (
         "import sys; sys.path.insert(0, 'plugins');"
         "from site_build.build import build_site;"
-        f"build_site({settings!r}, {{'PATH': {str(content)!r}, 'OUTPUT_PATH': {str(output)!r},"
-        f" 'CACHE_PATH': {str(cache)!r}}})"
+        f"build_site({settings!r}, {overrides!r})"
     )
     return [sys.executable, "-c", code]
 
@@ -76,64 +76,83 @@ def hugo_version(hugo: str) -> str:
 
 
 def same_tree(a: Path, b: Path) -> bool:
-    cmp = filecmp.dircmp(a, b)
+    cmp = filecmp.dircmp(a, b, ignore=[])  # the default ignores would skip tags/
     if cmp.left_only or cmp.right_only or cmp.funny_files:
         return False
     _, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
     return not mismatch and not errors and all(same_tree(a / d, b / d) for d in cmp.common_dirs)
 
 
-def bench_size(n: int, repeats: int, hugo: str | None, work: Path) -> dict:
+def bench_size(n: int, repeats: int, hugo: str | None, work: Path, baseline: bool = False) -> dict:
     corpus = work / f"corpus-{n}"
     content = write_corpus(corpus, n)
     vanilla_conf = corpus / "vanilla.py"
     vanilla_conf.write_text(VANILLA_CONF, encoding="utf-8")
-    row: dict = {"n": n, "news_items": n}
+    row: dict = {"n": n, "news_items": n, "load_average_before": [round(x, 2) for x in os.getloadavg()]}
 
-    def repeat(make_cmd) -> Run:
-        runs = []
-        for i in range(repeats):
-            out = work / f"out-{n}-{i}"
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(work / "cache", ignore_errors=True)
-            runs.append(run_measured(make_cmd(out), cwd=ROOT, env=_env()))
-        return median_run(runs)
-
-    ours = repeat(lambda out: ours_cmd("publishconf.py", content, out, work / "cache"))
-    row.update(ours_s=round(ours.seconds, 3), ours_peak_mb=round(ours.peak_mb, 1))
-    vanilla = repeat(lambda out: [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s", str(vanilla_conf), "-q"])
-    row.update(pelican_s=round(vanilla.seconds, 3), pelican_peak_mb=round(vanilla.peak_mb, 1))
+    builders = {"ours": lambda out: ours_cmd("publishconf.py", content, out, work / "cache")}
+    if baseline:  # the same build with fastbuild off: the "before" figure, measured in the same run
+        builders["plain"] = lambda out: ours_cmd("publishconf.py", content, out, work / "cache", FASTBUILD=False)
+    builders["vanilla"] = lambda out: [sys.executable, "-m", "pelican", str(content), "-o", str(out), "-s",
+                                       str(vanilla_conf), "-q"]
     if hugo:
         hugo_root = convert(content, work / f"hugo-{n}")
-        h = repeat(lambda out: [hugo, "--source", str(hugo_root), "--destination", str(out), "--quiet"])
+        builders["hugo"] = lambda out: [hugo, "--source", str(hugo_root), "--destination", str(out), "--quiet"]
+    runs: dict[str, list[Run]] = {name: [] for name in builders}
+    for i in range(repeats):  # round robin, so that a change in the machine's load hits every builder alike
+        for name, make_cmd in builders.items():
+            out = work / f"out-{n}-{name}-{i}"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            runs[name].append(run_measured(make_cmd(out), cwd=ROOT, env=_env()))
+            shutil.rmtree(out, ignore_errors=True)
+    medians = {name: median_run(r) for name, r in runs.items()}
+
+    ours = medians["ours"]
+    row.update(ours_s=round(ours.seconds, 3), ours_peak_mb=round(ours.peak_mb, 1),
+               ours_tree_peak_mb=round(ours.tree_peak_mb, 1), ours_cpu_s=round(ours.cpu_s, 3))
+    if baseline:
+        plain = medians["plain"]
+        row.update(ours_without_fastbuild_s=round(plain.seconds, 3), ours_without_fastbuild_cpu_s=round(plain.cpu_s, 3))
+    vanilla = medians["vanilla"]
+    row.update(pelican_s=round(vanilla.seconds, 3), pelican_peak_mb=round(vanilla.peak_mb, 1),
+               pelican_cpu_s=round(vanilla.cpu_s, 3), pelican_tree_peak_mb=round(vanilla.tree_peak_mb, 1))
+    if hugo:
+        h = medians["hugo"]
         row.update(hugo_s=round(h.seconds, 3), hugo_peak_mb=round(h.peak_mb, 1))
     else:
         row.update(hugo_s=None, hugo_peak_mb=None, hugo_note="not measured: hugo not installable here")
     row.update(bench_rebuild(content, work, n, repeats))
+    row["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return row
 
 
 def bench_rebuild(content: Path, work: Path, n: int, repeats: int) -> dict:
-    """Dev loop: a warm build, then edit one article and rebuild; compare with a clean build."""
-    out, cache = work / f"dev-{n}", work / f"dev-cache-{n}"
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
-    run_measured(ours_cmd("pelicanconf.py", content, out, cache), cwd=ROOT, env=_env())
+    """Dev loop (site_build.devloop.DevBuilder, in one process: bench/devloop_rebuild.py): a warm
+    build, then edit one article and time rebuild(); the result must be byte-identical to a clean
+    plain-Pelican build (fastbuild off) of the edited content."""
+    out = work / f"dev-{n}" / "output"
+    shutil.rmtree(out.parent, ignore_errors=True)
     article = content / "news" / "item-00001.md"
     original = article.read_text(encoding="utf-8")
-    runs = []
     try:
-        for i in range(repeats):
-            article.write_text(original + f"\nEdited paragraph number {i}.\n", encoding="utf-8")
-            runs.append(run_measured(ours_cmd("pelicanconf.py", content, out, cache), cwd=ROOT, env=_env()))
+        run = run_measured(
+            [sys.executable, str(BENCH / "devloop_rebuild.py"), "--content", str(content), "--output", str(out),
+             "--article", str(article), "--repeats", str(repeats)],
+            cwd=ROOT, env=_env(), capture=True,
+        )
+        figures = json.loads(run.stdout.strip().splitlines()[-1])
         clean = work / f"clean-{n}"
         shutil.rmtree(clean, ignore_errors=True)
-        run_measured(ours_cmd("pelicanconf.py", content, clean, work / f"clean-cache-{n}"), cwd=ROOT, env=_env())
+        run_measured(ours_cmd("pelicanconf.py", content, clean, work / f"clean-cache-{n}", FASTBUILD=False),
+                     cwd=ROOT, env=_env())
         identical = same_tree(out, clean)
     finally:
         article.write_text(original, encoding="utf-8")
-    r = median_run(runs)
-    return {"rebuild_s": round(r.seconds, 3), "rebuild_peak_mb": round(r.peak_mb, 1), "rebuild_identical": identical}
+    return {"rebuild_s": round(figures["rebuild_s"], 3), "rebuild_peak_mb": round(run.peak_mb, 1),
+            "rebuild_identical": identical, "rebuild_rendered": figures["rendered"],
+            "rebuild_kept": figures["kept"], "devloop_warm_build_s": round(figures["warm_build_s"], 3),
+            "rebuild_finalize_s": round(figures["finalize_s"], 3)}
 
 
 def machine() -> dict:
@@ -146,6 +165,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
     parser.add_argument("--large", action="store_true", help="also N=4000")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", action="store_true", help="also time our build with fastbuild off")
     args = parser.parse_args(argv)
     sizes = args.sizes + ([4000] if args.large else [])
     hugo = ensure_hugo()
@@ -158,7 +178,7 @@ def main(argv=None) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="cso-bench-") as tmp:
         for n in sizes:
-            row = bench_size(n, args.repeats, hugo, Path(tmp))
+            row = bench_size(n, args.repeats, hugo, Path(tmp), baseline=args.baseline)
             print(json.dumps(row), flush=True)
             results["build"].append(row)
     write_reports(results, BENCH)

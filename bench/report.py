@@ -17,6 +17,19 @@ def collect_area_results(bench: Path) -> dict:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((bench / "results").glob("*.json"))}
 
 
+def _row_note(r: dict) -> str:
+    baseline = (f"ours with fastbuild off {r['ours_without_fastbuild_s']} s (CPU {r['ours_without_fastbuild_cpu_s']} s); "
+                if "ours_without_fastbuild_s" in r else "")
+    return (
+        f"- N={r['n']}: CPU time ours {r.get('ours_cpu_s')} s, vanilla Pelican {r.get('pelican_cpu_s')} s; {baseline}"
+        f"load average (1, 5, 15 min) before {r.get('load_average_before')}, after {r.get('load_average_after')}; "
+        f"ours peak summed over its processes (PSS): {r['ours_tree_peak_mb']} MB; "
+        f"the dev-loop rebuild re-rendered {r['rebuild_rendered']} and kept {r['rebuild_kept']} pages, "
+        f"{r.get('rebuild_finalize_s')} s of it in other plugins' finalized handlers (search index) "
+        f"(warm first build {r['devloop_warm_build_s']} s)."
+    )
+
+
 def markdown_table(results: dict) -> str:
     lines = [
         f"Machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs, Python {results['machine']['python']}  ",
@@ -31,6 +44,9 @@ def markdown_table(results: dict) -> str:
             f"{_ratio(r['ours_s'], r['pelican_s'])} | {_ratio(r['ours_s'], r.get('hugo_s'))} | "
             f"{r['rebuild_s']} | {'yes' if r['rebuild_identical'] else 'NO'} | {r['ours_peak_mb']} | {r['pelican_peak_mb']} |"
         )
+    notes = [_row_note(r) for r in results["build"] if "ours_tree_peak_mb" in r and "rebuild_rendered" in r]
+    if notes:
+        lines += ["", *notes]
     for area, figures in results.get("areas", {}).items():
         lines += ["", f"### {area}", "", "| measure | value |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in figures.items() if not isinstance(v, (dict, list))]

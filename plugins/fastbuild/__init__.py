@@ -1,0 +1,51 @@
+"""fastbuild: a faster Pelican build with the same output.
+
+* reading: every markdown source is parsed once, in a pool of forked workers (reading.py);
+* rendering: pages are split between this process and one forked child (sharding.py);
+* the dev loop (site_build.devloop) re-renders only the pages whose inputs changed (render_skip.py).
+
+List it FIRST in PLUGINS: its ``finalized`` handler must run before the other plugins' handlers
+(they may read output/). Settings: FASTBUILD (False turns it all off), FASTBUILD_WORKERS,
+FASTBUILD_READ, FASTBUILD_MIN_PARALLEL_READ, FASTBUILD_MIN_PARALLEL_RENDER.
+"""
+
+from pelican import signals
+
+from . import reading, session
+
+
+def remember_generators(generators):
+    session.current().generators = list(generators)
+
+
+def choose_writer(pelican):
+    if not pelican.settings.get("FASTBUILD", True):
+        return None
+    from .writer import FastWriter
+
+    return FastWriter
+
+
+def finish_output(pelican):
+    """Before any other finalized handler: the forked renderer is done and kept files are in place."""
+    import time
+
+    current = session.current()
+    if current.fork is not None:
+        current.fork.join()
+    if current.gate is not None:
+        current.gate.link_kept()
+    current.finalize_started = time.perf_counter()  # the other plugins' finalized handlers start now
+
+
+def install_reading(readers):
+    if readers.settings.get("FASTBUILD", True):
+        reading.install(readers)
+
+
+def register():
+    signals.get_generators.connect(session.start_run)  # sent at the start of every run (pelican -r too)
+    signals.readers_init.connect(install_reading)
+    signals.all_generators_finalized.connect(remember_generators)
+    signals.get_writer.connect(choose_writer)
+    signals.finalized.connect(finish_output)

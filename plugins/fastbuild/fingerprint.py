@@ -1,0 +1,196 @@
+"""Stable digests of the values templates see, for deciding whether an output must be re-rendered.
+
+A digest is the same in two builds exactly when the value is the same. Content items (instances
+of Pelican's Content classes) are digested by their "structure" -- every attribute
+but the body -- and their bodies separately, so that a page depends on another item's body only
+when its rendering actually read it. A value we cannot digest stably (a default ``repr`` with a
+memory address, a cycle, too deep a nesting) yields a fresh random token: the output re-renders,
+never wrongly stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import types
+
+# Attributes of a content item that are not its structure: the body, back references, caches.
+_NOT_STRUCTURE = {"_content", "_context", "settings", "_summary"}
+_MAX_DEPTH = 12
+
+
+def is_content(value) -> bool:
+    kind = type(value)
+    return kind in _CONTENT_TYPES or (kind not in _OTHER_TYPES and _classify(kind))
+
+
+_CONTENT_TYPES: set[type] = set()
+_OTHER_TYPES: set[type] = set()
+
+
+_URL_WRAPPER: list = []
+
+
+def _url_wrapper():
+    if not _URL_WRAPPER:
+        from pelican.urlwrappers import URLWrapper
+
+        _URL_WRAPPER.append(URLWrapper)
+    return _URL_WRAPPER[0]
+
+
+def _classify(kind: type) -> bool:
+    """Is ``kind`` a content item class? (Pelican's Article, Page, Static and plugin subclasses.)"""
+    from pelican.contents import Content
+
+    if isinstance(kind, type) and issubclass(kind, Content):
+        _CONTENT_TYPES.add(kind)
+        return True
+    _OTHER_TYPES.add(kind)
+    return False
+
+
+class Digester:
+    """Digests values of one build; memoises content items by identity."""
+
+    def __init__(self, skip_keys=()):
+        self.skip_keys = set(skip_keys)
+        self._structure: dict[int, bytes] = {}
+        self._bodies: dict[int, bytes] = {}
+        self._containers: dict[tuple, bytes] = {}  # big lists/dicts shared by many outputs
+        self._keep_alive: list = []  # ids are only unique while the objects live
+        self.unstable = 0
+
+    # public ---------------------------------------------------------------------------------
+    def digest(self, value) -> bytes:
+        h = hashlib.blake2b(digest_size=16)
+        self._feed(h, value, 0, set())
+        return h.digest()
+
+    def body(self, item) -> bytes:
+        key = id(item)
+        if key not in self._bodies:
+            raw = item._content
+            self._bodies[key] = hashlib.blake2b(
+                raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else repr(type(raw)).encode(),
+                digest_size=16,
+            ).digest()
+            self._keep_alive.append(item)
+        return self._bodies[key]
+
+    def structure(self, item) -> bytes:
+        key = id(item)
+        if key not in self._structure:
+            h = hashlib.blake2b(digest_size=16)
+            h.update(type(item).__qualname__.encode())
+            for name in sorted(vars(item)):
+                if name in _NOT_STRUCTURE:
+                    continue
+                h.update(b"\x00a" + name.encode())
+                self._feed(h, getattr(item, name), 1, set(), shallow_content=True)
+            self._structure[key] = h.digest()
+            self._keep_alive.append(item)
+        return self._structure[key]
+
+    # internals ------------------------------------------------------------------------------
+    def _unstable(self, h) -> None:
+        self.unstable += 1
+        h.update(b"\x00?" + os.urandom(16))
+
+    def _feed(self, h, value, depth: int, seen: set, shallow_content: bool = False) -> None:  # noqa: C901
+        kind = type(value)
+        if kind is str:  # the common cases first, by exact type
+            h.update(b"\x00s" + value.encode("utf-8", "surrogatepass") + b"\x00")
+            return
+        if kind is int or kind is bool or value is None:
+            h.update(b"\x00n" + repr(value).encode())
+            return
+        if depth > _MAX_DEPTH:
+            return self._unstable(h)
+        if kind in _CONTENT_TYPES or (kind not in _OTHER_TYPES and _classify(kind)):
+            h.update(b"\x00c" + str(value.source_path).encode())
+            if not shallow_content:
+                h.update(self.structure(value))
+            return
+        if value is None or isinstance(value, (bool, int, float, complex)):
+            h.update(b"\x00n" + type(value).__name__.encode() + repr(value).encode())
+        elif isinstance(value, str):
+            h.update(b"\x00s" + type(value).__name__.encode() + b":" + value.encode("utf-8", "surrogatepass") + b"\x00")
+        elif isinstance(value, bytes):
+            h.update(b"\x00b" + str(len(value)).encode() + b":" + value)
+        elif isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+            tz = getattr(value, "tzinfo", None)
+            h.update(b"\x00d" + type(value).__name__.encode() + repr(value).encode() + str(tz).encode())
+        elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType)):
+            h.update(b"\x00f" + getattr(value, "__module__", "").__str__().encode() + b"." +
+                     getattr(value, "__qualname__", getattr(value, "__name__", "")).encode())
+        elif id(value) in seen:
+            self._unstable(h)
+        elif isinstance(value, (dict, list, tuple)) and depth > 0 and len(value) > 16:
+            key = (id(value), len(value), shallow_content)
+            if key not in self._containers:
+                self._containers[key] = self._sub_container(value, depth, seen, shallow_content)
+                self._keep_alive.append(value)
+            h.update(b"\x00m" + self._containers[key])
+        elif isinstance(value, (dict, list, tuple)):
+            self._feed_container(h, value, depth, seen, shallow_content)
+        elif isinstance(value, (set, frozenset)):
+            parts = sorted(self._sub(item, depth + 1, seen, shallow_content) for item in value)
+            h.update(b"\x00<" + b"".join(parts) + b">")
+        elif isinstance(value, _url_wrapper()):
+            # tags, categories, authors: their identity (they cache derived attributes lazily)
+            h.update(b"\x00u" + type(value).__qualname__.encode() + b":" + value.name.encode() + b"\x00"
+                     + value.slug.encode() + b"\x00")
+        elif hasattr(value, "__dict__") and not callable(value) and depth > 0 and (id(value), "o", shallow_content) in self._containers:
+            h.update(b"\x00m" + self._containers[(id(value), "o", shallow_content)])  # a paginator shared by many pages
+        elif hasattr(value, "__dict__") and not callable(value) and depth > 0 and depth < _MAX_DEPTH - 2:
+            sub = hashlib.blake2b(digest_size=16)
+            self._feed_object(sub, value, depth, seen, shallow_content)
+            self._containers[(id(value), "o", shallow_content)] = sub.digest()
+            self._keep_alive.append(value)
+            h.update(b"\x00m" + sub.digest())
+        elif hasattr(value, "__dict__") and not callable(value):
+            self._feed_object(h, value, depth, seen, shallow_content)
+        else:
+            text = repr(value)
+            if " at 0x" in text or " object at " in text:
+                return self._unstable(h)
+            h.update(b"\x00r" + type(value).__qualname__.encode() + text.encode("utf-8", "surrogatepass"))
+
+    def _feed_object(self, h, value, depth, seen, shallow_content) -> None:
+        """Paginator pages, plugin objects: their attributes."""
+        seen = seen | {id(value)}
+        h.update(b"\x00o" + type(value).__module__.encode() + type(value).__qualname__.encode())
+        for name in sorted(vars(value)):
+            if name == "settings":  # the settings object is digested once, in the context
+                continue
+            h.update(b"\x00a" + name.encode())
+            self._feed(h, vars(value)[name], depth + 1, seen, shallow_content)
+
+    def _feed_container(self, h, value, depth, seen, shallow_content) -> None:
+        if isinstance(value, dict):
+            seen = seen | {id(value)}
+            h.update(b"\x00{" + str(len(value)).encode())
+            for key, item in value.items():
+                if depth == 0 and key in self.skip_keys:
+                    continue
+                self._feed(h, key, depth + 1, seen, shallow_content)
+                self._feed(h, item, depth + 1, seen, shallow_content)
+            h.update(b"}")
+        elif isinstance(value, (list, tuple)):
+            seen = seen | {id(value)}
+            h.update(b"\x00[" + type(value).__name__.encode() + str(len(value)).encode())
+            for item in value:
+                self._feed(h, item, depth + 1, seen, shallow_content)
+            h.update(b"]")
+
+    def _sub_container(self, value, depth, seen, shallow_content) -> bytes:
+        h = hashlib.blake2b(digest_size=16)
+        self._feed_container(h, value, depth, seen, shallow_content)
+        return h.digest()
+
+    def _sub(self, value, depth, seen, shallow_content) -> bytes:
+        h = hashlib.blake2b(digest_size=16)
+        self._feed(h, value, depth, seen, shallow_content)
+        return h.digest()

@@ -1,0 +1,105 @@
+"""Parse many markdown files at once: in a process pool (fork when it is safe), one Markdown pair per worker.
+
+Plain module (python-markdown only). It reproduces what Pelican's MarkdownReader does with the
+markdown library -- convert the document with the meta extension, then convert each formatted
+metadata field with the same extensions but without the meta preprocessor -- and leaves turning
+the raw metadata into Pelican values to the caller. A worker never raises: a file that fails to
+parse comes back as None so that the caller can let the real reader fail in the usual way.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from dataclasses import dataclass, field
+
+from markdown import Markdown
+
+from .log_records import RecordCollector
+
+
+@dataclass
+class ParsedSource:
+    stamp: tuple
+    content: str
+    meta: dict[str, list[str]]  # as the meta extension found it (keys lower-cased)
+    formatted: dict[str, str]  # formatted fields (e.g. summary) converted to HTML
+    records: list[dict] = field(default_factory=list)  # log records emitted while parsing
+    metadata: dict | None = None  # Pelican's values for ``meta``, kept by the dev loop
+
+
+def file_stamp(path: str) -> tuple:
+    """What changes when a file is edited (or replaced) in place."""
+    st = os.stat(path)
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class MarkdownPair:
+    """Two reusable Markdown instances: documents (with metadata) and formatted fields (without)."""
+
+    def __init__(self, config: dict, formatted_fields):
+        self.doc = Markdown(**config)
+        self.field = Markdown(**config)
+        if "meta" in self.field.preprocessors:
+            self.field.preprocessors.deregister("meta")
+        self.formatted_fields = set(formatted_fields)
+
+    def parse_file(self, path: str) -> ParsedSource:
+        stamp = file_stamp(path)
+        with open(path, encoding="utf-8-sig") as handle:  # as pelican_open: drop a BOM
+            text = handle.read()
+        content = self.doc.reset().convert(text)
+        meta = dict(getattr(self.doc, "Meta", {}) or {})
+        formatted = {}
+        for name, value in meta.items():
+            if name.lower() in self.formatted_fields:
+                formatted[name] = self.field.reset().convert("\n".join(value))
+        return ParsedSource(stamp, content, meta, formatted)
+
+
+def parse_with_records(pair: MarkdownPair, path: str) -> ParsedSource | None:
+    collector = RecordCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        parsed = pair.parse_file(path)
+    except Exception:  # noqa: BLE001 - the real reader will raise it again, with Pelican's handling
+        return None
+    finally:
+        root.removeHandler(collector)
+    parsed.records = collector.records
+    return parsed
+
+
+_WORKER_PAIR: MarkdownPair | None = None
+
+
+def _init_worker(config: dict, formatted_fields) -> None:
+    global _WORKER_PAIR
+    _WORKER_PAIR = MarkdownPair(config, formatted_fields)
+
+
+def _start_method() -> str:
+    """fork (cheap: the workers inherit everything) unless other threads run: a forked child gets
+    only the calling thread and could inherit a lock another thread holds; then spawn."""
+    return "fork" if threading.active_count() == 1 else "spawn"
+
+
+def _parse_chunk(paths: list[str]) -> list[tuple[str, ParsedSource | None]]:
+    return [(p, parse_with_records(_WORKER_PAIR, p)) for p in paths]
+
+
+def parse_many(paths: list[str], config: dict, formatted_fields, workers: int = 2,
+               min_parallel: int = 64) -> dict[str, ParsedSource | None]:
+    """Parse ``paths``; in ``workers`` forked processes when there are at least ``min_parallel``."""
+    if workers <= 1 or len(paths) < max(min_parallel, 2) or "fork" not in multiprocessing.get_all_start_methods():
+        pair = MarkdownPair(config, formatted_fields)
+        return {p: parse_with_records(pair, p) for p in paths}
+    n_chunks = workers * 8
+    chunks = [paths[i::n_chunks] for i in range(n_chunks)]
+    context = multiprocessing.get_context(_start_method())
+    with context.Pool(workers, initializer=_init_worker, initargs=(config, tuple(formatted_fields))) as pool:
+        results = pool.map(_parse_chunk, [c for c in chunks if c], chunksize=1)
+    return {path: parsed for chunk in results for path, parsed in chunk}

@@ -1,0 +1,133 @@
+"""Pelican glue for parallel reading: Readers take parsed markdown from a table instead of parsing.
+
+On ``readers_init`` each Readers instance gets its ``get_cached_data`` replaced (the hook Pelican's
+own content cache uses). The first lookup of a build parses every markdown source of the site at
+once (parse_pool) into the session's SourceTable; lookups then turn the raw metadata into Pelican
+values exactly as MarkdownReader._parse_metadata does. Anything we do not handle (another reader
+class for the extension, a file that failed to parse) falls through to Pelican's own reading.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+from functools import partial
+
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, _filter_discardable_metadata
+
+from . import session as sessions
+from .parse_pool import ParsedSource, file_stamp, parse_many
+
+logger = logging.getLogger(__name__)
+readers_logger = logging.getLogger("pelican.readers")  # the warnings MarkdownReader would log
+
+
+class SourceTable:
+    """Parsed markdown sources keyed by absolute path; an entry is valid while its file stamp holds."""
+
+    def __init__(self):
+        self.entries: dict[str, ParsedSource | None] = {}
+        self.parsed_count = 0  # files parsed over the table's life (the dev loop reports it)
+        self._verified: set[str] = set()  # paths whose stamp the latest refresh checked
+
+    def refresh(self, paths: list[str], config: dict, formatted_fields, workers: int, min_parallel: int) -> None:
+        """Parse the paths that are new or changed; forget the ones that are gone."""
+        wanted = set(paths)
+        for gone in [p for p in self.entries if p not in wanted]:
+            del self.entries[gone]
+        stale = [p for p in paths if not self._fresh(p)]
+        if stale:
+            self.entries.update(parse_many(stale, config, formatted_fields, workers, min_parallel))
+            self.parsed_count += len(stale)
+        self._verified = wanted
+
+    def _fresh(self, path: str) -> bool:
+        entry = self.entries.get(path)
+        try:
+            return entry is not None and entry.stamp == file_stamp(path)
+        except OSError:
+            return False
+
+    def get(self, path: str) -> ParsedSource | None:
+        """The parsed file, if it is still what is on disk (checked by the refresh of this build)."""
+        if path in self._verified:
+            return self.entries.get(path)
+        return self.entries.get(path) if self._fresh(path) else None
+
+
+def markdown_sources(settings: dict, extensions) -> list[str]:
+    """Every file the article and page generators may read with the markdown reader."""
+    base = settings["PATH"]
+    ignore = settings.get("IGNORE_FILES", [])
+    found = []
+    for rel in list(settings.get("ARTICLE_PATHS", [])) + list(settings.get("PAGE_PATHS", [])):
+        root = os.path.join(base, rel)
+        if os.path.isfile(root):
+            walked = [(os.path.dirname(root), [], [os.path.basename(root)])]
+        else:
+            walked = os.walk(root, followlinks=True)
+        for dirpath, dirnames, filenames in walked:
+            dirnames[:] = [d for d in dirnames if not any(fnmatch.fnmatch(d, pat) for pat in ignore)]
+            for name in filenames:
+                if os.path.splitext(name)[1][1:] in extensions and not any(fnmatch.fnmatch(name, pat) for pat in ignore):
+                    found.append(os.path.abspath(os.path.join(dirpath, name)))
+    return sorted(set(found))
+
+
+def install(readers) -> None:
+    """readers_init handler: route this Readers' cache lookups through the session's table."""
+    readers.get_cached_data = partial(_cached_data, readers, readers.get_cached_data)
+
+
+def _markdown_reader(readers, path: str):
+    reader = readers.readers.get(os.path.splitext(path)[1][1:])
+    return reader if type(reader) is MarkdownReader else None  # exactly Pelican's, not a plugin's
+
+
+def _cached_data(readers, original, path, default=None):
+    reader = _markdown_reader(readers, path)
+    session = sessions.current()
+    if reader is None or not session.settings.get("FASTBUILD_READ", True):
+        return original(path, default)
+    table = session.sources
+    if not session.sources_checked:
+        session.sources_checked = True
+        extensions = {ext for ext, r in readers.readers.items() if type(r) is MarkdownReader}
+        table.refresh(
+            markdown_sources(readers.settings, extensions),
+            reader.settings["MARKDOWN"],
+            reader.settings["FORMATTED_FIELDS"],
+            workers=session.workers,
+            min_parallel=session.settings.get("FASTBUILD_MIN_PARALLEL_READ", 200),
+        )
+    parsed = table.get(path)
+    if parsed is None:
+        return original(path, default)
+    for record in parsed.records:  # warnings and errors from the worker count as this build's
+        logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
+    if session.persistent:  # the dev loop: values are made once per file version, then shared
+        if parsed.metadata is None:
+            parsed.metadata = _filter_discardable_metadata(pelican_metadata(reader, parsed.meta, parsed.formatted, path))
+        metadata = {k: (list(v) if isinstance(v, list) else v) for k, v in parsed.metadata.items()}
+    else:
+        metadata = _filter_discardable_metadata(pelican_metadata(reader, parsed.meta, parsed.formatted, path))
+    return parsed.content, metadata
+
+
+def pelican_metadata(reader, meta: dict, formatted: dict, path: str) -> dict:
+    """MarkdownReader._parse_metadata, with the formatted fields already converted."""
+    output = {}
+    for name, value in meta.items():
+        key = name.lower()
+        if name in formatted:
+            output[key] = reader.process_metadata(key, formatted[name])
+        elif not DUPLICATES_DEFINITIONS_ALLOWED.get(key, True):
+            if len(value) > 1:
+                readers_logger.warning("Duplicate definition of `%s` for %s. Using first one.", key, path)
+            output[key] = reader.process_metadata(key, value[0])
+        elif len(value) > 1:
+            output[key] = reader.process_metadata(key, value)
+        else:
+            output[key] = reader.process_metadata(key, value[0])
+    return output

@@ -1,0 +1,74 @@
+"""The state fastbuild keeps for one build, or for a series of builds in the dev loop.
+
+A plain build gets a fresh session when Pelican initialises. The dev loop pins one session for the
+life of its builder, so parsed sources and output fingerprints survive from one build to the next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+
+class BuildSession:
+    def __init__(self, persistent: bool = False):
+        from .reading import SourceTable  # reading looks the session up: import it late
+
+        self.persistent = persistent
+        self.sources = SourceTable()
+        self.outputs = {} if persistent else None  # output name -> OutputRecord (render_skip)
+        self.settings: dict = {}
+        self.generators: list = []
+        self.sources_checked = False
+        self.gate = None  # the RenderGate of the running dev build
+        self.previous_output = None  # the live output a dev build may keep files from
+        self.fork = None  # the ForkedRender of the running build
+        self.finalize_started = None  # perf_counter when the other plugins' finalized handlers began
+
+    def begin_run(self, settings: dict) -> None:
+        self.settings = settings
+        self.generators = []
+        self.sources_checked = False
+        self.gate = None
+        self.fork = None
+        self.finalize_started = None
+
+    @property
+    def workers(self) -> int:
+        configured = self.settings.get("FASTBUILD_WORKERS")
+        if configured is not None:
+            return int(configured)
+        return min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+_pinned: BuildSession | None = None
+_current: BuildSession | None = None
+
+
+def start_run(pelican) -> None:
+    """``get_generators`` handler (the first signal of every run, autoreload runs included): every
+    run gets a fresh session, or the pinned one in the dev loop. Returns no generator."""
+    global _current
+    _current = _pinned or BuildSession()
+    _current.begin_run(pelican.settings)
+    return None
+
+
+def current() -> BuildSession:
+    global _current
+    if _current is None:
+        _current = _pinned or BuildSession()
+    return _current
+
+
+@contextlib.contextmanager
+def pinned(session: BuildSession):
+    """Use ``session`` for every Pelican run inside the block."""
+    global _pinned, _current
+    previous = _pinned
+    _pinned = _current = session
+    try:
+        yield session
+    finally:
+        _pinned = previous
+        _current = None

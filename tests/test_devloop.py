@@ -1,0 +1,168 @@
+"""The dev loop: after each kind of edit, DevBuilder.rebuild() leaves exactly what a clean build
+of the edited content writes, re-renders only what the edit affects, and a broken edit keeps the
+last good output."""
+
+import shutil
+
+import pytest
+
+from fastbuild_fixtures import fixture_files, plugins_without, tree, tree_differences
+from site_build.build import BuildFailed
+from site_build.devloop import DevBuilder
+from sites import ROOT, build, site_settings, write_content
+
+
+@pytest.fixture
+def dev(tmp_path):
+    write_content(tmp_path / "dev", fixture_files())
+    builder = DevBuilder(ROOT / "pelicanconf.py", site_settings(tmp_path / "dev"))
+    builder.build()
+    return builder
+
+
+def clean_build_of(builder, tmp_path):
+    """A plain Pelican build (no fastbuild) of the dev site's current content."""
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(tmp_path / "dev" / "content", clean / "content")
+    return build(clean, FASTBUILD=False)
+
+
+def edit(builder, rel, old, new):
+    path = builder.content / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def assert_same_as_clean(builder, tmp_path):
+    assert tree_differences(builder.output, clean_build_of(builder, tmp_path)) == []
+
+
+def test_first_build_equals_a_clean_build(dev, tmp_path):
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_body_edit_rerenders_only_that_article(dev, tmp_path):
+    path = edit(dev, "news/item-03.md", "Opening paragraph", "Rewritten opening paragraph")
+    report = dev.rebuild([path])
+    assert report.parsed == 1
+    assert report.rendered == ["news/news-item-3/index.html"]
+    assert len(report.kept) > 30
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_body_edit_rerenders_every_page_that_shows_that_body(tmp_path):
+    """A tag page template that shows each article's body: it depends on those bodies."""
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "tag.html").write_text(
+        "{% for article in articles_page.object_list %}{{ article.content }}{% endfor %}\n", encoding="utf-8")
+    write_content(tmp_path / "dev", fixture_files())
+    dev = DevBuilder(ROOT / "pelicanconf.py", site_settings(tmp_path / "dev", THEME_TEMPLATES_OVERRIDES=[str(overrides)]))
+    dev.build()
+    edit(dev, "news/item-03.md", "Opening paragraph", "Rewritten opening paragraph")
+    report = dev.rebuild()
+    showing = sorted(k for k, v in tree(dev.output).items() if b"Rewritten opening paragraph" in v and k.endswith(".html"))
+    assert len(showing) == 3  # the article and the tag pages of piracy and topic-3 listing it (feeds: their plugin)
+    assert sorted(report.rendered) == showing
+    clean = tmp_path / "clean"
+    shutil.copytree(tmp_path / "dev" / "content", clean / "content")
+    assert tree_differences(dev.output, build(clean, FASTBUILD=False, THEME_TEMPLATES_OVERRIDES=[str(overrides)])) == []
+
+
+def test_summaries_cut_from_the_body_count_as_reading_the_body(tmp_path):
+    """(The content schema requires a Summary; Pelican would otherwise cut one from the body.)"""
+    from pelican.contents import Article
+
+    from fastbuild import render_skip
+    from sites import settings_for
+
+    render_skip.install_body_tracking()
+    (tmp_path / "content").mkdir()
+    settings = settings_for(tmp_path)
+    with_summary = Article("<p>Body.</p>", {"title": "A", "summary": "Given."}, settings=settings, source_path="/a.md")
+    cut = Article("<p>Body words.</p>", {"title": "B"}, settings=settings, source_path="/b.md")
+    gate = render_skip.RenderGate({}, {"generated_content": {"a": with_summary, "b": cut}}, None, str(tmp_path))
+    gate._base = b"base"
+    for _ in range(2):  # the second time Pelican's memo answers: still recorded
+        with gate.tracking("index.html"):
+            assert with_summary.summary == "Given." and cut.summary == "<p>Body words.</p>"
+        assert gate.pending["index.html"].deps == ("/b.md",)
+
+
+def test_title_edit(dev, tmp_path):
+    edit(dev, "news/item-05.md", "Title: News item 5", "Title: News item five")
+    dev.rebuild()
+    assert (dev.output / "news" / "news-item-five" / "index.html").is_file()
+    assert not (dev.output / "news" / "news-item-5").exists()
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_tags_edit(dev, tmp_path):
+    edit(dev, "news/item-06.md", "Tags: piracy, topic-2", "Tags: piracy, cruise")
+    dev.rebuild()
+    assert (dev.output / "tags" / "cruise" / "index.html").is_file()
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_deleting_an_item(dev, tmp_path):
+    (dev.content / "news" / "item-07.md").unlink()
+    dev.rebuild()
+    assert not (dev.output / "news" / "news-item-7").exists()
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_adding_an_item(dev, tmp_path):
+    write_content(tmp_path / "dev", {"news/new.md": "Title: Brand new\nDate: 2016-08-01 09:00 +01:00\nSummary: New.\n\nNew body.\n"})
+    report = dev.rebuild()
+    assert "news/brand-new/index.html" in report.rendered
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_template_edit_rerenders_the_pages_using_it(dev, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    builder = DevBuilder(ROOT / "pelicanconf.py", site_settings(tmp_path / "dev", THEME=str(theme)))
+    builder.build()
+    page = theme / "templates" / "page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{% block content %}", "{% block content %}<!-- edited -->", 1),
+                    encoding="utf-8")
+    report = builder.rebuild()
+    assert "about/index.html" in report.rendered
+    assert b"<!-- edited -->" in (builder.output / "about" / "index.html").read_bytes()
+    clean = tmp_path / "clean"
+    shutil.copytree(tmp_path / "dev" / "content", clean / "content")
+    assert tree_differences(builder.output, build(clean, FASTBUILD=False, THEME=str(theme))) == []
+
+
+def test_broken_edit_keeps_the_last_good_output_and_the_next_good_edit_recovers(dev, tmp_path):
+    before = tree(dev.output)
+    edit(dev, "news/item-04.md", "Date: 2016-07-05 09:00 +01:00", "Date: next tuesday-ish")
+    with pytest.raises(BuildFailed) as failure:
+        dev.rebuild()
+    assert "item-04.md" in str(failure.value)
+    assert tree(dev.output) == before
+    edit(dev, "news/item-04.md", "Date: next tuesday-ish", "Date: 2016-07-06 09:00 +01:00")
+    dev.rebuild()
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_a_series_of_edits_stays_identical_to_clean_builds(dev, tmp_path):
+    edit(dev, "news/item-01.md", "Opening paragraph", "First edit")
+    dev.rebuild()
+    edit(dev, "news/item-01.md", "First edit", "Second edit")
+    edit(dev, "news/item-02.md", "Summary: The *alliance*", "Summary: The *whole alliance*")
+    dev.rebuild()
+    report = dev.rebuild()  # nothing changed: nothing re-rendered, nothing re-parsed
+    assert report.rendered == [] and report.parsed == 0
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_pages_deleted_from_the_output_behind_its_back_are_rebuilt(dev, tmp_path):
+    (dev.output / "news" / "news-item-8" / "index.html").unlink()
+    edit(dev, "news/item-03.md", "Opening paragraph", "Rewritten opening paragraph")
+    dev.rebuild()  # it cannot keep the missing page: a full build instead
+    assert (dev.output / "news" / "news-item-8" / "index.html").is_file()
+    assert_same_as_clean(dev, tmp_path)

@@ -1,0 +1,194 @@
+"""fastbuild: the parallel build writes exactly what plain Pelican writes, and fails like it.
+
+Every test forces the parallel paths (worker pool for reading, forked renderer) on a small fixture
+site by lowering the thresholds that normally keep small sites sequential.
+"""
+
+import logging
+import zlib
+
+import pytest
+
+from fastbuild_fixtures import fixture_files, tree, tree_differences
+from site_build.build import BuildFailed
+from sites import ROOT, build, write_content
+
+PARALLEL = {"FASTBUILD_WORKERS": 2, "FASTBUILD_MIN_PARALLEL_READ": 0, "FASTBUILD_MIN_PARALLEL_RENDER": 0}
+
+
+def build_both(tmp_path, files, settings_file=ROOT / "pelicanconf.py", **extra):
+    write_content(tmp_path / "fast", files)
+    write_content(tmp_path / "plain", files)
+    fast = build(tmp_path / "fast", settings_file=settings_file, **PARALLEL, **extra)
+    plain = build(tmp_path / "plain", settings_file=settings_file, FASTBUILD=False, **extra)
+    return fast, plain
+
+
+def test_parallel_build_is_byte_identical_to_plain_pelican(tmp_path):
+    fast, plain = build_both(tmp_path, fixture_files())
+    assert tree_differences(fast, plain) == []
+    assert len(tree(fast)) > 30  # articles, pages, tags, categories, archives, pagination, theme
+
+
+def test_parallel_build_is_byte_identical_with_publish_settings(tmp_path):
+    fast, plain = build_both(tmp_path, fixture_files(), settings_file=ROOT / "publishconf.py")
+    assert tree_differences(fast, plain) == []
+
+
+def test_parallel_build_with_pelican_feeds_is_byte_identical(tmp_path):
+    feeds = {"FEED_ALL_ATOM": "feeds/all.atom.xml", "CATEGORY_FEED_ATOM": "feeds/{slug}.atom.xml",
+             "TAG_FEED_RSS": "feeds/tag-{slug}.rss.xml"}
+    fast, plain = build_both(tmp_path, fixture_files(), **feeds)
+    assert tree_differences(fast, plain) == []
+    assert (fast / "feeds" / "all.atom.xml").is_file()
+
+
+def test_both_render_processes_write_pages(tmp_path):
+    """The output names split between the two shards, so both processes really rendered pages."""
+    from fastbuild.sharding import shard_of
+
+    fast, _ = build_both(tmp_path, fixture_files())
+    names = [k for k in tree(fast) if k.endswith(".html")]
+    assert {shard_of(n) for n in names} == {0, 1}
+
+
+def _name_in_child_shard(prefix="news/"):
+    """A slug whose article page the forked child renders (shard 1)."""
+    from fastbuild.sharding import shard_of
+
+    return next(f"child-{i}" for i in range(100) if shard_of(f"{prefix}child-{i}/index.html") == 1)
+
+
+def _override_article_template(tmp_path, body: str):
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "article.html").write_text(body, encoding="utf-8")
+    return str(overrides)
+
+
+def log_an_error(title):
+    import os
+
+    logging.getLogger("cso.test").error("cannot render %s in process %s", title, os.getpid())
+    return title
+
+
+def raise_an_error(title):
+    raise ValueError(f"template filter failed on {title}")
+
+
+@pytest.mark.parametrize("action", ["log", "raise"])
+def test_errors_in_the_forked_renderer_fail_the_build_and_keep_the_output(tmp_path, action):
+    slug = _name_in_child_shard()
+    files = fixture_files()
+    out = build(tmp_path, files, **PARALLEL)
+    before = tree(out)
+    write_content(tmp_path, {f"news/{slug}.md": f"Title: Trouble\nSlug: {slug}\nDate: 2016-07-30 09:00 +01:00\nSummary: Trouble.\n\nBody.\n"})
+    template = _override_article_template(
+        tmp_path, "{% if article.slug == '" + slug + "' %}{{ article.title|trouble }}{% endif %}{{ article.title }}\n"
+    )
+    from site_build.build import load_settings
+
+    filters = {**load_settings(ROOT / "pelicanconf.py").get("JINJA_FILTERS", {}),
+               "trouble": log_an_error if action == "log" else raise_an_error}
+    with pytest.raises(BuildFailed) as failure:
+        build(tmp_path, THEME_TEMPLATES_OVERRIDES=[template], JINJA_FILTERS=filters, **PARALLEL)
+    message = str(failure.value)
+    assert ("cannot render Trouble" in message) if action == "log" else ("template filter failed on Trouble" in message), message
+    if action == "log":  # the record came from the forked render process, and was replayed here
+        import os
+
+        assert int(message.split("in process ")[1].split()[0]) != os.getpid()
+    assert tree(out) == before
+    assert zlib.crc32(f"news/{slug}/index.html".encode()) % 2 == 1  # it was the child's page
+
+
+def test_reader_metadata_and_warnings_match_pelicans_markdown_reader(tmp_path, caplog):
+    """(The content schema rejects duplicate fields before Pelican reads, so this is checked on the
+    reader itself.) The same values, and the same warning from the same logger, as MarkdownReader."""
+    from pelican.readers import MarkdownReader
+
+    from fastbuild.parse_pool import MarkdownPair
+    from fastbuild.reading import pelican_metadata
+    from sites import settings_for
+
+    (tmp_path / "content").mkdir()
+    source = tmp_path / "duplicate.md"
+    source.write_text("Title: One\nDate: 2016-07-30 09:00 +01:00\nDate: 2016-07-31 09:00 +01:00\n"
+                      "Summary: The *alliance*.\nTags: a, b\n\nBody.\n", encoding="utf-8")
+    reader = MarkdownReader(settings_for(tmp_path))
+    with caplog.at_level(logging.WARNING):  # ours first: Pelican's log filter drops repeated messages
+        parsed = MarkdownPair(reader.settings["MARKDOWN"], reader.settings["FORMATTED_FIELDS"]).parse_file(str(source))
+        ours = pelican_metadata(reader, parsed.meta, parsed.formatted, str(source))
+    duplicates = [r.name for r in caplog.records
+                  if "Duplicate definition of `date`" in r.getMessage() and str(source) in r.getMessage()]
+    assert duplicates == ["pelican.readers"]
+    content, expected = reader.read(str(source))
+    assert parsed.content == content
+    assert ours == expected
+
+
+def test_log_records_of_a_reading_worker_are_replayed_in_the_build(tmp_path, caplog):
+    """Records a worker logs while parsing (here from a markdown extension) reach the build's log."""
+    import fastbuild.parse_pool as parse_pool
+
+    files = fixture_files()
+    files["news/noisy.md"] = "Title: Noisy\nDate: 2016-07-30 09:00 +01:00\nSummary: Noisy.\n\nNOISE here.\n"
+    original = parse_pool.MarkdownPair.parse_file
+
+    def noisy_parse(self, path):
+        parsed = original(self, path)
+        if "NOISE" in parsed.content:
+            logging.getLogger("markdown.noise").error("noise in %s (pid %s)", path, __import__("os").getpid())
+        return parsed
+
+    parse_pool.MarkdownPair.parse_file = noisy_parse  # inherited by the forked workers
+    try:
+        with caplog.at_level(logging.WARNING), pytest.raises(BuildFailed) as failure:
+            build(tmp_path, files, **PARALLEL)
+    finally:
+        parse_pool.MarkdownPair.parse_file = original
+    assert "noise in" in str(failure.value) and "noisy.md" in str(failure.value)
+    worker_pid = int(str(failure.value).split("(pid ")[1].split(")")[0])
+    assert worker_pid != __import__("os").getpid()  # it really came from a worker process
+
+
+def test_a_bad_date_fails_the_parallel_build_naming_the_file(tmp_path):
+    files = fixture_files()
+    files["news/bad-date.md"] = "Title: Bad\nDate: the day after tomorrow\nSummary: Bad.\n\nBody.\n"
+    with pytest.raises(BuildFailed) as failure:
+        build(tmp_path, files, **PARALLEL)
+    assert "bad-date.md" in str(failure.value)
+
+
+def test_repeated_runs_of_one_pelican_pick_up_edits(tmp_path):
+    """`pelican --autoreload` runs the same Pelican object again after each edit."""
+    from pelican import Pelican
+
+    from sites import settings_for
+
+    write_content(tmp_path, fixture_files())
+    pelican = Pelican(settings_for(tmp_path, **PARALLEL))
+    pelican.run()
+    page = tmp_path / "output" / "news" / "news-item-2" / "index.html"
+    assert b"Opening paragraph" in page.read_bytes()
+    source = tmp_path / "content" / "news" / "item-02.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Opening paragraph", "Edited opening"), encoding="utf-8")
+    pelican.run()
+    assert b"Edited opening" in page.read_bytes()
+
+
+def test_with_other_threads_running_the_build_still_matches(tmp_path):
+    """A live-reload server runs builds beside its own threads: the pool spawns instead of forking
+    and rendering stays in-process; the output is the same."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        fast, plain = build_both(tmp_path, fixture_files())
+    finally:
+        stop.set()
+        thread.join()
+    assert tree_differences(fast, plain) == []
