@@ -131,10 +131,19 @@ def moto_ses(monkeypatch, quota="1000000:500", regions=REGIONS):
 
 
 def received(url) -> list[email.message.EmailMessage]:
-    """Every raw message moto's SES accepted, parsed, read over HTTP from moto's state dump."""
+    """Every message moto's SES accepted, read over HTTP from moto's state dump. Raw messages are parsed;
+    for Simple content moto keeps only the recipients, the subject and one body (the HTML part), so those
+    come back as a message with To, Subject and that body. The full request is in moto's recording."""
     with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=60) as response:
         data = json.load(response)
-    return [email.message_from_string(m["raw_data"], policy=policy.default) for m in data["ses"].get("RawMessage", [])]
+    out = [email.message_from_string(m["raw_data"], policy=policy.default) for m in data["ses"].get("RawMessage", [])]
+    for m in data["ses"].get("Message", []):
+        msg = email.message.EmailMessage(policy=policy.default)
+        msg["To"] = ", ".join(m["destinations"].get("ToAddresses", []))
+        msg["Subject"] = m["subject"]
+        msg.set_content(m["body"], subtype="html")
+        out.append(msg)
+    return out
 
 
 def per_recipient(messages) -> dict[str, int]:

@@ -10,8 +10,10 @@ from email import policy
 
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
+from bs4 import BeautifulSoup
 
 from newsletter import commands, db, ledger
+from newsletter.message import MessageError
 from newsletter.members import add_member, suppress
 from newsletter.sender import PreflightFailed, send_issue
 from newsletter_site import REGIONS, build_fixture_site, moto_ses, per_recipient, received, settings_env
@@ -41,8 +43,9 @@ def _send(site, sesv2=None, **kw):
                       commands.editions_for(issue, settings), client, config), conn, issue
 
 
-def test_what_ses_receives_on_the_wire(site, tmp_path, monkeypatch):
-    """Every SendEmail request as moto's server recorded it: options, tags, and the MIME message."""
+def _recorded_sends(site, tmp_path, monkeypatch, **config):
+    """Send the issue to two members through moto's server with recording on; return every SendEmail
+    request body as moto received it, the ledger connection and the issue."""
     from newsletter.localaws import FAKE_CREDENTIALS, provision, start_moto_process
 
     settings_env(monkeypatch, tmp_path)
@@ -57,7 +60,7 @@ def test_what_ses_receives_on_the_wire(site, tmp_path, monkeypatch):
         conn = db.connect(tmp_path / "var" / "newsletter.sqlite3")
         add_member(conn, "asia.reader@example.org", regions=("asia",))
         add_member(conn, "no.region@example.org")
-        report, conn, issue = _send(site)
+        report, conn, issue = _send(site, **config)
         assert report.sent == 2
         stored = received(url)
     finally:
@@ -65,39 +68,73 @@ def test_what_ses_receives_on_the_wire(site, tmp_path, monkeypatch):
         proc.wait()
     sends = [json.loads(e["body"] if not e.get("body_encoded") else base64.b64decode(e["body"]))
              for e in map(json.loads, recording.read_text().splitlines()) if "/outbound-emails" in e["url"]]
-    assert len(sends) == 2 and len(stored) == 2
-    by_to = {}
-    for body in sends:
+    assert len(sends) == 2 and sorted(str(m["To"]) for m in stored) == ["asia.reader@example.org", "no.region@example.org"]
+    return {b["Destination"]["ToAddresses"][0]: b for b in sends}, conn, issue
+
+
+def _check_content(body, issue):
+    """What both unsubscribe designs share: Simple content, both parts, every email item in the text part."""
+    assert body["ConfigurationSetName"] == "newsletter"
+    tags = {t["Name"]: t["Value"] for t in body["EmailTags"]}
+    assert tags["issue"] == SLUG and tags["app"] == "cso-alliance-newsletter"
+    assert "Raw" not in body["Content"]
+    simple = body["Content"]["Simple"]
+    assert simple["Subject"] == {"Data": issue["subject"], "Charset": "UTF-8"}
+    text, html = simple["Body"]["Text"]["Data"], simple["Body"]["Html"]["Data"]
+    assert simple["Body"]["Text"]["Charset"] == simple["Body"]["Html"]["Charset"] == "UTF-8"
+    assert html.lstrip().lower().startswith("<!doctype html") and "%%" not in html + text
+    for section in issue["sections"]:
+        for item in section["items"]:
+            if item["channel"] != "web-only":
+                assert item["title"] in text and item["url"] in text
+    assert "A web-only note" not in text and "A web-only note" not in html
+    headers = {h["Name"]: h["Value"] for h in simple["Headers"]}
+    assert headers["List-Id"] == "CSO Alliance newsletter <newsletter.csoalliance.com>"
+    return tags, text, html, headers
+
+
+def test_what_ses_receives_on_the_wire_ses_hosts_the_unsubscribe(site, tmp_path, monkeypatch):
+    """The default: every SendEmail request as moto's server recorded it carries ListManagementOptions
+    (contact list + topic), so SES adds List-Unsubscribe + List-Unsubscribe-Post itself and fills in
+    {{amazonSESUnsubscribeUrl}}, which is the visible link of both parts; we send no unsubscribe header."""
+    sends, conn, issue = _recorded_sends(site, tmp_path, monkeypatch)
+    texts = {}
+    for to, body in sends.items():
         assert body["ListManagementOptions"] == {"ContactListName": "members", "TopicName": "newsletter"}
-        assert body["ConfigurationSetName"] == "newsletter"
-        tags = {t["Name"]: t["Value"] for t in body["EmailTags"]}
-        assert tags["issue"] == SLUG and tags["app"] == "cso-alliance-newsletter"
-        msg = email.message_from_bytes(base64.b64decode(body["Content"]["Raw"]["Data"]), policy=policy.default)
-        by_to[str(msg["To"])] = (msg, tags)
-    asia, plain = by_to["asia.reader@example.org"], by_to["no.region@example.org"]
-    assert asia[1]["segment"] == "asia" and plain[1]["segment"] == "general"
-    for msg, _ in (asia, plain):
-        assert str(msg["Subject"]) == issue["subject"]
-        assert msg.get_content_type() == "multipart/alternative"
-        text = msg.get_body(("plain",)).get_content()
-        html = msg.get_body(("html",)).get_content()
-        unsubscribe = msg["List-Unsubscribe"]
-        assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        one_click = unsubscribe.split(">")[0].lstrip("<")
-        assert one_click.startswith("https://") and "?t=" in one_click and len(one_click.split("?t=")[1]) >= 16
-        assert "mailto:" in unsubscribe
-        assert one_click in text and one_click in html  # the recipient's own link, substituted
-        for section in issue["sections"]:
-            for item in section["items"]:
-                if item["channel"] != "web-only":
-                    assert item["title"] in text and item["url"] in text
-        assert "A web-only note" not in text and "A web-only note" not in html
-    asia_text = asia[0].get_body(("plain",)).get_content()
-    plain_text = plain[0].get_body(("plain",)).get_content()
-    assert "Singapore Strait" in asia_text and "Singapore Strait" not in plain_text
-    assert "Gulf of Guinea" not in asia_text
+        tags, text, html, headers = _check_content(body, issue)
+        assert tags["segment"] == {"asia.reader@example.org": "asia", "no.region@example.org": "general"}[to]
+        assert "List-Unsubscribe" not in headers and "List-Unsubscribe-Post" not in headers  # SES's to add
+        assert text.count("{{amazonSESUnsubscribeUrl}}") == 1 and "Unsubscribe: {{amazonSESUnsubscribeUrl}}" in text
+        links = [a for a in BeautifulSoup(html, "lxml").find_all("a") if a.get_text(strip=True) == "Unsubscribe"]
+        assert [a["href"] for a in links] == ["{{amazonSESUnsubscribeUrl}}"]
+        assert html.count("{{amazonSESUnsubscribeUrl}}") == 1  # SES replaces only the first two occurrences
+        texts[to] = text
+    assert "Singapore Strait" in texts["asia.reader@example.org"] and "Singapore Strait" not in texts["no.region@example.org"]
+    assert "Gulf of Guinea" not in texts["asia.reader@example.org"]
+
+
+def test_what_ses_receives_on_the_wire_with_our_own_endpoint(site, tmp_path, monkeypatch):
+    """NEWSLETTER_UNSUBSCRIBE_URL set: each member's own URL in both parts and in our RFC 8058 headers,
+    and no ListManagementOptions (SES would replace our headers with its own)."""
+    own = "https://lists.csoalliance.com/unsubscribe?t={token}"
+    sends, conn, issue = _recorded_sends(site, tmp_path, monkeypatch, unsubscribe_url=own,
+                                         unsubscribe_mailto="mailto:info@csoalliance.com?subject=unsubscribe")
     tokens = {r["email"]: r["token"] for r in conn.execute("SELECT email, token FROM members")}
-    assert asia[0]["List-Unsubscribe"].startswith(f"<https://www.csoalliance.com/newsletters/unsubscribe/?t={tokens['asia.reader@example.org']}>")
+    for to, body in sends.items():
+        assert "ListManagementOptions" not in body
+        _, text, html, headers = _check_content(body, issue)
+        url = own.format(token=tokens[to])
+        assert len(tokens[to]) >= 16 and "{{amazonSESUnsubscribeUrl}}" not in text + html
+        assert headers["List-Unsubscribe"] == f"<{url}>, <mailto:info@csoalliance.com?subject=unsubscribe>"
+        assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert f"Unsubscribe: {url}" in text and f'href="{url}"' in html
+
+
+def test_an_own_endpoint_that_cannot_work_is_refused(site, tmp_path, monkeypatch):
+    settings = commands.load(SETTINGS)
+    for bad in ("http://lists.csoalliance.com/u?t={token}", "https://www.csoalliance.com/newsletters/unsubscribe/"):
+        with pytest.raises(MessageError, match="expected an https:// URL containing {token}"):
+            commands.send_config(settings, unsubscribe_url=bad)
 
 
 def test_rerun_sends_nothing_and_the_audience_is_frozen(site, tmp_path, monkeypatch):
@@ -269,6 +306,12 @@ def test_test_send_and_dry_run_leave_the_ledger_alone(site, tmp_path, monkeypatc
         emls = list((tmp_path / "var" / "outbox" / SLUG).glob("*.eml"))
         assert len(emls) == 12 and len(received(url)) == 2
         assert not any("@" in p.name for p in emls)
+        preview = email.message_from_bytes(emls[0].read_bytes(), policy=policy.default)
+        assert preview.get_content_type() == "multipart/alternative" and preview["List-Id"]
+        assert "Unsubscribe: {{amazonSESUnsubscribeUrl}}" in preview.get_body(("plain",)).get_content()
+        assert 'href="{{amazonSESUnsubscribeUrl}}"' in preview.get_body(("html",)).get_content()
+        assert "ContactListName=members, TopicName=newsletter" in preview["X-Dry-Run-Note"]
+        assert preview["List-Unsubscribe"] is None  # SES adds it when it sends
     assert conn.execute("SELECT COUNT(*) FROM ledger").fetchone()[0] == 0
     for report in (tmp_path / "var" / "reports").glob("*.json"):
         assert "@example.org" not in report.read_text()

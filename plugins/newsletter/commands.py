@@ -8,8 +8,9 @@ import os
 from pathlib import Path
 
 from . import db as newsletter_db
+from .message import MessageError
 from .render import render_html, render_text
-from .sender import Edition, PreflightFailed, SendConfig, dry_run, send_issue, send_test
+from .sender import Edition, PreflightFailed, SendConfig, dry_run, send_issue, send_test, unsubscribe_of
 from .ses import SesClient
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,12 @@ def _site(settings):
 
 
 def send_config(settings: dict, **overrides) -> SendConfig:
-    base = settings["PUBLIC_SITEURL"].rstrip("/")
+    """Raises MessageError when NEWSLETTER_UNSUBSCRIBE_URL is set but cannot work."""
     quota = os.environ.get("NEWSLETTER_SES_QUOTA")  # "MAX24H:MAXRATE" for emulators with fixed quotas
     config = SendConfig(
         sender=settings.get("NEWSLETTER_SENDER", "CSO Alliance <newsletter@csoalliance.com>"),
-        unsubscribe_url=settings.get("NEWSLETTER_UNSUBSCRIBE_URL", base + "/newsletters/unsubscribe/?t={token}"),
+        # unset (the default): SES hosts the one-click unsubscribe; set: our own endpoint, with {token}
+        unsubscribe_url=settings.get("NEWSLETTER_UNSUBSCRIBE_URL") or None,
         unsubscribe_mailto=settings.get("NEWSLETTER_UNSUBSCRIBE_MAILTO",
                                         f"mailto:{settings.get('CONTACT_EMAIL', 'info@csoalliance.com')}?subject=unsubscribe"),
         list_id=settings.get("NEWSLETTER_LIST_ID", "CSO Alliance newsletter <newsletter.csoalliance.com>"),
@@ -41,13 +43,17 @@ def send_config(settings: dict, **overrides) -> SendConfig:
     )
     for key, value in overrides.items():
         setattr(config, key, value)
+    unsubscribe_of(config)  # validates an own endpoint before anything is frozen or sent
     return config
+
+
+def contact_list(settings: dict) -> str:
+    return settings.get("NEWSLETTER_CONTACT_LIST", "members")
 
 
 def make_client(settings: dict, sesv2=None) -> SesClient:
     return SesClient(sesv2=sesv2, configuration_set=settings.get("NEWSLETTER_CONFIGURATION_SET", "newsletter"),
-                     contact_list=settings.get("NEWSLETTER_CONTACT_LIST", "members"),
-                     tags={"app": "cso-alliance-newsletter"})
+                     contact_list=contact_list(settings), tags={"app": "cso-alliance-newsletter"})
 
 
 def load_issue(settings: dict, slug: str, output: str | None = None) -> dict:
@@ -80,11 +86,17 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
         print(exc)
         return 1
     conn = newsletter_db.connect(newsletter_db.db_path(settings))
-    config = send_config(settings, rate=rate, resend_uncertain=resend_uncertain, allow_partial=allow_partial,
-                         progress=progress)
+    try:
+        config = send_config(settings, rate=rate, resend_uncertain=resend_uncertain, allow_partial=allow_partial,
+                             progress=progress)
+    except MessageError as exc:
+        print(f"refused: {exc}")
+        return 1
     edition_for = editions_for(issue, settings)
     if dry:
-        report = dry_run(conn, slug, issue_regions(issue), edition_for, config, Path("var/outbox"))
+        managed = ({"ContactListName": contact_list(settings), "TopicName": config.topic}
+                   if unsubscribe_of(config).ses_hosted else None)
+        report = dry_run(conn, slug, issue_regions(issue), edition_for, config, Path("var/outbox"), managed)
         print(f"dry run: {report.sent} messages written to var/outbox/{slug}/ (no API call, ledger untouched)")
         return 0
     client = make_client(settings, sesv2)
@@ -95,7 +107,7 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
         return 0 if not report.failed else 2
     try:
         report = send_issue(conn, slug, issue["subject"], issue_regions(issue), edition_for, client, config)
-    except PreflightFailed as exc:
+    except (PreflightFailed, MessageError) as exc:  # nothing was sent
         print(f"refused: {exc}")
         return 1
     print(report.summary())
@@ -119,7 +131,7 @@ def members_sync(settings_file) -> int:
 
     settings = load(settings_file)
     conn = newsletter_db.connect(newsletter_db.db_path(settings))
-    report = sync_members(conn, make_sesv2(), settings.get("NEWSLETTER_CONTACT_LIST", "members"), settings.get("REGIONS", {}))
+    report = sync_members(conn, make_sesv2(), contact_list(settings), settings.get("REGIONS", {}))
     print(report.summary())
     return 0
 

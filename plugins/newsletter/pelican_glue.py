@@ -19,7 +19,7 @@ from pelican.generators import Generator
 
 from .chart import chart_alt, headline_chart_png
 from .compose import ComposeError, Image, IssueMeta, Source, compose_issue, slug_list
-from .mime import PLACEHOLDER
+from .message import PLACEHOLDER
 from .render import render_html, render_text
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,8 @@ class NewsletterGenerator(Generator):
                 log.error("newsletter %s: the email is %.1f KB, over Gmail's %d KB clipping limit "
                           "(expected at most %d KB: leave items out with Exclude:)", page.source_path, size / 1024,
                           GMAIL_CLIP_BYTES // 1024, GMAIL_CLIP_BYTES // 1024)
-            neutral = settings.get("NEWSLETTER_UNSUBSCRIBE_URL", f"{site['siteurl']}/newsletters/unsubscribe/").format(token="")
+            # the website copies are nobody's own: their unsubscribe link explains how unsubscribing works
+            neutral = f"{site['siteurl']}/newsletters/unsubscribe/"
             (out / "email.html").write_text(_noindex(html.replace(PLACEHOLDER, neutral)), encoding="utf-8")
             (out / "email.txt").write_text(render_text(issue, site).replace(PLACEHOLDER, neutral), encoding="utf-8")
             (out / "issue.json").write_text(json.dumps(issue, indent=1, sort_keys=True), encoding="utf-8")

@@ -1,6 +1,6 @@
 """Render a composed issue: email HTML (Jinja2 -> MJML -> HTML with mjml-python) and the text part
 (built from the same items, not scraped from the HTML). Rendered once per edition; per recipient
-only the unsubscribe placeholder is substituted (see mime.py)."""
+only the unsubscribe link is filled in (see message.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 from mjml import mjml2html
 
-from .mime import PLACEHOLDER
+from .message import PLACEHOLDER
 
 EMAIL_WIDTH = 600
 CONTENT_WIDTH = 552  # the body width minus the sections' side padding

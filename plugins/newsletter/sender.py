@@ -24,7 +24,7 @@ from typing import Callable
 
 from . import ledger
 from .members import iter_members, suppressed
-from .mime import MessageTemplate
+from .message import MessageTemplate, Unsubscribe
 from .ses import Rejected, SesClient, Systemic, Throttled, Uncertain
 from .throttle import TokenBucket
 
@@ -58,9 +58,9 @@ class Edition:
 @dataclass
 class SendConfig:
     sender: str
-    unsubscribe_url: str  # with {token}; the one-click HTTPS endpoint (POST) and the visible link
-    unsubscribe_mailto: str
     list_id: str
+    unsubscribe_url: str | None = None  # None: SES hosts the unsubscribe; else our endpoint, with {token}
+    unsubscribe_mailto: str = ""  # only with our own endpoint (SES writes its own List-Unsubscribe)
     topic: str | None = "newsletter"
     rate: float | None = None
     allow_partial: bool = False
@@ -109,6 +109,16 @@ class RunReport:
             parts.append(f"PAUSED: {self.paused} (fix it, then run the same command again to resume)")
         parts += [f"warning: {w}" for w in self.warnings]
         return "\n".join(parts)
+
+
+def unsubscribe_of(config: SendConfig) -> Unsubscribe:
+    return Unsubscribe(config.unsubscribe_url, config.unsubscribe_mailto)
+
+
+def list_management(client: SesClient, config: SendConfig) -> dict | None:
+    """ListManagementOptions when SES hosts the unsubscribe; none with our own endpoint, whose headers SES
+    would otherwise replace with its own."""
+    return client.list_management(config.topic) if unsubscribe_of(config).ses_hosted else None
 
 
 def _now() -> str:
@@ -168,8 +178,8 @@ class _Editions:
             if segment not in self._cache:
                 e = self._edition_for(segment)
                 c = self._config
-                self._cache[segment] = MessageTemplate(c.sender, self._prefix + e.subject, e.html, e.text,
-                                                       c.unsubscribe_mailto, c.list_id)
+                self._cache[segment] = MessageTemplate(self._prefix + e.subject, e.html, e.text, c.list_id,
+                                                       unsubscribe_of(c))
             return self._cache[segment]
 
 
@@ -205,14 +215,14 @@ def _pump(conn, issue, editions, client, config, rate, allowed, report) -> None:
     workers = config.workers or max(2, min(32, math.ceil(rate * 0.25)))
     counters = Counter()
     counters_lock = threading.Lock()
-    url = config.unsubscribe_url
+    managed = list_management(client, config)
 
     def deliver(row):
-        raw = editions[row["segment"]].render(row["email"], url.format(token=row["token"]))
+        content = editions[row["segment"]].content(row["token"])
         tags = {"issue": issue, "segment": row["segment"].replace(" ", "_") or "general"}
         for attempt in range(config.max_throttle_retries + 1):
             try:
-                message_id = client.send_raw(config.sender, row["email"], raw, config.topic, tags)
+                message_id = client.send(config.sender, row["email"], content, managed, tags)
                 return row, "sent", "", message_id
             except Throttled:
                 bucket.on_throttle()
@@ -342,10 +352,12 @@ def send_test(issue: str, edition: Edition, addresses: list[str], client: SesCli
     report = RunReport(issue=issue, mode="test", started=_now())
     started = time.monotonic()
     template = _Editions(lambda _segment: edition, config, subject_prefix="[TEST] ")[""]
+    managed = list_management(client, config)  # as the real issue: SES's unsubscribe link works in a test too
     for address in addresses:
-        raw = template.render(address, config.unsubscribe_url.format(token="test"))
+        content = template.content("test")
         try:
-            report.message_ids.append([recipient_hash(address), client.send_raw(config.sender, address, raw, config.topic, {"issue": issue, "segment": "test"})])
+            report.message_ids.append([recipient_hash(address), client.send(config.sender, address, content, managed,
+                                                                            {"issue": issue, "segment": "test"})])
             report.sent += 1
         except (Rejected, Uncertain, Throttled, Systemic) as exc:
             report.failed += 1
@@ -356,7 +368,8 @@ def send_test(issue: str, edition: Edition, addresses: list[str], client: SesCli
     return report
 
 
-def dry_run(conn, issue: str, issue_regions, edition_for, config: SendConfig, outbox: Path) -> RunReport:
+def dry_run(conn, issue: str, issue_regions, edition_for, config: SendConfig, outbox: Path,
+            managed: dict | None = None) -> RunReport:
     """No API call and no ledger change: write what each pending recipient would get as .eml files."""
     report = RunReport(issue=issue, mode="dry-run", started=_now())
     started = time.monotonic()
@@ -370,7 +383,7 @@ def dry_run(conn, issue: str, issue_regions, edition_for, config: SendConfig, ou
         if m.status != "subscribed" or m.email.lower() in sup or address_problem(m.email) or m.email.lower() in already:
             continue
         segment = segment_key(m.regions, issue_regions)
-        raw = editions[segment].render(m.email, config.unsubscribe_url.format(token=m.token))
+        raw = editions[segment].eml(config.sender, m.email, m.token, managed)
         (directory / f"{recipient_hash(m.email)}.eml").write_bytes(raw)
         report.sent += 1
     report.finished = _now()

@@ -94,14 +94,19 @@ class SesClient:
         self.contact_list = contact_list
         self.tags = tags or {}
 
-    def send_raw(self, sender: str, recipient: str, raw: bytes, topic: str | None, tags: dict[str, str]) -> str:
+    def list_management(self, topic: str | None) -> dict:
+        """The ListManagementOptions that make SES host the unsubscribe for this contact list and topic."""
+        return {"ContactListName": self.contact_list, **({"TopicName": topic} if topic else {})}
+
+    def send(self, sender: str, recipient: str, content: dict, list_management: dict | None, tags: dict[str, str]) -> str:
         request = {
             "FromEmailAddress": sender,
             "Destination": {"ToAddresses": [recipient]},
-            "Content": {"Raw": {"Data": raw}},
-            "ListManagementOptions": {"ContactListName": self.contact_list, **({"TopicName": topic} if topic else {})},
+            "Content": content,
             "EmailTags": [{"Name": k, "Value": v} for k, v in {**self.tags, **tags}.items()],
         }
+        if list_management:
+            request["ListManagementOptions"] = list_management
         if self.configuration_set:
             request["ConfigurationSetName"] = self.configuration_set
         try:
