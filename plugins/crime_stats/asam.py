@@ -136,6 +136,17 @@ _CREW_GUARDS = {"crew_kidnapped": ("kidnap", "abduct"), "crew_hostage": ("hostag
 _CREW_ONBOARD = re.compile(rf"crew of\s+{_NUM}\b|\b{_NUM}\s+{_CREW}\s+(?:were\s+)?on ?board")
 
 
+def numbered_rows(reader: csv.DictReader, progress=None):
+    """Yield (line number where the record starts, row) for every CSV record; a quoted line break
+    makes one record span several lines, so the number is the record's first line."""
+    line = reader.line_num
+    for row in reader:
+        start, line = line + 1, reader.line_num
+        if progress:
+            progress()
+        yield start, row
+
+
 @dataclass
 class Rejection:
     row: int
@@ -282,12 +293,8 @@ def read_asam(path: str | Path, progress=None) -> tuple[list[tuple[int, dict]], 
         raise ValueError(f"{path}: not an NGA ASAM export, missing column(s) {', '.join(missing)}; "
                          f"expected {','.join(ASAM_COLUMNS)}")
     accepted, rejected, read = [], [], 0
-    line = reader.line_num
-    for row in reader:
-        start, line = line + 1, reader.line_num
+    for start, row in numbered_rows(reader, progress):
         read += 1
-        if progress:
-            progress()
         reference = (row.get("reference") or "").strip()
         if not reference:
             rejected.append(Rejection(start, "reference: empty, expected NGA's reference such as 2022-146", row))

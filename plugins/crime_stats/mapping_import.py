@@ -12,7 +12,7 @@ import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
-from .asam import Rejection
+from .asam import Rejection, numbered_rows
 from .incidents import ENUMS, FIELDS, KNOWN_SOURCES, REQUIRED, parse_row
 
 # Fields the importer fills itself when the mapping leaves them out.
@@ -85,12 +85,8 @@ def read_mapped(path: str | Path, mapping: dict, today: date, progress=None) -> 
     date_format = mapping["parse"].get("date_format", "%Y-%m-%d")
     source = mapping["source"]
     accepted, rejected, read = [], [], 0
-    line = reader.line_num
-    for row in reader:
-        start, line = line + 1, reader.line_num
+    for start, row in numbered_rows(reader, progress):
         read += 1
-        if progress:
-            progress()
         cells = {field: str(value) for field, value in DEFAULTS.items()}
         cells.update({field: str(value) for field, value in mapping["constants"].items()})
         problems = []
