@@ -149,3 +149,13 @@ def test_country_outlines_never_jump_across_the_map():
             xs = [float(point.split(",")[0]) for point in ring.split("L")]
             widest = max(widest, max(abs(b - a) for a, b in zip(xs, xs[1:])))
     assert 0 < widest < WIDTH / 2
+
+
+def test_headline_sentence_reads_like_the_newsletter():
+    from crime_stats.pages import headline_sentence
+
+    head = {"countries": 63, "criminals": 5140, "ships_boarded": 856, "crew": 16000}
+    assert headline_sentence(head) == (
+        "In the last three years organised maritime criminals were active in 63 countries. "
+        "5,140 criminals have been identified successfully boarding 856 ships, impacting an estimated 16,000 crew."
+    )

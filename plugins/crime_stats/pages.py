@@ -34,9 +34,9 @@ class Page:
 
 
 def headline_sentence(head: dict) -> str:
-    return (f"In the last three years organised maritime criminals were active in {head['countries']} countries. "
-            f"{head['criminals']} criminals have been identified successfully boarding {head['ships_boarded']} ships, "
-            f"impacting an estimated {head['crew']} crew.")
+    return (f"In the last three years organised maritime criminals were active in {head['countries']:,} countries. "
+            f"{head['criminals']:,} criminals have been identified successfully boarding {head['ships_boarded']:,} ships, "
+            f"impacting an estimated {head['crew']:,} crew.")
 
 
 def incident_row(r: dict, site_url: str = "") -> dict:
