@@ -7,8 +7,11 @@ edit to Python code. A failed build keeps the previous output.
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +24,6 @@ class BuildResult:
 
 
 def _env() -> dict:
-    import os
-
     plugins = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ)
     env["PYTHONPATH"] = plugins + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -38,9 +39,6 @@ class BuildWorker:
         self.process: subprocess.Popen | None = None
 
     def build(self) -> BuildResult:
-        import json
-        import time
-
         started = time.monotonic()
         if self.process is None or self.process.poll() is not None:
             self.process = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,

@@ -112,6 +112,14 @@ def apply_events(conn, events: list[Event], report: FeedbackReport) -> None:
         raise
 
 
+def _record(conn, events, report: FeedbackReport) -> None:
+    """Count one readable notification and apply its events (a delivery notice has none)."""
+    report.read += 1
+    if not events:
+        report.ignored += 1
+    apply_events(conn, events, report)
+
+
 def from_directory(conn, directory: str | Path) -> FeedbackReport:
     report = FeedbackReport()
     for path in sorted(Path(directory).glob("*.json")):
@@ -120,10 +128,7 @@ def from_directory(conn, directory: str | Path) -> FeedbackReport:
         except (BadNotification, KeyError, TypeError) as exc:
             report.errors.append(f"{path}: {exc} (expected an SES bounce or complaint notification)")
             continue
-        report.read += 1
-        if not events:
-            report.ignored += 1
-        apply_events(conn, events, report)
+        _record(conn, events, report)
     return report
 
 
@@ -141,9 +146,6 @@ def drain_queue(conn, sqs, queue_url: str, max_batches: int = 1000) -> FeedbackR
             except (BadNotification, KeyError, TypeError) as exc:
                 report.errors.append(f"SQS message {message['MessageId']}: {exc}; left in the queue")
                 continue
-            report.read += 1
-            if not events:
-                report.ignored += 1
-            apply_events(conn, events, report)
+            _record(conn, events, report)
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
     return report
