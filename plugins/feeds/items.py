@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlparse
 
-from bs4 import BeautifulSoup
-
-from .absolute import absolutize_html, absolutize_soup
+from .absolute import absolutize_html, absolutize_with_links
 from .build import Category, Enclosure, FeedItem
 from .catalogue import region_keys
 from .stable_ids import item_uid, tag_uri
@@ -47,18 +45,19 @@ def static_files_by_url(static_content: dict) -> dict[str, str]:
     return files
 
 
-def pdf_enclosures(soup: BeautifulSoup, public_siteurl: str, files: dict[str, str]) -> tuple[Enclosure, ...]:
-    """Enclosures for links to PDFs of our own content (already absolute), with their real byte length."""
+def pdf_enclosures(hrefs: list[str], public_siteurl: str, files: dict[str, str]) -> tuple[Enclosure, ...]:
+    """Enclosures for links (absolute hrefs, in document order) to PDFs of our own content, with
+    their real byte length."""
     site = urlparse(public_siteurl)
     found: list[Enclosure] = []
-    for a in soup.find_all("a", href=True):
-        url = urlparse(a["href"])
+    for href in hrefs:
+        url = urlparse(href)
         if url.netloc != site.netloc or not url.path.lower().endswith(".pdf"):
             continue
         path = url.path[len(site.path.rstrip("/")) :] if site.path.strip("/") else url.path
         source = files.get(path)
-        if source and os.path.isfile(source) and not any(e.url == a["href"] for e in found):
-            found.append(Enclosure(url=a["href"], length=os.path.getsize(source), mime="application/pdf"))
+        if source and os.path.isfile(source) and not any(e.url == href for e in found):
+            found.append(Enclosure(url=href, length=os.path.getsize(source), mime="application/pdf"))
     return tuple(found)
 
 
@@ -98,8 +97,7 @@ def candidate(content, settings: dict, *, preface_html: str = "", published=None
 def full_item(c: Candidate, settings: dict, files: dict[str, str]) -> FeedItem:
     """The FeedItem of a chosen candidate: content and summary with every URL absolute, PDFs enclosed."""
     site = settings["PUBLIC_SITEURL"].rstrip("/")
-    body = BeautifulSoup(c.preface_html + (c.content.get_content(site) or ""), "html.parser")
-    absolutize_soup(body, c.link)
+    content_html, links = absolutize_with_links(c.preface_html + (c.content.get_content(site) or ""), c.link)
     return FeedItem(
         title=c.content.title,
         link=c.link,
@@ -109,6 +107,6 @@ def full_item(c: Candidate, settings: dict, files: dict[str, str]) -> FeedItem:
         authors=tuple(str(a) for a in getattr(c.content, "authors", []) or []),
         categories=_categories(c.content, settings, c.kind),
         summary_html=absolutize_html(c.content.get_summary(site) or "", c.link),
-        content_html=str(body),
-        enclosures=pdf_enclosures(body, site, files),
+        content_html=content_html,
+        enclosures=pdf_enclosures(links, site, files),
     )
