@@ -13,6 +13,11 @@ from hypothesis import strategies as st
 
 from feeds.absolute import absolutize_soup, absolutize_with_links
 from feeds.html_stream import Unsupported, stream_rewrite
+from feeds.items import ABSOLUTIZED
+from feeds.memo import LastBuildMemo
+from site_build.devloop import DevBuilder
+from sites import ROOT, build, site_settings, write_content
+from test_events_support import COURSE, INTELLIGENCE, NEWS_WITH_LINKS, PDF_BYTES, PINNED_NOW, REPORT, png_bytes
 
 BASE = "https://www.csoalliance.com/news/item/"
 
@@ -72,3 +77,83 @@ def test_the_writer_handles_what_markdown_writes():
         '"/files/r.pdf"', f'"{links[1]}"'
     ).replace('"/images/c.png"', '"https://www.csoalliance.com/images/c.png"')
     assert (out, links) == with_beautifulsoup(html)
+
+
+# -- memos kept between the builds of one process ---------------------------------------------------
+
+SMALL_SITE = {
+    "news/piracy-report.md": NEWS_WITH_LINKS,
+    "intelligence/kidnap-risk.md": INTELLIGENCE,
+    "reports/drone-attack.md": REPORT,
+    "files/report.pdf": PDF_BYTES,
+    "images/chart.png": png_bytes(),
+    "events/course.md": COURSE,
+}
+
+
+def feed_text(output, name="all.atom.xml"):
+    return (output / "feeds" / name).read_text(encoding="utf-8")
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_body_edit_shows_in_the_feeds_of_the_next_dev_loop_build(tmp_path):
+    write_content(tmp_path, SMALL_SITE)
+    builder = DevBuilder(ROOT / "pelicanconf.py", site_settings(tmp_path, now=PINNED_NOW))
+    builder.build()
+    assert "Body." in feed_text(builder.output, "intelligence.atom.xml")
+    article = tmp_path / "content/intelligence/kidnap-risk.md"
+    edit(article, "Body.", "Tidy.")  # same length, same everything else
+    builder.rebuild()
+    assert ABSOLUTIZED.hits > 0  # the unchanged items came from the memo, the edited one did not:
+    for name in ("all.atom.xml", "all.rss.xml", "intelligence.atom.xml", "regions/west-africa.rss.xml"):
+        text = feed_text(builder.output, name)
+        assert "Tidy." in text and "Body." not in text, name
+    edit(article, "Tidy.", "Edited, with [a map](/maps/gulf.pdf).")
+    builder.rebuild()
+    text = feed_text(builder.output, "intelligence.rss.xml")
+    assert "https://www.csoalliance.com/maps/gulf.pdf" in text and "Tidy." not in text
+
+
+def test_a_new_public_siteurl_shows_in_every_feed_of_the_next_build(tmp_path):
+    first = build(tmp_path / "a", SMALL_SITE, now=PINNED_NOW)
+    assert "https://www.csoalliance.com/files/report.pdf" in feed_text(first, "all.rss.xml")
+    write_content(tmp_path / "b", SMALL_SITE)
+    second = build(tmp_path / "b", now=PINNED_NOW, PUBLIC_SITEURL="https://staging.example.org")
+    for path in (second / "feeds").rglob("*.xml"):
+        text = path.read_text(encoding="utf-8")
+        assert "www.csoalliance.com" not in text, path  # links and ids (tag: URIs) alike
+    rss = feed_text(second, "all.rss.xml")
+    assert 'enclosure url="https://staging.example.org/files/report.pdf"' in rss
+    assert "https://staging.example.org/news/piracy-report-published/" in rss
+
+
+def test_a_replaced_pdf_gets_its_new_length_and_a_new_date_offset_is_written(tmp_path):
+    """Inputs a digest of the HTML would miss: the attached file's size, and a date moved to another
+    time zone (the same instant, so == says the items are equal)."""
+    site = tmp_path / "site"
+    first = build(site, SMALL_SITE, now=PINNED_NOW)
+    assert f'length="{len(PDF_BYTES)}"' in feed_text(first, "all.rss.xml")
+    (site / "content/files/report.pdf").write_bytes(PDF_BYTES + b"%" * 100)
+    edit(site / "content/reports/drone-attack.md", "Date: 2019-06-20 18:00 +00:00", "Date: 2019-06-20 19:00 +01:00")
+    second = build(site, now=PINNED_NOW)
+    assert f'length="{len(PDF_BYTES) + 100}"' in feed_text(second, "all.rss.xml")
+    atom = feed_text(second, "reports.atom.xml")
+    assert "<published>2019-06-20T19:00:00+01:00</published>" in atom
+    assert "18:00:00+00:00" not in atom
+
+
+def test_the_memos_keep_only_what_the_latest_build_used():
+    memo = LastBuildMemo()
+    memo.start_build()
+    assert [memo.get(k, lambda k=k: k * 2) for k in (1, 2, 3)] == [2, 4, 6]
+    memo.end_build()
+    memo.start_build()
+    assert memo.get(2, lambda: "recomputed") == 4 and memo.get(4, lambda: 8) == 8
+    memo.end_build()
+    assert len(memo) == 2  # 1 and 3 went with the build that used them
+    assert memo.get(1, lambda: "recomputed") == "recomputed"

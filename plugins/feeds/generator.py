@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pelican.generators import Generator
 
-from .build import FeedChannel, build_atom, build_rss, ordered
+from .build import FeedChannel, build_atom, build_rss
 from .catalogue import FeedCatalogue, feed_specs
-from .items import Candidate, candidate, full_item, static_files_by_url
+from .items import ABSOLUTIZED, Candidate, candidate, full_item, static_files_by_url
+from .memo import LastBuildMemo
 from .stable_ids import tag_uri
 
 logger = logging.getLogger(__name__)
+
+# Feed documents kept between the builds of a long-lived process, under a digest of everything
+# build_atom/build_rss read (see _document).
+DOCUMENTS = LastBuildMemo()
 
 
 class FeedsGenerator(Generator):
@@ -36,25 +42,15 @@ class FeedsGenerator(Generator):
         self.context["feed_catalogue"] = self.catalogue
 
     def generate_output(self, writer):
-        candidates = self.collect()
-        if not self._ids_unique(candidates):
+        ABSOLUTIZED.start_build()
+        DOCUMENTS.start_build()
+        try:
+            written, newest = self._write_feeds()
+        finally:
+            ABSOLUTIZED.end_build()
+            DOCUMENTS.end_build()
+        if not written:
             return
-        newest = max((c.updated for c in candidates), default=None)
-        limit = self.settings.get("FEED_MAX_ITEMS", 50)
-        chosen = {
-            spec.key: ordered([c for c in candidates if spec.wants(c.kind, c.regions)], limit)
-            for spec in self.catalogue
-        }
-        files = static_files_by_url(self.context.get("static_content", {}))
-        items = {}  # id -> FeedItem, rendered once however many feeds hold it
-        for spec in self.catalogue:
-            for c in chosen[spec.key]:
-                if c.id not in items:
-                    items[c.id] = full_item(c, self.settings, files)
-            feed_items = [items[c.id] for c in chosen[spec.key]]
-            channel = self.channel(spec, newest)
-            self._write(spec.atom_path, build_atom(channel, feed_items, limit))
-            self._write(spec.rss_path, build_rss(channel, feed_items, limit))
         writer.write_file(
             "feeds/index.html",
             self.get_template("feeds"),
@@ -64,6 +60,31 @@ class FeedsGenerator(Generator):
             feeds=self.catalogue,
             feeds_updated=newest,
         )
+
+    def _write_feeds(self) -> tuple[bool, datetime | None]:
+        """Write every feed; return whether they were written and the date of the newest item."""
+        candidates = self.collect()
+        if not self._ids_unique(candidates):
+            return False, None
+        newest = max((c.updated for c in candidates), default=None)
+        limit = self.settings.get("FEED_MAX_ITEMS", 50)
+        # what build.ordered does to each feed's share, with one sort (ids are unique: a total order)
+        newest_first = sorted(candidates, key=_newest_first, reverse=True)
+        chosen = {}
+        for spec in self.catalogue:
+            share = [c for c in newest_first if spec.wants(c.kind, c.regions)]
+            chosen[spec.key] = share[:limit] if limit else share
+        files = static_files_by_url(self.context.get("static_content", {}))
+        items = {}  # id -> FeedItem, rendered once however many feeds hold it
+        for spec in self.catalogue:
+            for c in chosen[spec.key]:
+                if c.id not in items:
+                    items[c.id] = full_item(c, self.settings, files)
+            feed_items = [items[c.id] for c in chosen[spec.key]]
+            channel = self.channel(spec, newest)
+            self._write(spec.atom_path, _document(build_atom, channel, feed_items, limit))
+            self._write(spec.rss_path, _document(build_rss, channel, feed_items, limit))
+        return True, newest
 
     def listing_pages(self) -> dict[str, str]:
         """The listing page of each kind that has one in this build (Pelican writes a category page
@@ -92,18 +113,18 @@ class FeedsGenerator(Generator):
         return [c for c in result if c.published <= now]
 
     def _ids_unique(self, candidates: list[Candidate]) -> bool:
-        seen: dict[str, str] = {}
+        seen: dict[str, Candidate] = {}
         ok = True
         for c in candidates:
             if c.id in seen:
                 logger.error(
                     "Uid: %s and %s share the feed id %s; expected a unique Uid per item",
-                    seen[c.id],
+                    seen[c.id].link,
                     c.link,
                     c.id,
                 )
                 ok = False
-            seen[c.id] = c.link
+            seen[c.id] = c
         return ok
 
     def channel(self, spec, newest: datetime | None) -> FeedChannel:
@@ -126,3 +147,20 @@ class FeedsGenerator(Generator):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
             f.write(data)
+
+
+def _newest_first(c: Candidate) -> tuple[datetime, str]:
+    """build.ordered's key, (published, id), with the date as naive UTC: it orders the same and
+    compares much faster than aware datetimes (no time zone lookups)."""
+    return c.published.astimezone(timezone.utc).replace(tzinfo=None), c.id
+
+
+def _document(build, channel: FeedChannel, items: list, limit: int | None) -> bytes:
+    """``build(channel, items, limit)``, reused when an earlier build had the very same inputs.
+
+    The key digests the reprs of the channel and items: dataclass reprs show every field, and a
+    datetime's repr shows its time zone, which == between datetimes ignores (10:00+00:00 equals
+    11:00+01:00 but is written differently).
+    """
+    fingerprint = hashlib.blake2b(repr((channel, items)).encode("utf-8", "surrogatepass")).digest()
+    return DOCUMENTS.get((build.__name__, limit, fingerprint), lambda: build(channel, items, limit))

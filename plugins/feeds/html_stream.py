@@ -24,12 +24,14 @@ from bs4.builder import HTMLParserTreeBuilder
 from bs4.builder._htmlparser import BeautifulSoupHTMLParser
 from bs4.formatter import HTMLFormatter
 
-# (tag name, attributes) -> None; may change the attribute values in place. Values of
-# multi-valued attributes (class, rel...) are lists, as on a BeautifulSoup Tag.
+# (tag name, attributes) -> None, called for every element with attributes; may change the values
+# in place. Values of multi-valued attributes (class, rel...) are lists, as on a BeautifulSoup Tag.
 TagHook = Callable[[str, dict], None]
 
 _FORMATTER = HTMLFormatter.REGISTRY["minimal"]  # what str(soup) uses
 _UNSUPPORTED_TAGS = frozenset({"meta"})  # bs4 substitutes the output encoding into its charset
+_SUBSTITUTE = _FORMATTER.entity_substitution  # what _FORMATTER.substitute does to a plain str
+_BARE_START = {False: "<{}>", True: "<{}" + (_FORMATTER.void_element_close_prefix or "") + ">"}  # no attributes
 
 
 class Unsupported(Exception):
@@ -67,11 +69,12 @@ class _WritingSoup:
         if name in _UNSUPPORTED_TAGS:
             raise Unsupported(name)
         builder = self.builder
-        attrs = builder._replace_cdata_list_attribute_values(name, attrs)
-        if self.on_tag is not None:
-            self.on_tag(name, attrs)
+        if attrs:
+            attrs = builder._replace_cdata_list_attribute_values(name, attrs)
+            if self.on_tag is not None:
+                self.on_tag(name, attrs)
         element = _Element(name, attrs, builder.can_be_empty_element(name))
-        self.out.append(self._start_tag(element))
+        self.out.append(self._start_tag(element) if attrs else _BARE_START[element.is_empty_element].format(name))
         self.open.append(element)
         self.open_names[name] = self.open_names.get(name, 0) + 1
         if name in builder.preserve_whitespace_tags:
@@ -101,7 +104,7 @@ class _WritingSoup:
         elif self.open and self.open[-1].name in _FORMATTER.cdata_containing_tags:
             self.out.append(data)  # <script>, <style>
         else:
-            self.out.append(_FORMATTER.substitute(data))
+            self.out.append(_SUBSTITUTE(data))
 
     # -- helpers --------------------------------------------------------------------------------
 

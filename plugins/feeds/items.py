@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from urllib.parse import urlparse
 
-from .absolute import absolutize_html, absolutize_with_links
+from .absolute import absolutize_with_links
 from .build import Category, Enclosure, FeedItem
 from .catalogue import region_keys
+from .memo import LastBuildMemo
 from .stable_ids import item_uid, tag_uri
+
+# (html, base URL) -> (absolutized html, its links): the costly part of an item, kept between the
+# builds of a long-lived process. Everything else about an item is recomputed on every build.
+ABSOLUTIZED = LastBuildMemo()
 
 
 @dataclass(frozen=True)
@@ -25,13 +31,19 @@ class Candidate:
     """
 
     content: object  # the Pelican content object
-    link: str
+    site: str  # PUBLIC_SITEURL, without a trailing slash
+    url: str | None  # the item's site-relative URL when it is not the content's own (newsletter issues)
     id: str
     published: datetime
     updated: datetime
     kind: str | None
     regions: tuple[str, ...]
     preface_html: str = ""
+
+    @cached_property
+    def link(self) -> str:
+        """The item's absolute URL, built only for the items a feed holds (Pelican builds URLs slowly)."""
+        return f"{self.site}/{self.url or self.content.url}"
 
 
 def static_files_by_url(static_content: dict) -> dict[str, str]:
@@ -45,7 +57,7 @@ def static_files_by_url(static_content: dict) -> dict[str, str]:
     return files
 
 
-def pdf_enclosures(hrefs: list[str], public_siteurl: str, files: dict[str, str]) -> tuple[Enclosure, ...]:
+def pdf_enclosures(hrefs, public_siteurl: str, files: dict[str, str]) -> tuple[Enclosure, ...]:
     """Enclosures for links (absolute hrefs, in document order) to PDFs of our own content, with
     their real byte length."""
     site = urlparse(public_siteurl)
@@ -84,7 +96,8 @@ def candidate(content, settings: dict, *, preface_html: str = "", published=None
         kind = content.category.slug
     return Candidate(
         content=content,
-        link=f"{site}/{url or content.url}",
+        site=site,
+        url=url,
         id=tag_uri(uid, site, settings.get("FEED_TAG_DATE", "2016")),
         published=published,
         updated=max(updated, published),
@@ -94,10 +107,20 @@ def candidate(content, settings: dict, *, preface_html: str = "", published=None
     )
 
 
+def absolutized(html: str, base: str) -> tuple[str, tuple[str, ...]]:
+    """absolutize_with_links, remembered under its complete inputs (see memo.py)."""
+
+    def compute():
+        result, links = absolutize_with_links(html, base)
+        return result, tuple(links)
+
+    return ABSOLUTIZED.get((html, base), compute)
+
+
 def full_item(c: Candidate, settings: dict, files: dict[str, str]) -> FeedItem:
     """The FeedItem of a chosen candidate: content and summary with every URL absolute, PDFs enclosed."""
     site = settings["PUBLIC_SITEURL"].rstrip("/")
-    content_html, links = absolutize_with_links(c.preface_html + (c.content.get_content(site) or ""), c.link)
+    content_html, links = absolutized(c.preface_html + (c.content.get_content(site) or ""), c.link)
     return FeedItem(
         title=c.content.title,
         link=c.link,
@@ -106,7 +129,7 @@ def full_item(c: Candidate, settings: dict, files: dict[str, str]) -> FeedItem:
         updated=c.updated,
         authors=tuple(str(a) for a in getattr(c.content, "authors", []) or []),
         categories=_categories(c.content, settings, c.kind),
-        summary_html=absolutize_html(c.content.get_summary(site) or "", c.link),
+        summary_html=absolutized(c.content.get_summary(site) or "", c.link)[0],
         content_html=content_html,
-        enclosures=pdf_enclosures(links, site, files),
+        enclosures=pdf_enclosures(links, site, files),  # file sizes are read on every build
     )

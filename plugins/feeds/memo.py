@@ -1,0 +1,45 @@
+"""Results kept from one build to the next in a long-lived process (the dev loop's DevBuilder).
+
+Only results of pure functions are kept, under a key made of the function's complete inputs, so a
+kept result can never be stale: an edit changes the key. Nothing that refers to Pelican content
+objects is kept (the dev loop lets each build's objects go). The memo holds what the latest build
+used and nothing older: entries a build did not ask for are dropped when it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+class LastBuildMemo:
+    def __init__(self) -> None:
+        self._previous: dict = {}  # what the last build used, while a build runs
+        self._current: dict = {}  # what this build used so far
+        self.hits = self.misses = 0  # of the current build (for benchmarks and tests)
+
+    def start_build(self) -> None:
+        self._previous, self._current = self._current, {}
+        self.hits = self.misses = 0
+
+    def end_build(self) -> None:
+        """Call when the build's feeds are done, also when they failed (try/finally)."""
+        self._previous = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        value = self._current.get(key, _MISSING)
+        if value is _MISSING:
+            value = self._previous.get(key, _MISSING)
+            if value is _MISSING:
+                value = compute()
+                self.misses += 1
+            else:
+                self.hits += 1
+            self._current[key] = value
+        return value
+
+    def __len__(self) -> int:
+        return len(self._current) + len(self._previous)
