@@ -2,7 +2,9 @@
 
 Parses N event headers, builds one calendar of N events (with VTIMEZONEs), absolutises the URLs of
 M feed items and builds the Atom and RSS documents of M items. Median of REPEATS runs each; peak
-Python memory with tracemalloc. Writes bench/results/events_feeds.json.
+Python memory with tracemalloc. Also times the feeds generator (FeedsGenerator.generate_output) in
+real builds of the benchmark corpus: the first build of a process (cold) and the next ones in the
+same process (warm: what the dev loop pays on every rebuild). Writes bench/results/events_feeds.json.
 
     .venv/bin/python bench/bench_events_feeds.py [--events 1000] [--items 2000] [--repeats 3]
 """
@@ -98,13 +100,69 @@ def site_build_cost(n: int, repeats: int) -> dict:
     return row
 
 
+def generator_cost(n: int, repeats: int, builds: int = 3) -> dict:
+    """FeedsGenerator.generate_output seconds in ``builds`` builds of one process; each process is
+    a fresh one (a child), ``repeats`` of them; medians."""
+    import os
+    import subprocess
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from corpus import write_corpus
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1562544000", "PYTHONHASHSEED": "0"}
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        write_corpus(Path(tmp), n)
+        for _ in range(repeats):
+            child = [sys.executable, __file__, "--generator-child", tmp, "--builds", str(builds)]
+            done = subprocess.run(child, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+            runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {
+        "news_items": n,
+        "builds_per_process": builds,
+        "cold_seconds": round(statistics.median(r[0] for r in runs), 4),
+        "warm_seconds": round(statistics.median(t for r in runs for t in r[1:]), 4),
+    }
+
+
+def generator_child(tmp: str, builds: int) -> None:
+    """In the child: ``builds`` real builds of the corpus under ``tmp``; print the feeds generator's
+    seconds in each as a JSON list."""
+    sys.path.insert(0, str(ROOT))
+    import feeds.generator
+    from site_build.build import load_settings, run_pelican
+
+    seconds = []
+    original = feeds.generator.FeedsGenerator.generate_output
+
+    def timed(self, writer):
+        t0 = time.perf_counter()
+        try:
+            return original(self, writer)
+        finally:
+            seconds.append(time.perf_counter() - t0)
+
+    feeds.generator.FeedsGenerator.generate_output = timed
+    for i in range(builds):
+        overrides = {"PATH": f"{tmp}/content", "OUTPUT_PATH": f"{tmp}/out-{i}", "CACHE_PATH": f"{tmp}/cache"}
+        run_pelican(load_settings(ROOT / "pelicanconf.py", overrides))
+    print(json.dumps(seconds))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--events", type=int, default=1000)
     ap.add_argument("--items", type=int, default=2000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--site", type=int, default=2000, help="news items of the whole-build corpus (0: skip)")
+    ap.add_argument("--generator", type=int, default=2000, help="news items for the feeds generator timing (0: skip)")
+    ap.add_argument("--builds", type=int, default=3, help=argparse.SUPPRESS)
+    ap.add_argument("--generator-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.generator_child:
+        generator_child(args.generator_child, args.builds)
+        return 0
     metas = list(event_metas(args.events))
     results = {"events": args.events, "items": args.items, "repeats": args.repeats}
 
@@ -156,6 +214,8 @@ def main(argv=None):
 
     if args.site:
         results["site_build"] = site_build_cost(args.site, args.repeats)
+    if args.generator:
+        results["feeds_generator"] = generator_cost(args.generator, args.repeats, args.builds)
 
     out = ROOT / "bench" / "results" / "events_feeds.json"
     out.parent.mkdir(parents=True, exist_ok=True)
