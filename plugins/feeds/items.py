@@ -6,6 +6,7 @@ The only module of the feeds plugin that reads Pelican objects, and only their a
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -57,7 +58,7 @@ def static_files_by_url(static_content: dict) -> dict[str, str]:
     return files
 
 
-def pdf_enclosures(hrefs, public_siteurl: str, files: dict[str, str]) -> tuple[Enclosure, ...]:
+def pdf_enclosures(hrefs: Iterable[str], public_siteurl: str, files: dict[str, str]) -> tuple[Enclosure, ...]:
     """Enclosures for links (absolute hrefs, in document order) to PDFs of our own content, with
     their real byte length."""
     site = urlparse(public_siteurl)
