@@ -7,7 +7,9 @@ serve a stale item or feed (checked with real builds in one process).
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
+from bs4.exceptions import ParserRejectedMarkup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,9 +37,9 @@ TOKENS = [
     "<link rel='preload  x' imagesrcset='/i.png 1x'>", "<rt>", "</rt>", "<template>", "</template>", "<p/>",
     "<x-y data-u='/u'>", "</x-y>", "<svg viewBox='0 0 1 1'><use xlink:href='#a'/></svg>", "text", "é漢",
 ]
-markup = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(alphabet="<>/&#;=\"' \n\tabcpx!-?", max_size=12)), max_size=40).map(
-    "".join
-)
+markup = st.lists(
+    st.one_of(st.sampled_from(TOKENS), st.text(alphabet="<>/&#;=\"' \n\tabcpx!-?[]", max_size=12)), max_size=40
+).map("".join)
 
 
 def with_beautifulsoup(html: str) -> tuple[str, list[str]]:
@@ -50,7 +52,13 @@ def with_beautifulsoup(html: str) -> tuple[str, list[str]]:
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(markup)
 def test_absolutized_html_is_what_beautifulsoup_gives(html):
-    assert absolutize_with_links(html, BASE) == with_beautifulsoup(html)
+    try:
+        expected = with_beautifulsoup(html)
+    except ParserRejectedMarkup:  # e.g. "<![0": the build fails on it, as it did
+        with pytest.raises(ParserRejectedMarkup):
+            absolutize_with_links(html, BASE)
+        return
+    assert absolutize_with_links(html, BASE) == expected
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -58,11 +66,15 @@ def test_absolutized_html_is_what_beautifulsoup_gives(html):
 def test_the_streaming_writer_itself_matches_beautifulsoup(html):
     """Not only through the fallback: whenever the writer accepts markup, its bytes are BeautifulSoup's."""
     try:
+        expected = str(BeautifulSoup(html, "html.parser"))
+    except ParserRejectedMarkup:
+        return
+    try:
         streamed = stream_rewrite(html)
     except Unsupported:
         assert "<meta" in html.lower()
         return
-    assert streamed == str(BeautifulSoup(html, "html.parser"))
+    assert streamed == expected
 
 
 def test_the_writer_handles_what_markdown_writes():
@@ -73,10 +85,12 @@ def test_the_writer_handles_what_markdown_writes():
     )
     out, links = absolutize_with_links(html, BASE)
     assert links == ["https://www.csoalliance.com/news/other/", "https://www.csoalliance.com/files/r.pdf"]
-    assert out == stream_rewrite(html, lambda name, attrs: None).replace('"../other/"', f'"{links[0]}"').replace(
-        '"/files/r.pdf"', f'"{links[1]}"'
-    ).replace('"/images/c.png"', '"https://www.csoalliance.com/images/c.png"')
+    assert '<img alt="A chart" src="https://www.csoalliance.com/images/c.png"/>' in out
     assert (out, links) == with_beautifulsoup(html)
+    seen = []
+    streamed = stream_rewrite(html, lambda name, attrs: seen.append((name, dict(attrs))))
+    assert streamed == str(BeautifulSoup(html, "html.parser"))
+    assert [name for name, _ in seen] == ["h2", "th", "a", "a", "img"]  # elements with attributes, in order
 
 
 # -- memos kept between the builds of one process ---------------------------------------------------
