@@ -26,15 +26,24 @@ class IndexResult:
     body_marked: bool  # some page has data-pagefind-body, so unmarked pages (listings) are left out
 
 
+def pagefind_command(site: Path, language: str, bundle: Path | None = None) -> list[str]:
+    """The Pagefind command line; ``bundle`` writes the index somewhere else than ``site/pagefind``
+    (same files: Pagefind's output does not depend on where it goes)."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", language]
+    return command + (["--output-path", str(bundle)] if bundle is not None else [])
+
+
 def run_pagefind(site: str | Path, language: str = "en") -> IndexResult:
     site = Path(site)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", language]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise PagefindFailed(f"Pagefind failed on {site} (exit {done.returncode}):\n{done.stderr or done.stdout}")
-    match = re.search(r"Indexed (\d+) pages?", done.stdout)
+    done = subprocess.run(pagefind_command(site, language), capture_output=True, text=True)
+    return read_result(site, site / "pagefind", done.returncode, done.stdout, done.stderr)
+
+
+def read_result(site: Path, bundle: Path, returncode: int, stdout: str, stderr: str) -> IndexResult:
+    if returncode != 0:
+        raise PagefindFailed(f"Pagefind failed on {site} (exit {returncode}):\n{stderr or stdout}")
+    match = re.search(r"Indexed (\d+) pages?", stdout)
     pages = int(match.group(1)) if match else 0
-    bundle = site / "pagefind"
     if not (bundle / "pagefind-ui.js").is_file():
-        raise PagefindFailed(f"Pagefind wrote no bundle into {bundle}:\n{done.stdout}")
-    return IndexResult(pages, bundle, "Found a data-pagefind-body element" in done.stdout)
+        raise PagefindFailed(f"Pagefind wrote no bundle into {bundle}:\n{stdout}")
+    return IndexResult(pages, bundle, "Found a data-pagefind-body element" in stdout)
