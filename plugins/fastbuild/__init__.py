@@ -2,6 +2,7 @@
 
 * reading: every markdown source is parsed once, in a pool of forked workers (reading.py);
 * rendering: pages are split between this process and one forked child (sharding.py);
+* templates: compiled once per process, not once per generator (template_cache.py);
 * the dev loop (site_build.devloop) re-renders only the pages whose inputs changed (render_skip.py).
 
 List it FIRST in PLUGINS: its ``finalized`` handler must run before the other plugins' handlers
@@ -12,6 +13,7 @@ FASTBUILD_READ, FASTBUILD_MIN_PARALLEL_READ, FASTBUILD_MIN_PARALLEL_RENDER.
 from pelican import signals
 
 from . import reading, session
+from .template_cache import share_compiled_templates
 
 
 def remember_generators(generators):
@@ -48,4 +50,5 @@ def register():
     signals.readers_init.connect(install_reading)
     signals.all_generators_finalized.connect(remember_generators)
     signals.get_writer.connect(choose_writer)
+    signals.generator_init.connect(share_compiled_templates)
     signals.finalized.connect(finish_output)
