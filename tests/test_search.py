@@ -107,3 +107,48 @@ def test_a_pagefind_failure_is_a_build_error_naming_the_site(tmp_path):
         run_pagefind(tmp_path)  # no HTML at all: Pagefind cannot build an index
     assert str(tmp_path) in str(failed.value) and "not able to build an index" in str(failed.value)
     assert failed.value.errors  # site_build reports .errors as the build's errors
+
+
+def test_the_marked_pages_glob_gives_the_same_bundle_as_indexing_everything(site, tmp_path):
+    """We pass Pagefind a glob naming only the data-pagefind-body pages (it skips parsing the
+    listings); the bundle must be byte-identical to Pagefind's own run over every page."""
+    import subprocess
+
+    from fastbuild_fixtures import tree_differences
+    from search.pagefind_index import marked_pages_glob, pagefind_command
+
+    glob = marked_pages_glob(site)
+    assert glob and "news/*/index.html" in glob and "tags" not in glob
+    everything, selected = tmp_path / "everything", tmp_path / "selected"
+    subprocess.run(pagefind_command(site, "en", everything), check=True, capture_output=True)
+    subprocess.run(pagefind_command(site, "en", selected, glob), check=True, capture_output=True)
+    assert len(list((everything / "fragment").iterdir())) == 4
+    assert tree_differences(everything, selected) == []
+
+
+def _html(path, marked: bool):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = "<main data-pagefind-body><p>x</p></main>" if marked else "<main><p>x</p></main>"
+    path.write_text(f"<!doctype html><html lang=en><title>t</title>{body}</html>")
+
+
+def test_the_glob_wildcards_a_folder_only_when_it_matches_no_unmarked_page(tmp_path):
+    from search.pagefind_index import marked_pages_glob
+
+    _html(tmp_path / "news/a/index.html", True)
+    _html(tmp_path / "news/b/index.html", True)
+    _html(tmp_path / "about/index.html", True)
+    _html(tmp_path / "news/index.html", False)  # a listing: "*/index.html" would match it
+    _html(tmp_path / "events/x/index.html", True)
+    _html(tmp_path / "events/page/index.html", False)  # "events/*/index.html" would match it
+    _html(tmp_path / "index.html", False)
+    assert marked_pages_glob(tmp_path) == "{about/index.html,events/x/index.html,news/*/index.html}"
+
+
+def test_no_glob_when_nothing_is_marked_or_a_name_holds_a_glob_character(tmp_path):
+    from search.pagefind_index import marked_pages_glob
+
+    _html(tmp_path / "index.html", False)
+    assert marked_pages_glob(tmp_path) is None
+    _html(tmp_path / "news/a,b/index.html", True)
+    assert marked_pages_glob(tmp_path) is None

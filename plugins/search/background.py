@@ -19,7 +19,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .pagefind_index import PagefindFailed, pagefind_command, read_result
+from .pagefind_index import PagefindFailed, marked_pages_glob, pagefind_command, read_result
 
 logger = logging.getLogger(__name__)
 BUNDLE = "pagefind"
@@ -85,7 +85,8 @@ class BackgroundIndexer:
             with self._lock:
                 if cancelled.is_set():
                     return
-                self._process = subprocess.Popen(pagefind_command(site, self.language, fresh),
+                command = pagefind_command(site, self.language, fresh, marked_pages_glob(site))
+                self._process = subprocess.Popen(command,
                                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             stdout, stderr = self._process.communicate()
             with self._lock:
