@@ -228,3 +228,34 @@ def test_an_edited_template_source_is_compiled_again():
     for env in envs:
         share_compiled_templates(_generator_with(env))
     assert [env.get_template("t.html").render(a=1) for env in envs] == ["old 1", "new 1"]
+
+
+def test_content_urls_are_computed_once_while_pages_are_written_and_overrides_still_apply():
+    import copy
+    from datetime import datetime, timezone
+
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from fastbuild import url_memo
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings.update(ARTICLE_URL="news/{slug}/", ARTICLE_SAVE_AS="news/{slug}/index.html")
+    article = Article("<p>x</p>", {"title": "A", "slug": "a", "date": datetime(2016, 7, 8, tzinfo=timezone.utc)},
+                      settings=settings)
+    calls = []
+    original = Article._expand_settings
+    Article._expand_settings = lambda self, key: calls.append(key) or original(self, key)
+    try:
+        url_memo.start()
+        assert [article.url, article.url, article.save_as] == ["news/a/", "news/a/", "news/a/index.html"]
+        assert calls == ["url", "save_as"]  # once each
+        article.override_url = "files/a.pdf"  # what Static.attach_to does while a body is rendered
+        assert article.url == "files/a.pdf"
+        del article.override_url
+        url_memo.stop()
+        article.slug = "b"
+        assert article.url == "news/b/"  # outside the writing phase nothing is remembered
+    finally:
+        Article._expand_settings = original
+        url_memo.stop()

@@ -2,6 +2,7 @@
 
 * reading: every markdown source is parsed once, in a pool of forked workers (reading.py);
 * rendering: pages are split between this process and one forked child (sharding.py);
+* content URLs: computed once per item while pages are written (url_memo.py);
 * templates: compiled once per process, not once per generator (template_cache.py);
 * the dev loop (site_build.devloop) re-renders only the pages whose inputs changed (render_skip.py).
 
@@ -12,12 +13,14 @@ FASTBUILD_READ, FASTBUILD_MIN_PARALLEL_READ, FASTBUILD_MIN_PARALLEL_RENDER.
 
 from pelican import signals
 
-from . import reading, session
+from . import reading, session, url_memo
 from .template_cache import share_compiled_templates
 
 
 def remember_generators(generators):
     session.current().generators = list(generators)
+    if generators and generators[0].settings.get("FASTBUILD", True):
+        url_memo.start()
 
 
 def choose_writer(pelican):
@@ -32,6 +35,7 @@ def finish_output(pelican):
     """Before any other finalized handler: the forked renderer is done and kept files are in place."""
     import time
 
+    url_memo.stop()
     current = session.current()
     if current.fork is not None:
         current.fork.join()
