@@ -152,3 +152,61 @@ def test_no_glob_when_nothing_is_marked_or_a_name_holds_a_glob_character(tmp_pat
     assert marked_pages_glob(tmp_path) is None
     _html(tmp_path / "news/a,b/index.html", True)
     assert marked_pages_glob(tmp_path) is None
+
+
+def _live_site(tmp_path):
+    site = tmp_path / "output"
+    _html(site / "news/a/index.html", True)
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "pagefind-ui.js").write_text("the previous bundle")
+    return site
+
+
+def test_cancelling_the_background_indexer_stops_pagefind_and_keeps_the_live_bundle(tmp_path, monkeypatch):
+    """A fault Pagefind cannot produce on demand: an index run that hangs. cancel() must kill it at
+    once and leave the served bundle alone."""
+    import sys
+    import time
+
+    from search import background
+
+    monkeypatch.setattr(background, "pagefind_command",
+                        lambda *a, **k: [sys.executable, "-c", "import time; time.sleep(60)"])
+    site = _live_site(tmp_path)
+    indexer = background.BackgroundIndexer()
+    indexer.start(site)
+    time.sleep(0.3)
+    started = time.monotonic()
+    indexer.cancel()
+    assert time.monotonic() - started < 5
+    assert indexer.runs == 0 and indexer.error is None
+    assert (site / "pagefind" / "pagefind-ui.js").read_text() == "the previous bundle"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output-pagefind-")]  # no leftovers
+
+
+def test_a_failed_background_index_keeps_the_live_bundle_and_reports_the_error(tmp_path, monkeypatch):
+    import sys
+
+    from search import background
+    from search.pagefind_index import PagefindFailed
+
+    monkeypatch.setattr(background, "pagefind_command",
+                        lambda *a, **k: [sys.executable, "-c", "import sys; sys.exit('index broke')"])
+    site = _live_site(tmp_path)
+    indexer = background.BackgroundIndexer()
+    indexer.start(site)
+    with pytest.raises(PagefindFailed, match="index broke"):
+        indexer.wait()
+    assert (site / "pagefind" / "pagefind-ui.js").read_text() == "the previous bundle"
+
+
+def test_the_background_indexer_swaps_in_a_real_bundle(tmp_path):
+    from search import background
+
+    site = _live_site(tmp_path)
+    indexer = background.BackgroundIndexer()
+    indexer.start(site)
+    indexer.wait()
+    assert indexer.runs == 1
+    assert "the previous bundle" not in (site / "pagefind" / "pagefind-ui.js").read_text()
+    assert len(list((site / "pagefind" / "fragment").iterdir())) == 1

@@ -19,7 +19,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .pagefind_index import PagefindFailed, marked_pages_glob, pagefind_command, read_result
+from .pagefind_index import PagefindFailed, Stopped, marked_pages_glob, pagefind_command, read_result
 
 logger = logging.getLogger(__name__)
 BUNDLE = "pagefind"
@@ -82,10 +82,11 @@ class BackgroundIndexer:
     def _index(self, site: Path, cancelled: threading.Event) -> None:
         fresh = Path(tempfile.mkdtemp(prefix=f".{site.name}-{BUNDLE}-", dir=site.parent))
         try:
+            glob = marked_pages_glob(site, should_stop=cancelled.is_set)
             with self._lock:
                 if cancelled.is_set():
                     return
-                command = pagefind_command(site, self.language, fresh, marked_pages_glob(site))
+                command = pagefind_command(site, self.language, fresh, glob)
                 self._process = subprocess.Popen(command,
                                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             stdout, stderr = self._process.communicate()
@@ -95,6 +96,8 @@ class BackgroundIndexer:
                 read_result(site, fresh, self._process.returncode, stdout, stderr)
                 self._swap_in(fresh, site / BUNDLE)
                 self.error, self.runs = None, self.runs + 1
+        except Stopped:
+            return
         except PagefindFailed as failure:
             self.error = str(failure)
             logger.error("search index not updated: %s", failure)

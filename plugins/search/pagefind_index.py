@@ -32,7 +32,11 @@ BODY_MARKER = b"data-pagefind-body"
 _GLOB_SPECIAL = set("*?[]{}!,\\")
 
 
-def marked_pages_glob(site: Path) -> str | None:
+class Stopped(Exception):
+    """marked_pages_glob was asked to stop (the dev loop's indexer was cancelled)."""
+
+
+def marked_pages_glob(site: Path, should_stop=lambda: False) -> str | None:
     """A Pagefind glob matching exactly the HTML files that carry data-pagefind-body.
 
     Files are grouped by their path with the folder above the file name wildcarded
@@ -43,7 +47,13 @@ def marked_pages_glob(site: Path) -> str | None:
     pages = [p.relative_to(site).as_posix() for p in site.rglob("*.html")]
     if any(_GLOB_SPECIAL & set(p) for p in pages):
         return None
-    marked = sorted(p for p in pages if BODY_MARKER in (site / p).read_bytes())
+    marked = []
+    for number, page in enumerate(pages):
+        if number % 256 == 0 and should_stop():
+            raise Stopped()
+        if BODY_MARKER in (site / page).read_bytes():
+            marked.append(page)
+    marked.sort()
     if not marked:
         return None
     groups: dict[tuple, list[str]] = {}
