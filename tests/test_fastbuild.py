@@ -259,3 +259,27 @@ def test_content_urls_are_computed_once_while_pages_are_written_and_overrides_st
     finally:
         Article._expand_settings = original
         url_memo.stop()
+
+
+def test_structure_digest_sees_a_change_to_a_metadata_value_or_to_its_attribute_alone():
+    """Metadata values Pelican mirrors onto attributes are digested once; a change to either copy
+    alone must still change the digest."""
+    import copy
+    from datetime import datetime, timezone
+
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from fastbuild.fingerprint import Digester
+
+    def article():
+        return Article("<p>x</p>", {"title": "A", "slug": "a", "region": "asia",
+                                    "date": datetime(2016, 7, 8, tzinfo=timezone.utc)},
+                       settings=copy.deepcopy(DEFAULT_CONFIG))
+
+    same, only_metadata, only_attribute = article(), article(), article()
+    only_metadata.metadata["region"] = "west_africa"
+    only_attribute.region = "west_africa"
+    digests = [Digester().structure(item) for item in (article(), same, only_metadata, only_attribute)]
+    assert digests[0] == digests[1]
+    assert len({digests[0], digests[2], digests[3]}) == 3
