@@ -72,11 +72,11 @@ def internal_links(lines, source: Path, content_root: Path) -> Iterator[tuple[in
             )
 
 
-def link_problem(written: str, target: Path, content_root: Path) -> str | None:
+def link_problem(written: str, target: Path, content_root: Path, is_file=Path.is_file) -> str | None:
     """What is wrong with a link to ``target`` (None: nothing). ``content_root`` must be absolute."""
     if not target.is_relative_to(content_root):
         return f"expected {written!r} to name a file under {content_root.name}/, got a path outside the content folder"
-    if not target.is_file():
+    if not is_file(target):
         where = target.relative_to(content_root).as_posix()
         return f"expected {written!r} to name an existing file under {content_root.name}/, got a link to {where!r}, which does not exist"
     return None
