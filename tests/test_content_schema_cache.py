@@ -16,24 +16,25 @@ from content_schema import validate
 from content_schema.validate import validate_tree
 from test_content_schema import NEWS, rules_for
 
-HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
 BAD = Path(__file__).parent / "bad_content"
+RACY_S = 0.1
 
 
 @pytest.fixture(autouse=True)
-def fresh_memory():
+def fresh_memory(monkeypatch):
+    """Nothing remembered; files older than RACY_S are remembered (the real window is longer)."""
+    monkeypatch.setattr(validate, "RACY_NS", int(RACY_S * 1e9))
     validate.forget_checked_files()
     yield
     validate.forget_checked_files()
 
 
-def write(root: Path, rel: str, text: str, age_s: int = 0) -> Path:
-    """Write a file and date it back (an hour, plus ``age_s``): an edit made well before the check."""
+def write(root: Path, rel: str, text: str) -> Path:
+    """Write a file and let it age out of the racy window (the ctime cannot be dated back)."""
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    stamp = HOUR_AGO_NS + age_s * 10**9
-    os.utime(path, ns=(stamp, stamp))
+    time.sleep(RACY_S * 1.5)
     return path
 
 
@@ -60,14 +61,14 @@ def test_an_edit_is_reported_and_its_fix_clears_it(tmp_path):
         write(root, f"news/{name}.md", news(f"Item {name}"))
     assert check(root).errors == [] and check(root).files_reused == 3
 
-    write(root, "news/b.md", news("Item b").replace("2016-07-08 09:00", "2016-13-45 09:00"), age_s=1)
+    write(root, "news/b.md", news("Item b").replace("2016-07-08 09:00", "2016-13-45 09:00"))
     report = check(root)
     assert [(e.path, e.line, e.field) for e in report.errors] == [("content/news/b.md", 2, "date")]
     assert report.files_reused == 2
     assert same_report(report, uncached(root))
     check(root)  # remembered again
 
-    write(root, "news/b.md", news("Item b"), age_s=2)
+    write(root, "news/b.md", news("Item b"))
     report = check(root)
     assert report.errors == [] and report.files_reused == 2
 
@@ -77,7 +78,7 @@ def test_a_duplicate_made_by_editing_one_file_is_caught(tmp_path):
     write(root, "news/a.md", news("Alpha"))
     write(root, "news/b.md", news("Beta"))
     assert check(root).errors == []
-    write(root, "news/b.md", news("Alpha"), age_s=1)
+    write(root, "news/b.md", news("Alpha"))
     report = check(root)
     assert report.files_reused == 1  # a.md was not read again, its slug still counts
     assert [str(e) for e in report.errors] == [
@@ -126,19 +127,25 @@ def test_a_change_of_the_rules_rechecks_every_file(tmp_path):
     assert [e.field for e in report.errors] == ["region"]
 
 
-def test_a_file_rewritten_within_the_clock_tick_is_not_mistaken_for_unchanged(tmp_path):
-    """Same inode, size and mtime, new content: possible only for a file modified just before the
-    check, which is therefore checked but not remembered."""
-    path = tmp_path / "content" / "news" / "a.md"
-    path.parent.mkdir(parents=True)
-    path.write_text(textwrap.dedent(news("Alpha")), encoding="utf-8")
+def test_a_rewrite_that_brings_back_the_old_mtime_and_size_is_noticed(tmp_path):
+    """As cp -p or rsync -t can: same inode, size and mtime, new content (the ctime tells)."""
+    path = write(tmp_path / "content", "news/a.md", news("Alpha"))
     before = path.stat()
     assert check(tmp_path / "content").errors == []
     path.write_text(path.read_text(encoding="utf-8").replace("2016-07-08", "2016-17-08"), encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     after = path.stat()
     assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    time.sleep(RACY_S * 1.5)
     assert [e.field for e in check(tmp_path / "content").errors] == ["date"]
+
+
+def test_files_changed_just_before_a_check_are_checked_but_not_remembered(tmp_path, monkeypatch):
+    monkeypatch.setattr(validate, "RACY_NS", 60 * 10**9)
+    root = tmp_path / "content"
+    write(root, "news/a.md", news("Alpha"))
+    check(root)
+    assert check(root).files_reused == 0
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in BAD.iterdir() if (p / "content").is_dir()))
@@ -148,5 +155,5 @@ def test_a_remembered_validation_reports_exactly_what_a_fresh_one_does(case):
     again = check(root)
     assert same_report(again, fresh)
     assert again.files_reused == again.files_checked or any(
-        os.stat(p).st_mtime_ns > time.time_ns() - validate.RACY_NS for p in root.rglob("*.md")
+        max(os.stat(p).st_mtime_ns, os.stat(p).st_ctime_ns) > time.time_ns() - validate.RACY_NS for p in root.rglob("*.md")
     )

@@ -233,16 +233,20 @@ class FileFacts:
         return all(path.is_file() == found for path, found in self.probes)
 
 
-# Files modified this recently may be modified again with the same mtime (a coarse clock, or a file
-# system that keeps seconds): they are checked but not remembered.
+# Files changed this recently may change again within the same clock tick (file times come from a
+# coarse clock; some file systems keep seconds), keeping their stamp: checked but not remembered.
 RACY_NS = 2_000_000_000
 _remembered: dict[str, tuple[tuple, FileFacts]] = {}  # absolute path -> (stamp, facts), latest run only
 _remembered_rules: tuple | None = None
 
 
 class CheckedFiles:
-    """FileFacts from earlier validations in this process, reused while the file's stamp (mtime,
-    size, inode), the per-file rules and the files it looked for are unchanged."""
+    """FileFacts from earlier validations in this process, reused while the file's stamp, the
+    per-file rules and the files it looked for are unchanged.
+
+    The stamp has the ctime besides mtime, size and inode: a copy that keeps the mtime (cp -p,
+    rsync -t) can bring back an old mtime and size, but every change sets the ctime to now.
+    """
 
     def __init__(self, rules: SiteRules):
         self.rules = rules.per_file_rules()
@@ -253,7 +257,7 @@ class CheckedFiles:
 
     def facts(self, path: Path, rel: str, shown_path: str, kind: Kind, rules: SiteRules) -> FileFacts:
         stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_dev)
+        stamp = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino, stat.st_dev)
         key = str(path)
         earlier = self.earlier.get(key)
         if earlier is not None and earlier[0] == stamp and earlier[1].still_valid():
@@ -261,7 +265,7 @@ class CheckedFiles:
             self.reused += 1
         else:
             facts = FileCheck(path, rel, shown_path, kind, rules).run()
-        if stat.st_mtime_ns < self.racy_after:
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) < self.racy_after:
             self.seen[key] = (stamp, facts)
         return facts
 
