@@ -335,6 +335,10 @@ class FileCheck:
         if not raw.strip():
             self.error(1, "file", "expected a metadata header starting with 'Title: ...', got an empty file")
             return None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # find every bad line (a split at b"\n" never cuts a UTF-8 character)
         bad = []
         for number, line in enumerate(raw.split(b"\n"), start=1):
             try:
