@@ -192,3 +192,70 @@ def test_with_other_threads_running_the_build_still_matches(tmp_path):
         stop.set()
         thread.join()
     assert tree_differences(fast, plain) == []
+
+
+def _generator_with(env):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(env=env, settings={"FASTBUILD": True})
+
+
+def test_templates_are_compiled_once_for_every_generator_with_the_same_options():
+    from jinja2 import DictLoader, Environment
+
+    from fastbuild.template_cache import share_compiled_templates
+
+    source = {"page.html": "{% for x in items %}\n{{ x }}\n{% endfor %}"}
+    first, second = Environment(loader=DictLoader(source)), Environment(loader=DictLoader(source))
+    other_options = Environment(loader=DictLoader(source), trim_blocks=True)
+    for env in (first, second, other_options):
+        share_compiled_templates(_generator_with(env))
+    compiled = []
+    for env in (first, second, other_options):
+        original = env.compile
+        env.compile = lambda *a, _original=original, _env=env, **k: compiled.append(_env) or _original(*a, **k)
+    rendered = [env.get_template("page.html").render(items=[1, 2]) for env in (first, second, other_options)]
+    assert compiled == [first, other_options]  # the second environment reused the first one's code
+    assert rendered[0] == rendered[1] == "\n1\n\n2\n" and rendered[2] == "1\n2\n"  # trim_blocks still applies
+
+
+def test_an_edited_template_source_is_compiled_again():
+    from jinja2 import DictLoader, Environment
+
+    from fastbuild.template_cache import share_compiled_templates
+
+    envs = [Environment(loader=DictLoader({"t.html": text})) for text in ("old {{ a }}", "new {{ a }}")]
+    for env in envs:
+        share_compiled_templates(_generator_with(env))
+    assert [env.get_template("t.html").render(a=1) for env in envs] == ["old 1", "new 1"]
+
+
+def test_content_urls_are_computed_once_while_pages_are_written_and_overrides_still_apply():
+    import copy
+    from datetime import datetime, timezone
+
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from fastbuild import url_memo
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings.update(ARTICLE_URL="news/{slug}/", ARTICLE_SAVE_AS="news/{slug}/index.html")
+    article = Article("<p>x</p>", {"title": "A", "slug": "a", "date": datetime(2016, 7, 8, tzinfo=timezone.utc)},
+                      settings=settings)
+    calls = []
+    original = Article._expand_settings
+    Article._expand_settings = lambda self, key: calls.append(key) or original(self, key)
+    try:
+        url_memo.start()
+        assert [article.url, article.url, article.save_as] == ["news/a/", "news/a/", "news/a/index.html"]
+        assert calls == ["url", "save_as"]  # once each
+        article.override_url = "files/a.pdf"  # what Static.attach_to does while a body is rendered
+        assert article.url == "files/a.pdf"
+        del article.override_url
+        url_memo.stop()
+        article.slug = "b"
+        assert article.url == "news/b/"  # outside the writing phase nothing is remembered
+    finally:
+        Article._expand_settings = original
+        url_memo.stop()

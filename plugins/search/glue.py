@@ -19,6 +19,9 @@ def add_search_page(pelican) -> None:
 
 
 def index_built_site(pelican) -> None:
+    if pelican.settings.get("SEARCH_INDEX_DEFERRED"):  # the dev loop indexes in the background
+        logger.info("search index deferred to the background indexer")
+        return
     result = run_pagefind(pelican.output_path, pelican.settings.get("DEFAULT_LANG", "en"))
     if not result.body_marked:
         logger.warning("no page has a data-pagefind-body element: Pagefind indexed every page, listings too")
