@@ -107,14 +107,14 @@ class DevBuilder:
             with pinned(self.session), staged_directory(self.output, remove_old=self._keep_spare,
                                                         reuse=reuse) as staging:
                 run_pelican({**self.settings, "OUTPUT_PATH": str(staging)})
-                if self.indexer is not None:
-                    from search.background import carry_over_bundle
-
-                    carry_over_bundle(self.output, staging)
                 finished = time.perf_counter()
                 gate = self.session.gate
                 finalize = finished - (self.session.finalize_started or finished)
                 self.session.outputs = dict(gate.pending) if gate is not None else {}
+                if self.indexer is not None:  # last, right before the swap: nothing can fail between
+                    from search.background import move_bundle
+
+                    move_bundle(self.output, staging)
         finally:
             render_skip.clear_pelican_memos()  # do not keep this build's content objects alive
             self.session.generators = []
