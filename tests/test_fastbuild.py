@@ -283,3 +283,39 @@ def test_structure_digest_sees_a_change_to_a_metadata_value_or_to_its_attribute_
     digests = [Digester().structure(item) for item in (article(), same, only_metadata, only_attribute)]
     assert digests[0] == digests[1]
     assert len({digests[0], digests[2], digests[3]}) == 3
+
+
+def test_memoised_slugs_and_relative_paths_equal_pelicans_and_are_off_for_plain_builds(tmp_path):
+    import copy
+
+    import pelican.urlwrappers
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import slugify
+
+    from fastbuild import pelican_memos
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings["PATH"] = str(tmp_path)
+    subs = settings["SLUG_REGEX_SUBSTITUTIONS"]
+    names = ["Gulf of Aden", "Côte d'Ivoire", "C++ & <b>bold</b>", "  spaced  "]
+    try:
+        pelican_memos.use(True)
+        for _ in range(2):  # the second round comes from the memo
+            assert [pelican.urlwrappers.slugify(n, subs) for n in names] == [slugify(n, subs) for n in names]
+            article = Article("x", {"title": "A"}, settings=settings, source_path=str(tmp_path / "news" / "a.md"))
+            assert article.get_relative_source_path() == "news/a.md"
+            assert article.get_relative_source_path(str(tmp_path / "b" / "c.md")) == "b/c.md"
+        calls = []
+        pelican_memos.use(False)
+        import pelican.contents
+
+        original = pelican.contents.posixize_path
+        pelican.contents.posixize_path = lambda p: calls.append(p) or original(p)
+        try:
+            Article("x", {"title": "A"}, settings=settings, source_path=str(tmp_path / "a.md")).get_relative_source_path()
+        finally:
+            pelican.contents.posixize_path = original
+        assert calls  # computed by Pelican itself when the memos are off
+    finally:
+        pelican_memos.use(False)

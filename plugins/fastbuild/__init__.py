@@ -2,6 +2,7 @@
 
 * reading: every markdown source is parsed once, in a pool of forked workers (reading.py);
 * rendering: pages are split between this process and one forked child (sharding.py);
+* slugs and relative source paths: memoised (pelican_memos.py);
 * content URLs: computed once per item while pages are written (url_memo.py);
 * templates: compiled once per process, not once per generator (template_cache.py);
 * the dev loop (site_build.devloop) re-renders only the pages whose inputs changed (render_skip.py).
@@ -13,7 +14,7 @@ FASTBUILD_READ, FASTBUILD_MIN_PARALLEL_READ, FASTBUILD_MIN_PARALLEL_RENDER.
 
 from pelican import signals
 
-from . import reading, session, url_memo
+from . import pelican_memos, reading, session, url_memo
 from .template_cache import share_compiled_templates
 
 
@@ -45,6 +46,7 @@ def finish_output(pelican):
 
 
 def install_reading(readers):
+    pelican_memos.use(readers.settings.get("FASTBUILD", True))
     if readers.settings.get("FASTBUILD", True):
         reading.install(readers)
 
