@@ -5,7 +5,6 @@ site by lowering the thresholds that normally keep small sites sequential.
 """
 
 import logging
-import zlib
 
 import pytest
 
@@ -100,7 +99,34 @@ def test_errors_in_the_forked_renderer_fail_the_build_and_keep_the_output(tmp_pa
 
         assert int(message.split("in process ")[1].split()[0]) != os.getpid()
     assert tree(out) == before
-    assert zlib.crc32(f"news/{slug}/index.html".encode()) % 2 == 1  # it was the child's page
+    from fastbuild.sharding import shard_of
+
+    assert shard_of(f"news/{slug}/index.html") == 1  # it was the child's page
+
+
+def _child_processes() -> set[str]:
+    from pathlib import Path
+
+    return {pid for task in Path("/proc/self/task").iterdir() for pid in (task / "children").read_text().split()}
+
+
+def test_a_plugin_generator_failing_while_the_child_renders_fails_the_build_and_stops_the_child(tmp_path):
+    """Plugin generators write in the parent while the forked child renders its share: if one
+    raises, the child is stopped and reaped, and the output stays as it was."""
+    files = {**fixture_files(), "intelligence/asia.md": fixture_files()["intelligence/asia.md"]}
+    out = build(tmp_path, files, **PARALLEL)
+    before = tree(out)
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "regions.html").write_text("{{ 'x'|trouble }}", encoding="utf-8")  # the regions index
+    from site_build.build import load_settings
+
+    filters = {**load_settings(ROOT / "pelicanconf.py").get("JINJA_FILTERS", {}), "trouble": raise_an_error}
+    children = _child_processes()
+    with pytest.raises(BuildFailed, match="template filter failed on x"):
+        build(tmp_path, THEME_TEMPLATES_OVERRIDES=[str(overrides)], JINJA_FILTERS=filters, **PARALLEL)
+    assert _child_processes() == children
+    assert tree(out) == before
 
 
 def test_reader_metadata_and_warnings_match_pelicans_markdown_reader(tmp_path, caplog):

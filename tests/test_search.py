@@ -210,3 +210,34 @@ def test_the_background_indexer_swaps_in_a_real_bundle(tmp_path):
     assert indexer.runs == 1
     assert "the previous bundle" not in (site / "pagefind" / "pagefind-ui.js").read_text()
     assert len(list((site / "pagefind" / "fragment").iterdir())) == 1
+
+
+def test_pagefind_runs_while_the_later_finalized_handlers_run_and_its_failure_fails_the_build(tmp_path, monkeypatch):
+    """Pagefind starts first in ``finalized`` and is waited for last: a handler connected after
+    every plugin sees it running; if it then fails, the build fails and the old output stays."""
+    import sys
+
+    from pelican import signals
+
+    from search import pagefind_index
+    from site_build.build import BuildFailed
+
+    out = build(tmp_path, {"news/members.md": NEWS})
+    before = (out / "index.html").read_bytes()
+    seen = []
+
+    def later_handler(pelican):
+        from search.glue import _running
+
+        seen.append([run.process.poll() for run in _running.values()])
+
+    monkeypatch.setattr(pagefind_index, "pagefind_command",
+                        lambda *a, **k: [sys.executable, "-c", "import sys, time; time.sleep(1); sys.exit('index broke')"])
+    signals.finalized.connect(later_handler)
+    try:
+        with pytest.raises(BuildFailed, match="index broke"):
+            build(tmp_path, {"news/other.md": LISTED_SUMMARY})
+    finally:
+        signals.finalized.disconnect(later_handler)
+    assert seen == [[None]]  # Pagefind was still running when the later handler ran
+    assert (out / "index.html").read_bytes() == before

@@ -85,9 +85,25 @@ def pagefind_command(site: Path, language: str, bundle: Path | None = None, glob
 
 
 def run_pagefind(site: str | Path, language: str = "en") -> IndexResult:
-    site = Path(site)
-    done = subprocess.run(pagefind_command(site, language, glob=marked_pages_glob(site)), capture_output=True, text=True)
-    return read_result(site, site / "pagefind", done.returncode, done.stdout, done.stderr)
+    return PagefindRun(site, language).finish()
+
+
+class PagefindRun:
+    """Pagefind indexing ``site`` in its own process while the caller goes on."""
+
+    def __init__(self, site: str | Path, language: str = "en"):
+        self.site = Path(site)
+        command = pagefind_command(self.site, language, glob=marked_pages_glob(self.site))
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def finish(self) -> IndexResult:
+        stdout, stderr = self.process.communicate()
+        return read_result(self.site, self.site / "pagefind", self.process.returncode, stdout, stderr)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
 
 
 def read_result(site: Path, bundle: Path, returncode: int, stdout: str, stderr: str) -> IndexResult:
