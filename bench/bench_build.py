@@ -152,7 +152,8 @@ def bench_rebuild(content: Path, work: Path, n: int, repeats: int) -> dict:
     return {"rebuild_s": round(figures["rebuild_s"], 3), "rebuild_peak_mb": round(run.peak_mb, 1),
             "rebuild_identical": identical, "rebuild_rendered": figures["rendered"],
             "rebuild_kept": figures["kept"], "devloop_warm_build_s": round(figures["warm_build_s"], 3),
-            "rebuild_finalize_s": round(figures["finalize_s"], 3)}
+            "rebuild_finalize_s": round(figures["finalize_s"], 3),
+            "rebuild_search_catch_up_s": round(figures["search_s"], 3)}
 
 
 def machine() -> dict:

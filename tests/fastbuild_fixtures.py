@@ -75,8 +75,9 @@ def plugins_without(settings_file, *names) -> list[str]:
     return [p for p in load_settings(settings_file)["PLUGINS"] if p not in names]
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None), by relative name: empty folders count too."""
+    return {str(p.relative_to(root)): p.read_bytes() if p.is_file() else None for p in sorted(root.rglob("*"))}
 
 
 def tree_differences(a: Path, b: Path) -> list[str]:

@@ -37,6 +37,7 @@ def edit(builder, rel, old, new):
 
 
 def assert_same_as_clean(builder, tmp_path):
+    builder.wait_for_search()  # the search bundle is written in the background after each build
     assert tree_differences(builder.output, clean_build_of(builder, tmp_path)) == []
 
 
@@ -64,7 +65,7 @@ def test_body_edit_rerenders_every_page_that_shows_that_body(tmp_path):
     dev.build()
     edit(dev, "news/item-03.md", "Opening paragraph", "Rewritten opening paragraph")
     report = dev.rebuild()
-    showing = sorted(k for k, v in tree(dev.output).items() if b"Rewritten opening paragraph" in v and k.endswith(".html"))
+    showing = sorted(k for k, v in tree(dev.output).items() if k.endswith(".html") and b"Rewritten opening paragraph" in v)
     assert len(showing) == 3  # the article and the tag pages of piracy and topic-3 listing it (feeds: their plugin)
     assert sorted(report.rendered) == showing
     clean = tmp_path / "clean"
@@ -138,11 +139,13 @@ def test_template_edit_rerenders_the_pages_using_it(dev, tmp_path):
 
 
 def test_broken_edit_keeps_the_last_good_output_and_the_next_good_edit_recovers(dev, tmp_path):
+    dev.wait_for_search()
     before = tree(dev.output)
     edit(dev, "news/item-04.md", "Date: 2016-07-05 09:00 +01:00", "Date: next tuesday-ish")
     with pytest.raises(BuildFailed) as failure:
         dev.rebuild()
     assert "item-04.md" in str(failure.value)
+    dev.wait_for_search()  # the failed build restarted the indexer on the unchanged output
     assert tree(dev.output) == before
     edit(dev, "news/item-04.md", "Date: next tuesday-ish", "Date: 2016-07-06 09:00 +01:00")
     dev.rebuild()
@@ -165,4 +168,55 @@ def test_pages_deleted_from_the_output_behind_its_back_are_rebuilt(dev, tmp_path
     edit(dev, "news/item-03.md", "Opening paragraph", "Rewritten opening paragraph")
     dev.rebuild()  # it cannot keep the missing page: a full build instead
     assert (dev.output / "news" / "news-item-8" / "index.html").is_file()
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_rebuilds_stage_into_the_replaced_output_and_leave_nothing_of_it_behind(dev, tmp_path):
+    """From the second rebuild on, the output replaced by the build before is reused as the staging
+    directory: deleted, renamed and added pages must still end exactly as in a clean build,
+    empty folders included."""
+    edit(dev, "news/item-01.md", "Opening paragraph", "First edit")
+    assert not dev.rebuild().reused_output  # the first build replaced nothing
+    (dev.content / "news" / "item-07.md").unlink()
+    report = dev.rebuild()
+    assert report.reused_output
+    assert not (dev.output / "news" / "news-item-7").exists()
+    assert_same_as_clean(dev, tmp_path)
+    edit(dev, "news/item-05.md", "Title: News item 5", "Title: News item five")
+    write_content(tmp_path / "dev", {"news/new.md": "Title: Brand new\nDate: 2016-08-01 09:00 +01:00\nSummary: New.\n\nNew body.\n"})
+    assert dev.rebuild().reused_output
+    assert_same_as_clean(dev, tmp_path)
+    assert dev.rebuild().rendered == []  # nothing changed: everything relinked, nothing stale
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_a_rebuild_never_writes_through_a_page_the_live_output_shares(dev, tmp_path):
+    """Kept pages are hard links: a page re-rendered into the reused staging directory must get a
+    new file, or the live output (and, if the build then failed, the kept output) would change."""
+    page = dev.output / "news" / "news-item-9" / "index.html"
+    edit(dev, "news/item-01.md", "Opening paragraph", "First edit")
+    dev.rebuild()  # item 9's page is kept: the live file and the replaced output's share an inode
+    live = page.open("rb")
+    try:
+        before = live.read()
+        edit(dev, "news/item-09.md", "Opening paragraph", "Rewritten paragraph")
+        report = dev.rebuild()
+        assert report.reused_output and "news/news-item-9/index.html" in report.rendered
+        live.seek(0)
+        assert live.read() == before  # the file the old output served is untouched
+    finally:
+        live.close()
+    assert b"Rewritten paragraph" in page.read_bytes()
+    assert_same_as_clean(dev, tmp_path)
+
+
+def test_search_index_follows_in_the_background_and_search_works_meanwhile(dev, tmp_path):
+    dev.wait_for_search()
+    entry = dev.output / "pagefind" / "pagefind-entry.json"
+    before = entry.read_bytes()
+    edit(dev, "news/item-03.md", "Opening paragraph", "Quetzalcoatl paragraph")
+    dev.rebuild()
+    assert (dev.output / "pagefind" / "pagefind-ui.js").is_file()  # the previous bundle, carried over
+    dev.wait_for_search()
+    assert entry.read_bytes() != before  # a new index (its chunk hashes changed with the word)
     assert_same_as_clean(dev, tmp_path)

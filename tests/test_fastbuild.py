@@ -5,7 +5,6 @@ site by lowering the thresholds that normally keep small sites sequential.
 """
 
 import logging
-import zlib
 
 import pytest
 
@@ -100,7 +99,34 @@ def test_errors_in_the_forked_renderer_fail_the_build_and_keep_the_output(tmp_pa
 
         assert int(message.split("in process ")[1].split()[0]) != os.getpid()
     assert tree(out) == before
-    assert zlib.crc32(f"news/{slug}/index.html".encode()) % 2 == 1  # it was the child's page
+    from fastbuild.sharding import shard_of
+
+    assert shard_of(f"news/{slug}/index.html") == 1  # it was the child's page
+
+
+def _child_processes() -> set[str]:
+    from pathlib import Path
+
+    return {pid for task in Path("/proc/self/task").iterdir() for pid in (task / "children").read_text().split()}
+
+
+def test_a_plugin_generator_failing_while_the_child_renders_fails_the_build_and_stops_the_child(tmp_path):
+    """Plugin generators write in the parent while the forked child renders its share: if one
+    raises, the child is stopped and reaped, and the output stays as it was."""
+    files = {**fixture_files(), "intelligence/asia.md": fixture_files()["intelligence/asia.md"]}
+    out = build(tmp_path, files, **PARALLEL)
+    before = tree(out)
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "regions.html").write_text("{{ 'x'|trouble }}", encoding="utf-8")  # the regions index
+    from site_build.build import load_settings
+
+    filters = {**load_settings(ROOT / "pelicanconf.py").get("JINJA_FILTERS", {}), "trouble": raise_an_error}
+    children = _child_processes()
+    with pytest.raises(BuildFailed, match="template filter failed on x"):
+        build(tmp_path, THEME_TEMPLATES_OVERRIDES=[str(overrides)], JINJA_FILTERS=filters, **PARALLEL)
+    assert _child_processes() == children
+    assert tree(out) == before
 
 
 def test_reader_metadata_and_warnings_match_pelicans_markdown_reader(tmp_path, caplog):
@@ -192,3 +218,130 @@ def test_with_other_threads_running_the_build_still_matches(tmp_path):
         stop.set()
         thread.join()
     assert tree_differences(fast, plain) == []
+
+
+def _generator_with(env):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(env=env, settings={"FASTBUILD": True})
+
+
+def test_templates_are_compiled_once_for_every_generator_with_the_same_options():
+    from jinja2 import DictLoader, Environment
+
+    from fastbuild.template_cache import share_compiled_templates
+
+    source = {"page.html": "{% for x in items %}\n{{ x }}\n{% endfor %}"}
+    first, second = Environment(loader=DictLoader(source)), Environment(loader=DictLoader(source))
+    other_options = Environment(loader=DictLoader(source), trim_blocks=True)
+    for env in (first, second, other_options):
+        share_compiled_templates(_generator_with(env))
+    compiled = []
+    for env in (first, second, other_options):
+        original = env.compile
+        env.compile = lambda *a, _original=original, _env=env, **k: compiled.append(_env) or _original(*a, **k)
+    rendered = [env.get_template("page.html").render(items=[1, 2]) for env in (first, second, other_options)]
+    assert compiled == [first, other_options]  # the second environment reused the first one's code
+    assert rendered[0] == rendered[1] == "\n1\n\n2\n" and rendered[2] == "1\n2\n"  # trim_blocks still applies
+
+
+def test_an_edited_template_source_is_compiled_again():
+    from jinja2 import DictLoader, Environment
+
+    from fastbuild.template_cache import share_compiled_templates
+
+    envs = [Environment(loader=DictLoader({"t.html": text})) for text in ("old {{ a }}", "new {{ a }}")]
+    for env in envs:
+        share_compiled_templates(_generator_with(env))
+    assert [env.get_template("t.html").render(a=1) for env in envs] == ["old 1", "new 1"]
+
+
+def test_content_urls_are_computed_once_while_pages_are_written_and_overrides_still_apply():
+    import copy
+    from datetime import datetime, timezone
+
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from fastbuild import url_memo
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings.update(ARTICLE_URL="news/{slug}/", ARTICLE_SAVE_AS="news/{slug}/index.html")
+    article = Article("<p>x</p>", {"title": "A", "slug": "a", "date": datetime(2016, 7, 8, tzinfo=timezone.utc)},
+                      settings=settings)
+    calls = []
+    original = Article._expand_settings
+    Article._expand_settings = lambda self, key: calls.append(key) or original(self, key)
+    try:
+        url_memo.start()
+        assert [article.url, article.url, article.save_as] == ["news/a/", "news/a/", "news/a/index.html"]
+        assert calls == ["url", "save_as"]  # once each
+        article.override_url = "files/a.pdf"  # what Static.attach_to does while a body is rendered
+        assert article.url == "files/a.pdf"
+        del article.override_url
+        url_memo.stop()
+        article.slug = "b"
+        assert article.url == "news/b/"  # outside the writing phase nothing is remembered
+    finally:
+        Article._expand_settings = original
+        url_memo.stop()
+
+
+def test_structure_digest_sees_a_change_to_a_metadata_value_or_to_its_attribute_alone():
+    """Metadata values Pelican mirrors onto attributes are digested once; a change to either copy
+    alone must still change the digest."""
+    import copy
+    from datetime import datetime, timezone
+
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from fastbuild.fingerprint import Digester
+
+    def article():
+        return Article("<p>x</p>", {"title": "A", "slug": "a", "region": "asia",
+                                    "date": datetime(2016, 7, 8, tzinfo=timezone.utc)},
+                       settings=copy.deepcopy(DEFAULT_CONFIG))
+
+    same, only_metadata, only_attribute = article(), article(), article()
+    only_metadata.metadata["region"] = "west_africa"
+    only_attribute.region = "west_africa"
+    digests = [Digester().structure(item) for item in (article(), same, only_metadata, only_attribute)]
+    assert digests[0] == digests[1]
+    assert len({digests[0], digests[2], digests[3]}) == 3
+
+
+def test_memoised_slugs_and_relative_paths_equal_pelicans_and_are_off_for_plain_builds(tmp_path):
+    import copy
+
+    import pelican.urlwrappers
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import slugify
+
+    from fastbuild import pelican_memos
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings["PATH"] = str(tmp_path)
+    subs = settings["SLUG_REGEX_SUBSTITUTIONS"]
+    names = ["Gulf of Aden", "Côte d'Ivoire", "C++ & <b>bold</b>", "  spaced  "]
+    try:
+        pelican_memos.use(True)
+        for _ in range(2):  # the second round comes from the memo
+            assert [pelican.urlwrappers.slugify(n, subs) for n in names] == [slugify(n, subs) for n in names]
+            article = Article("x", {"title": "A"}, settings=settings, source_path=str(tmp_path / "news" / "a.md"))
+            assert article.get_relative_source_path() == "news/a.md"
+            assert article.get_relative_source_path(str(tmp_path / "b" / "c.md")) == "b/c.md"
+        calls = []
+        pelican_memos.use(False)
+        import pelican.contents
+
+        original = pelican.contents.posixize_path
+        pelican.contents.posixize_path = lambda p: calls.append(p) or original(p)
+        try:
+            Article("x", {"title": "A"}, settings=settings, source_path=str(tmp_path / "a.md")).get_relative_source_path()
+        finally:
+            pelican.contents.posixize_path = original
+        assert calls  # computed by Pelican itself when the memos are off
+    finally:
+        pelican_memos.use(False)

@@ -107,3 +107,137 @@ def test_a_pagefind_failure_is_a_build_error_naming_the_site(tmp_path):
         run_pagefind(tmp_path)  # no HTML at all: Pagefind cannot build an index
     assert str(tmp_path) in str(failed.value) and "not able to build an index" in str(failed.value)
     assert failed.value.errors  # site_build reports .errors as the build's errors
+
+
+def test_the_marked_pages_glob_gives_the_same_bundle_as_indexing_everything(site, tmp_path):
+    """We pass Pagefind a glob naming only the data-pagefind-body pages (it skips parsing the
+    listings); the bundle must be byte-identical to Pagefind's own run over every page."""
+    import subprocess
+
+    from fastbuild_fixtures import tree_differences
+    from search.pagefind_index import marked_pages_glob, pagefind_command
+
+    glob = marked_pages_glob(site)
+    assert glob and "news/*/index.html" in glob and "tags" not in glob
+    everything, selected = tmp_path / "everything", tmp_path / "selected"
+    subprocess.run(pagefind_command(site, "en", everything), check=True, capture_output=True)
+    subprocess.run(pagefind_command(site, "en", selected, glob), check=True, capture_output=True)
+    assert len(list((everything / "fragment").iterdir())) == 4
+    assert tree_differences(everything, selected) == []
+
+
+def _html(path, marked: bool):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = "<main data-pagefind-body><p>x</p></main>" if marked else "<main><p>x</p></main>"
+    path.write_text(f"<!doctype html><html lang=en><title>t</title>{body}</html>")
+
+
+def test_the_glob_wildcards_a_folder_only_when_it_matches_no_unmarked_page(tmp_path):
+    from search.pagefind_index import marked_pages_glob
+
+    _html(tmp_path / "news/a/index.html", True)
+    _html(tmp_path / "news/b/index.html", True)
+    _html(tmp_path / "about/index.html", True)
+    _html(tmp_path / "news/index.html", False)  # a listing: "*/index.html" would match it
+    _html(tmp_path / "events/x/index.html", True)
+    _html(tmp_path / "events/page/index.html", False)  # "events/*/index.html" would match it
+    _html(tmp_path / "index.html", False)
+    assert marked_pages_glob(tmp_path) == "{about/index.html,events/x/index.html,news/*/index.html}"
+
+
+def test_no_glob_when_nothing_is_marked_or_a_name_holds_a_glob_character(tmp_path):
+    from search.pagefind_index import marked_pages_glob
+
+    _html(tmp_path / "index.html", False)
+    assert marked_pages_glob(tmp_path) is None
+    _html(tmp_path / "news/a,b/index.html", True)
+    assert marked_pages_glob(tmp_path) is None
+
+
+def _live_site(tmp_path):
+    site = tmp_path / "output"
+    _html(site / "news/a/index.html", True)
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "pagefind-ui.js").write_text("the previous bundle")
+    return site
+
+
+def test_cancelling_the_background_indexer_stops_pagefind_and_keeps_the_live_bundle(tmp_path, monkeypatch):
+    """A fault Pagefind cannot produce on demand: an index run that hangs. cancel() must kill it at
+    once and leave the served bundle alone."""
+    import sys
+    import time
+
+    from search import background
+
+    monkeypatch.setattr(background, "pagefind_command",
+                        lambda *a, **k: [sys.executable, "-c", "import time; time.sleep(60)"])
+    site = _live_site(tmp_path)
+    indexer = background.BackgroundIndexer()
+    indexer.start(site)
+    time.sleep(0.3)
+    started = time.monotonic()
+    indexer.cancel()
+    assert time.monotonic() - started < 5
+    assert indexer.runs == 0 and indexer.error is None
+    assert (site / "pagefind" / "pagefind-ui.js").read_text() == "the previous bundle"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output-pagefind-")]  # no leftovers
+
+
+def test_a_failed_background_index_keeps_the_live_bundle_and_reports_the_error(tmp_path, monkeypatch):
+    import sys
+
+    from search import background
+    from search.pagefind_index import PagefindFailed
+
+    monkeypatch.setattr(background, "pagefind_command",
+                        lambda *a, **k: [sys.executable, "-c", "import sys; sys.exit('index broke')"])
+    site = _live_site(tmp_path)
+    indexer = background.BackgroundIndexer()
+    indexer.start(site)
+    with pytest.raises(PagefindFailed, match="index broke"):
+        indexer.wait()
+    assert (site / "pagefind" / "pagefind-ui.js").read_text() == "the previous bundle"
+
+
+def test_the_background_indexer_swaps_in_a_real_bundle(tmp_path):
+    from search import background
+
+    site = _live_site(tmp_path)
+    indexer = background.BackgroundIndexer()
+    indexer.start(site)
+    indexer.wait()
+    assert indexer.runs == 1
+    assert "the previous bundle" not in (site / "pagefind" / "pagefind-ui.js").read_text()
+    assert len(list((site / "pagefind" / "fragment").iterdir())) == 1
+
+
+def test_pagefind_runs_while_the_later_finalized_handlers_run_and_its_failure_fails_the_build(tmp_path, monkeypatch):
+    """Pagefind starts first in ``finalized`` and is waited for last: a handler connected after
+    every plugin sees it running; if it then fails, the build fails and the old output stays."""
+    import sys
+
+    from pelican import signals
+
+    from search import pagefind_index
+    from site_build.build import BuildFailed
+
+    out = build(tmp_path, {"news/members.md": NEWS})
+    before = (out / "index.html").read_bytes()
+    seen = []
+
+    def later_handler(pelican):
+        from search.glue import _running
+
+        seen.append([run.process.poll() for run in _running.values()])
+
+    monkeypatch.setattr(pagefind_index, "pagefind_command",
+                        lambda *a, **k: [sys.executable, "-c", "import sys, time; time.sleep(1); sys.exit('index broke')"])
+    signals.finalized.connect(later_handler)
+    try:
+        with pytest.raises(BuildFailed, match="index broke"):
+            build(tmp_path, {"news/other.md": LISTED_SUMMARY})
+    finally:
+        signals.finalized.disconnect(later_handler)
+    assert seen == [[None]]  # Pagefind was still running when the later handler ran
+    assert (out / "index.html").read_bytes() == before

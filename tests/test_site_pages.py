@@ -265,3 +265,22 @@ def test_sitemap_picks_up_pages_written_by_other_generators(tmp_path):
     page = soup(out / "extra" / "index.html")
     assert canonical(page) == f"{SITE}/extra/"
     assert dict(sitemap_rows(out))[f"{SITE}/extra/"] == "2017-03-03T00:00:00Z"
+
+
+def test_long_listings_show_a_window_of_page_links_with_gaps(tmp_path):
+    """15 pages: page 7 links 1, 5-9 and 15 (gaps between), page 1 links 1-3 and 15."""
+    files = {f"news/n-{n:02d}.md": item(f"Item {n}", f"2016-01-{n + 1:02d} 09:00 +00:00", "many") for n in range(15)}
+    out = build(tmp_path, files, DEFAULT_PAGINATION=1)
+
+    def numbers(page):
+        return [li.get_text(strip=True) for li in page.select(".pagination li")
+                if li.get_text(strip=True) and "pagination-prev" not in li.get("class", [])
+                and "pagination-next" not in li.get("class", [])]
+
+    middle = soup(out / "tags" / "many" / "page" / "7" / "index.html")
+    assert numbers(middle) == ["1", "…", "5", "6", "7", "8", "9", "…", "15"]
+    assert middle.select_one(".pagination a[aria-current=page]")["href"] == "/tags/many/page/7/"
+    assert middle.select_one(".pagination a[aria-label='Page 15']")["href"] == "/tags/many/page/15/"
+    assert all(li.get("aria-hidden") == "true" for li in middle.select(".pagination-gap"))
+    assert numbers(soup(out / "tags" / "many" / "index.html")) == ["1", "2", "3", "…", "15"]
+    assert numbers(soup(out / "tags" / "many" / "page" / "4" / "index.html")) == ["1", "2", "3", "4", "5", "6", "…", "15"]

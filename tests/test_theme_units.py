@@ -145,3 +145,28 @@ def test_navigation_orders_pages_numerically_and_skips_pages_without_order():
 
     pages = [SimpleNamespace(title=f"P{n}", nav_order=str(n)) for n in (10, 2, 1)] + [SimpleNamespace(title="None")]
     assert [p.title for p in nav_pages(pages)] == ["P1", "P2", "P10"]
+
+
+def _linkable(n, tags, day):
+    return SimpleNamespace(source_path=f"/c/news/{n}.md", slug=f"n{n}", category="news", tags=tags,
+                           date=datetime(2016, 7, day, tzinfo=timezone.utc))
+
+
+def test_links_of_an_unchanged_site_are_reused_on_the_new_objects_and_recomputed_after_a_tag_edit():
+    from theme_support.glue import link_articles
+
+    def site(tags_of_2):
+        return [_linkable(1, ["piracy"], 1), _linkable(2, tags_of_2, 2), _linkable(3, ["piracy"], 3),
+                _linkable(4, ["cruise"], 4)]
+
+    first = site(["piracy"])
+    link_articles(first)
+    second = site(["piracy"])  # the next build: new objects, same inputs
+    link_articles(second)
+    assert [r.slug for r in second[0].related] == ["n3", "n2"]
+    assert all(r in second for a in second for r in a.related)  # this build's objects, not the last's
+    assert second[1].older_in_kind is second[0] and second[1].newer_in_kind is second[2]
+    third = site(["cruise"])  # a tag edit changes the related items
+    link_articles(third)
+    assert [r.slug for r in third[0].related] == ["n3"]
+    assert [r.slug for r in third[3].related] == ["n2"]

@@ -3,16 +3,23 @@
 Plain Python: it reads files and a settings mapping and knows nothing of Pelican, so ``invoke check``,
 the build and the tests run the same code. Every finding names the file (relative to the content
 root's parent, e.g. ``content/news/x.md``), the line, the field, and what was expected.
+
+What one file's checks find depends only on its bytes, the per-file rules and which files exist; it
+is kept in memory (FileFacts) and reused while the file's stamp, the rules and those files are
+unchanged, so a long-lived process (the dev loop) re-checks only edited files. The checks across
+files and those that depend on the build time run over every file on every validation.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -68,6 +75,7 @@ class Report:
     infos: list[Finding] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     files_checked: int = 0
+    files_reused: int = 0  # of those, files whose own checks were not run again (unchanged since)
 
     @property
     def ok(self) -> bool:
@@ -93,6 +101,7 @@ class SiteRules:
     settings: Mapping
     slugify: Callable[[str], str] = simple_slugify
     allowed_tags: dict[str, set[str]] = field(default_factory=dict)
+    slugify_source: str = "title"
 
     @classmethod
     def from_settings(cls, settings: Mapping, slugify: Callable[[str], str] | None = None) -> SiteRules:
@@ -113,7 +122,30 @@ class SiteRules:
             settings=settings,
             slugify=slugify or simple_slugify,
             allowed_tags={k: set(v) for k, v in settings.get("CONTENT_SCHEMA_ALLOWED_TAGS", {}).items()},
+            slugify_source=settings.get("SLUGIFY_SOURCE", "title"),
         )
+
+    def per_file_rules(self) -> tuple:
+        """Everything FileCheck reads from the rules (compared with ==): a change re-checks every file.
+
+        Not the build time, nor ``settings``: what depends on them is worked out per validation.
+        """
+        return (
+            self.content_root,
+            self.timezone,
+            sorted(self.regions.items()),
+            self.kinds,
+            self.allowed_tags,
+            self.slugify_source,
+            _function_identity(self.slugify),
+        )
+
+
+def _function_identity(function) -> tuple:
+    """A partial made afresh for each build (the glue's Pelican slugify) compares by what it wraps."""
+    if isinstance(function, partial):
+        return (function.func, function.args, sorted(function.keywords.items()))
+    return (function,)
 
 
 def validate_tree(rules: SiteRules) -> Report:
@@ -125,12 +157,14 @@ def validate_tree(rules: SiteRules) -> Report:
             Finding(root.name, 0, "PATH", f"expected a content folder, got {str(root)!r}, which does not exist")
         )
         return report
+    checked = CheckedFiles(rules)
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
+        parts = path.relative_to(root).parts
+        rel = "/".join(parts)
         shown_path = f"{root.name}/{rel}"
-        top = rel.split("/", 1)[0]
+        top = parts[0]
         suffix = path.suffix.lower()
-        if any(part.startswith(".") for part in path.relative_to(root).parts) or top in rules.static_paths:
+        if any(part.startswith(".") for part in parts) or top in rules.static_paths:
             continue
         if suffix in OTHER_READER_SUFFIXES and top in rules.kinds:
             report.errors.append(Finding(shown_path, 1, "file", f"expected a markdown file (.md), got a {suffix} file"))
@@ -149,7 +183,12 @@ def validate_tree(rules: SiteRules) -> Report:
             )
             continue
         report.files_checked += 1
-        FileCheck(path, rel, shown_path, rules.kinds[top], rules, report).run()
+        facts = checked.facts(path, rel, shown_path, rules.kinds[top], rules)
+        report.errors.extend(facts.errors)
+        if facts.record is not None:
+            add_item(report, facts.record, rules)
+    report.files_reused = checked.reused
+    checked.keep()
     check_urls(report, rules)
     check_references(report)
     check_link_targets(report, rules.build_now)
@@ -162,40 +201,144 @@ def validate_settings(settings: Mapping, slugify: Callable[[str], str] | None = 
     return validate_tree(SiteRules.from_settings(settings, slugify))
 
 
-class FileCheck:
-    """All checks of one file; findings go into the shared report."""
+@dataclass(slots=True)
+class Recorded:
+    """What the site-wide checks need of one file (the Item without what depends on the build time)."""
 
-    def __init__(self, path: Path, rel: str, shown_path: str, kind: Kind, rules: SiteRules, report: Report):
-        self.path, self.rel, self.shown, self.kind, self.rules, self.report = path, rel, shown_path, kind, rules, report
+    path: str
+    rel: str
+    kind: str
+    is_article: bool
+    slug: str
+    slug_line: int
+    status: str
+    status_line: int | None
+    date: Moment | None
+    date_line: int | None
+    url_fields: tuple[tuple[str, object], ...]  # the file's url and lang, for url_of
+    refs: tuple[tuple[str, int, str], ...]
+    links: tuple[tuple[str, int, str, str], ...]
+
+
+@dataclass(slots=True)
+class FileFacts:
+    """The result of one file's own checks: a function of its bytes, the per-file rules and ``probes``."""
+
+    errors: tuple[Finding, ...]
+    record: Recorded | None  # None when the file could not be read as metadata + body
+    probes: tuple[tuple[Path, bool], ...]  # (path, is a file) for every file the checks looked for
+
+    def still_valid(self) -> bool:
+        """Do the files it looked for still exist (or not) as they did?"""
+        return all(path.is_file() == found for path, found in self.probes)
+
+
+# Files changed this recently may change again within the same clock tick (file times come from a
+# coarse clock; some file systems keep seconds), keeping their stamp: checked but not remembered.
+RACY_NS = 2_000_000_000
+_remembered: dict[str, tuple[tuple, FileFacts]] = {}  # absolute path -> (stamp, facts), latest run only
+_remembered_rules: tuple | None = None
+
+
+class CheckedFiles:
+    """FileFacts from earlier validations in this process, reused while the file's stamp, the
+    per-file rules and the files it looked for are unchanged.
+
+    The stamp has the ctime besides mtime, size and inode: a copy that keeps the mtime (cp -p,
+    rsync -t) can bring back an old mtime and size, but every change sets the ctime to now.
+    """
+
+    def __init__(self, rules: SiteRules):
+        self.rules = rules.per_file_rules()
+        self.earlier = _remembered if self.rules == _remembered_rules else {}
+        self.seen: dict[str, tuple[tuple, FileFacts]] = {}
+        self.racy_after = time.time_ns() - RACY_NS
+        self.reused = 0
+
+    def facts(self, path: Path, rel: str, shown_path: str, kind: Kind, rules: SiteRules) -> FileFacts:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino, stat.st_dev)
+        key = str(path)
+        earlier = self.earlier.get(key)
+        if earlier is not None and earlier[0] == stamp and earlier[1].still_valid():
+            facts = earlier[1]
+            self.reused += 1
+        else:
+            facts = FileCheck(path, rel, shown_path, kind, rules).run()
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) < self.racy_after:
+            self.seen[key] = (stamp, facts)
+        return facts
+
+    def keep(self) -> None:
+        global _remembered, _remembered_rules
+        _remembered, _remembered_rules = self.seen, self.rules
+
+
+def forget_checked_files() -> None:
+    global _remembered, _remembered_rules
+    _remembered, _remembered_rules = {}, None
+
+
+def add_item(report: Report, record: Recorded, rules: SiteRules) -> None:
+    """The file's infos and Item for this validation's build time."""
+    if record.status == "draft":
+        report.infos.append(Finding(record.path, record.status_line, "status", "draft: not published"))
+    elif record.is_article and record.date and record.date.at > rules.build_now:
+        when = as_written(record.date.at.astimezone(rules.timezone))
+        report.infos.append(Finding(record.path, record.date_line, "date", f"scheduled: publishes on {when}"))
+    item = Item(record.path, record.rel, record.kind, record.slug, record.slug_line, "", record.status, record.date, record.is_article)
+    item.url = url_of(item, dict(record.url_fields), rules)
+    item.links = list(record.links)
+    item.refs = list(record.refs)
+    report.items.append(item)
+
+
+class FileCheck:
+    """All checks of one file that depend on nothing but the file, the per-file rules and which
+    files exist; ``run()`` returns what they found."""
+
+    def __init__(self, path: Path, rel: str, shown_path: str, kind: Kind, rules: SiteRules):
+        self.path, self.rel, self.shown, self.kind, self.rules = path, rel, shown_path, kind, rules
         self.values: dict = {}
         self.lines: dict[str, int] = {}
         self.links: list[tuple[str, int, str, str]] = []
+        self.errors: list[Finding] = []
+        self.probes: dict[Path, bool] = {}
 
     def error(self, line: int, name: str, message: str) -> None:
-        self.report.errors.append(Finding(self.shown, line, name, message))
+        self.errors.append(Finding(self.shown, line, name, message))
 
-    def info(self, line: int, name: str, message: str) -> None:
-        self.report.infos.append(Finding(self.shown, line, name, message))
+    def is_file(self, path: Path) -> bool:
+        """Path.is_file, remembered: the result depends on it."""
+        found = self.probes[path] = path.is_file()
+        return found
 
-    def run(self) -> None:
+    def run(self) -> FileFacts:
+        record = None
         text = self.decode(self.path.read_bytes())
-        if text is None:
-            return
-        header = parse_header(text)
-        if not header.fields:
-            first = next((line for line in text.splitlines() if line.strip()), "")
-            self.error(
-                1, "metadata", f"expected metadata lines like 'Title: ...' at the top of the file, got {shown(first)}"
-            )
-            return
-        self.check_fields(header)
-        self.check_body(header)
-        self.record(header)
+        if text is not None:
+            header = parse_header(text)
+            if header.fields:
+                self.check_fields(header)
+                self.check_body(header)
+                record = self.record(header)
+            else:
+                first = next((line for line in text.splitlines() if line.strip()), "")
+                self.error(
+                    1,
+                    "metadata",
+                    f"expected metadata lines like 'Title: ...' at the top of the file, got {shown(first)}",
+                )
+        return FileFacts(tuple(self.errors), record, tuple(self.probes.items()))
 
     def decode(self, raw: bytes) -> str | None:
         if not raw.strip():
             self.error(1, "file", "expected a metadata header starting with 'Title: ...', got an empty file")
             return None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # find every bad line (a split at b"\n" never cuts a UTF-8 character)
         bad = []
         for number, line in enumerate(raw.split(b"\n"), start=1):
             try:
@@ -225,7 +368,7 @@ class FileCheck:
                     zone = self.kind.fields[tz_field].type.parse(item.text, None)
                 except Invalid:
                     pass  # reported with the other fields
-        return Context(tz=zone, regions=self.rules.regions, content_root=self.rules.content_root)
+        return Context(tz=zone, regions=self.rules.regions, content_root=self.rules.content_root, is_file=self.is_file)
 
     def check_fields(self, header: Header) -> None:
         ctx = self.context(header)
@@ -298,7 +441,7 @@ class FileCheck:
     def check_links_in(self, lines, name: str) -> None:
         root = self.rules.content_root
         for line, written, what, target in body_checks.internal_links(lines, self.path, root):
-            problem = body_checks.link_problem(written, target, root)
+            problem = body_checks.link_problem(written, target, root, self.is_file)
             if problem:
                 self.error(line, name, problem)
             elif what == "filename":
@@ -316,30 +459,27 @@ class FileCheck:
                     got = ", ".join(repr(h) for h in found.values()) or "no headings"
                     self.error(header.body_line, "body", f"expected a section headed '## {section}', got {got}")
 
-    def record(self, header: Header) -> None:
+    def record(self, header: Header) -> Recorded:
         status = str(self.values.get("status", "published")).lower()
         date = self.values.get("date") if isinstance(self.values.get("date"), Moment) else None
-        if status == "draft":
-            self.info(self.lines["status"], "status", "draft: not published")
-        elif self.kind.is_article and date and date.at > self.rules.build_now:
-            self.info(
-                self.lines["date"],
-                "date",
-                f"scheduled: publishes on {as_written(date.at.astimezone(self.rules.timezone))}",
-            )
         explicit = self.values.get("slug")
-        source = (
-            self.values.get("title", "")
-            if self.rules.settings.get("SLUGIFY_SOURCE", "title") == "title"
-            else self.path.stem
-        )
+        source = self.values.get("title", "") if self.rules.slugify_source == "title" else self.path.stem
         slug = explicit or self.rules.slugify(str(source))
-        slug_line = self.lines.get("slug") or self.lines.get("title") or header.fields[0].line
-        item = Item(self.shown, self.rel, self.kind.name, slug, slug_line, "", status, date, self.kind.is_article)
-        item.url = url_of(item, self.values, self.rules)
-        item.links = self.links
-        item.refs = [(name, self.lines[name], ref) for name in REF_FIELDS for ref in self.values.get(name, [])]
-        self.report.items.append(item)
+        return Recorded(
+            path=self.shown,
+            rel=self.rel,
+            kind=self.kind.name,
+            is_article=self.kind.is_article,
+            slug=slug,
+            slug_line=self.lines.get("slug") or self.lines.get("title") or header.fields[0].line,
+            status=status,
+            status_line=self.lines.get("status"),
+            date=date,
+            date_line=self.lines.get("date"),
+            url_fields=tuple((name, self.values[name]) for name in ("url", "lang") if name in self.values),
+            refs=tuple((name, self.lines[name], ref) for name in REF_FIELDS for ref in self.values.get(name, [])),
+            links=tuple(self.links),
+        )
 
 
 def url_of(item: Item, values: dict, rules: SiteRules) -> str:

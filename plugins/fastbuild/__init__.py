@@ -2,6 +2,9 @@
 
 * reading: every markdown source is parsed once, in a pool of forked workers (reading.py);
 * rendering: pages are split between this process and one forked child (sharding.py);
+* slugs and relative source paths: memoised (pelican_memos.py);
+* content URLs: computed once per item while pages are written (url_memo.py);
+* templates: compiled once per process, not once per generator (template_cache.py);
 * the dev loop (site_build.devloop) re-renders only the pages whose inputs changed (render_skip.py).
 
 List it FIRST in PLUGINS: its ``finalized`` handler must run before the other plugins' handlers
@@ -11,11 +14,14 @@ FASTBUILD_READ, FASTBUILD_MIN_PARALLEL_READ, FASTBUILD_MIN_PARALLEL_RENDER.
 
 from pelican import signals
 
-from . import reading, session
+from . import pelican_memos, reading, session, url_memo
+from .template_cache import share_compiled_templates
 
 
 def remember_generators(generators):
     session.current().generators = list(generators)
+    if generators and generators[0].settings.get("FASTBUILD", True):
+        url_memo.start()
 
 
 def choose_writer(pelican):
@@ -30,6 +36,7 @@ def finish_output(pelican):
     """Before any other finalized handler: the forked renderer is done and kept files are in place."""
     import time
 
+    url_memo.stop()
     current = session.current()
     if current.fork is not None:
         current.fork.join()
@@ -39,6 +46,7 @@ def finish_output(pelican):
 
 
 def install_reading(readers):
+    pelican_memos.use(readers.settings.get("FASTBUILD", True))
     if readers.settings.get("FASTBUILD", True):
         reading.install(readers)
 
@@ -48,4 +56,5 @@ def register():
     signals.readers_init.connect(install_reading)
     signals.all_generators_finalized.connect(remember_generators)
     signals.get_writer.connect(choose_writer)
+    signals.generator_init.connect(share_compiled_templates)
     signals.finalized.connect(finish_output)

@@ -84,16 +84,33 @@ class Digester:
         if key not in self._structure:
             h = hashlib.blake2b(digest_size=16)
             h.update(type(item).__qualname__.encode())
-            for name in sorted(vars(item)):
+            attributes = vars(item)
+            for name in sorted(attributes):
                 if name in _NOT_STRUCTURE:
                     continue
                 h.update(b"\x00a" + name.encode())
-                self._feed(h, getattr(item, name), 1, set(), shallow_content=True)
+                if name == "metadata" and type(attributes[name]) is dict:
+                    self._feed_metadata(h, attributes[name], attributes)
+                else:
+                    self._feed(h, attributes[name], 1, set(), shallow_content=True)
             self._structure[key] = h.digest()
             self._keep_alive.append(item)
         return self._structure[key]
 
     # internals ------------------------------------------------------------------------------
+    def _feed_metadata(self, h, metadata: dict, attributes: dict) -> None:
+        """Pelican copies each metadata value onto an attribute of the same (lower-case) name: a
+        value that *is* that attribute's, digested with the attributes, is only named here."""
+        h.update(b"\x00{" + str(len(metadata)).encode())
+        for key, value in metadata.items():
+            self._feed(h, key, 2, set(), shallow_content=True)
+            name = key.lower() if type(key) is str else None
+            if name in attributes and name not in _NOT_STRUCTURE and attributes[name] is value:
+                h.update(b"\x00=")
+            else:
+                self._feed(h, value, 2, set(), shallow_content=True)
+        h.update(b"}")
+
     def _unstable(self, h) -> None:
         self.unstable += 1
         h.update(b"\x00?" + os.urandom(16))

@@ -134,7 +134,12 @@ class RenderGate:
         self.rendered.append(name)
 
     def link_kept(self) -> None:
-        """Put the kept files into the new output (hard links; a copy across file systems)."""
+        """Make the new output hold the kept files (hard links; a copy across file systems) and
+        nothing of the last build's pages that this build no longer writes.
+
+        The new output may be a recycled older output (DevBuilder): its files are then either the
+        same inode as the live one (nothing to do), an older version (replaced), or stale (deleted).
+        """
         import shutil
 
         previous, output = str(self.previous_output), str(self.output_path)
@@ -152,13 +157,38 @@ class RenderGate:
 
         for name in self.kept:
             source, target = os.path.join(previous, name), os.path.join(output, name)
-            folder_for(target)
             try:
-                os.link(source, target)
+                wanted = os.stat(source)
             except FileNotFoundError as missing:
                 raise KeptFileMissing(f"{source} vanished from the previous output") from missing
+            try:
+                present = os.stat(target)
+            except FileNotFoundError:
+                folder_for(target)
+            else:
+                if (present.st_ino, present.st_dev) == (wanted.st_ino, wanted.st_dev):
+                    continue
+                os.unlink(target)
+            try:
+                os.link(source, target)
             except OSError:
                 shutil.copy2(source, target)
+        for name in self.store.keys() - self.pending.keys():
+            _remove_with_empty_parents(output, name)
+
+
+def _remove_with_empty_parents(root: str, name: str) -> None:
+    try:
+        os.unlink(os.path.join(root, name))
+    except FileNotFoundError:
+        return
+    folder = os.path.dirname(name)
+    while folder:
+        try:
+            os.rmdir(os.path.join(root, folder))
+        except OSError:  # not empty
+            return
+        folder = os.path.dirname(folder)
 
 
 class KeptFileMissing(RuntimeError):

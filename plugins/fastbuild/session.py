@@ -49,6 +49,9 @@ def start_run(pelican) -> None:
     """``get_generators`` handler (the first signal of every run, autoreload runs included): every
     run gets a fresh session, or the pinned one in the dev loop. Returns no generator."""
     global _current
+    from . import url_memo
+
+    url_memo.stop()  # a build that failed half way may have left it on
     _current = _pinned or BuildSession()
     _current.begin_run(pelican.settings)
     return None

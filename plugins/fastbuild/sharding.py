@@ -5,10 +5,11 @@ and each renders only the pages whose output name hashes to its shard. The child
 else: plugin generators and static files stay with the parent, and in the child every signal is
 silenced but the per-item ones (LIVE_IN_CHILD), so run-level handlers run once, in the parent, and
 per-item "about to write" handlers run in the process that renders (they run in both processes). The
-child sends its warnings and errors (and any exception) back through a pipe; the parent waits for
-it before the first plugin generator writes and before ``finalized``, replays those records
-through its own logging (so an error in the child fails the build like any other) and raises if
-the child failed.
+parent renders a smaller share (CHILD_SHARE) because it also writes the plugin generators' output
+while the child renders. The child sends its warnings and errors (and any exception) back through
+a pipe; the parent waits for it at ``finalized`` (fastbuild's handler, the first), replays those
+records through its own logging (so an error in the child fails the build like any other) and
+raises if the child failed.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from pelican.plugins import signals as pelican_signals
 from .log_records import RecordCollector
 
 SHARDED_GENERATORS = (ArticlesGenerator, PagesGenerator, TemplatePagesGenerator)
-SHARDS = 2
 # Signals the child still sends: the per-item "about to write" hooks (plugins prepare an item for
 # rendering there, e.g. theme_support sets neighbours and related items), and the per-file
 # notifications of what the child itself wrote. The run-level ones stay with the parent.
@@ -40,8 +40,14 @@ class RenderWorkerFailed(RuntimeError):
     """The forked render process failed; its traceback is the message."""
 
 
-def shard_of(name: str) -> int:
-    return zlib.crc32(name.encode("utf-8", "surrogatepass")) % SHARDS
+# The child's share of the pages: more than half, because the parent also writes the plugin
+# generators' output (events, statistics, feeds...) while the child is still rendering.
+CHILD_SHARE = 0.56
+
+
+def shard_of(name: str, child_share: float = CHILD_SHARE) -> int:
+    """1 (the child) for about ``child_share`` of the names, else 0; stable for a name."""
+    return 1 if zlib.crc32(name.encode("utf-8", "surrogatepass")) % 1000 < child_share * 1000 else 0
 
 
 def maybe_fork_renderer(writer, session) -> None:
@@ -61,6 +67,7 @@ class ForkedRender:
         self.session = session
         self.pid = None
         self.read_fd = None
+        self.child_share = float(session.settings.get("FASTBUILD_CHILD_SHARE", CHILD_SHARE))
 
     def start(self) -> None:
         read_fd, write_fd = os.pipe()
@@ -78,16 +85,15 @@ class ForkedRender:
     # the parent ---------------------------------------------------------------------------------
     def _become_parent(self) -> None:
         self.session.fork = self
-        for generator in self.session.generators:
-            original = generator.generate_output
+        for generator in self.session.generators:  # the plugin generators run here, beside the child
             if type(generator) in SHARDED_GENERATORS:
-                generator.generate_output = self._sharded(original, shard=0)
+                generator.generate_output = self._sharded(generator.generate_output, shard=0)
             else:
-                generator.generate_output = self._after_join(original)
+                generator.generate_output = self._abandon_on_error(generator.generate_output)
 
     def _sharded(self, original, shard: int):
         def generate_output(writer):
-            self.writer.shard_filter = lambda name: shard_of(name) == shard
+            self.writer.shard_filter = lambda name: shard_of(name, self.child_share) == shard
             try:
                 return original(writer)
             except BaseException:
@@ -98,10 +104,13 @@ class ForkedRender:
 
         return generate_output
 
-    def _after_join(self, original):
+    def _abandon_on_error(self, original):
         def generate_output(writer):
-            self.join()
-            return original(writer)
+            try:
+                return original(writer)
+            except BaseException:
+                self.abandon()
+                raise
 
         return generate_output
 
@@ -167,7 +176,7 @@ class ForkedRender:
 
             return generate_output
 
-        self.writer.shard_filter = lambda name: shard_of(name) == 1
+        self.writer.shard_filter = lambda name: shard_of(name, self.child_share) == 1
         for generator in self.session.generators:
             if type(generator) in SHARDED_GENERATORS:
                 generator.generate_output = sharded(generator.generate_output)

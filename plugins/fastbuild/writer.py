@@ -69,6 +69,11 @@ class FastWriter(Writer):
             path = sanitised_join(output_path, name)
 
             os.makedirs(os.path.dirname(path), exist_ok=True)
+            if path not in self._written_files and path not in self._overridden_files:
+                # a recycled dev-loop output may hold a hard link of the live page here: never write
+                # through it, replace it (Pelican writes in place)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
 
             with self._open_w(path, "utf-8", override=override) as f:
                 f.write(output)

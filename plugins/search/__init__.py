@@ -2,9 +2,11 @@
 
 from pelican import signals
 
-from .glue import add_search_page, index_built_site
+from .glue import add_search_page, finish_index, finish_index_last, start_index
 
 
 def register():
     signals.initialized.connect(add_search_page)
-    signals.finalized.connect(index_built_site)
+    signals.all_generators_finalized.connect(finish_index_last)
+    signals.finalized.connect(start_index)
+    signals.finalized.connect(finish_index)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from .pagefind_index import run_pagefind
+from pelican import signals
+
+from .pagefind_index import PagefindRun
 
 logger = logging.getLogger(__name__)
 
@@ -18,8 +20,34 @@ def add_search_page(pelican) -> None:
     settings.setdefault("SEARCH_SAVE_AS", "search/index.html")
 
 
-def index_built_site(pelican) -> None:
-    result = run_pagefind(pelican.output_path, pelican.settings.get("DEFAULT_LANG", "en"))
+_running: dict[str, PagefindRun] = {}  # output path -> the index being built for it
+
+
+def start_index(pelican) -> None:
+    """First in ``finalized`` (all HTML is written): Pagefind indexes in its own process while the
+    other plugins' finalized handlers run (the sitemap reads the same pages)."""
+    if pelican.settings.get("SEARCH_INDEX_DEFERRED"):  # the dev loop indexes in the background
+        logger.info("search index deferred to the background indexer")
+        return
+    for leftover in _running.values():  # a build that failed before finish_index
+        leftover.kill()
+    _running.clear()
+    _running[str(pelican.output_path)] = PagefindRun(pelican.output_path, pelican.settings.get("DEFAULT_LANG", "en"))
+
+
+def finish_index(pelican) -> None:
+    """Last in ``finalized``: wait for Pagefind; its failure fails the build."""
+    run = _running.pop(str(pelican.output_path), None)
+    if run is None:
+        return
+    result = run.finish()
     if not result.body_marked:
         logger.warning("no page has a data-pagefind-body element: Pagefind indexed every page, listings too")
     logger.info("Pagefind indexed %d pages into %s", result.pages, result.bundle)
+
+
+def finish_index_last(*_args) -> None:
+    """Move finish_index after every other plugin's ``finalized`` handler (receivers run in the
+    order they connected; plugins that registered after this one come later)."""
+    signals.finalized.disconnect(finish_index)
+    signals.finalized.connect(finish_index)

@@ -1,7 +1,9 @@
 """Run Pagefind (the binary shipped in the `pagefind[bin]` wheel; no network) over a built site.
 
 Pagefind indexes only the elements marked data-pagefind-body when any page has one, so detail pages
-(articles, pages, events, statistics) are indexed and listings are not.
+(articles, pages, events, statistics) are indexed and listings are not. It still reads and parses
+every listing to find that out (about 40% of its time at 2,000 items), so we hand it a glob that
+names exactly the marked pages: same bundle, byte for byte.
 """
 
 from __future__ import annotations
@@ -26,15 +28,89 @@ class IndexResult:
     body_marked: bool  # some page has data-pagefind-body, so unmarked pages (listings) are left out
 
 
-def run_pagefind(site: str | Path, language: str = "en") -> IndexResult:
-    site = Path(site)
+BODY_MARKER = b"data-pagefind-body"
+_GLOB_SPECIAL = set("*?[]{}!,\\")
+
+
+class Stopped(Exception):
+    """marked_pages_glob was asked to stop (the dev loop's indexer was cancelled)."""
+
+
+def marked_pages_glob(site: Path, should_stop=lambda: False) -> str | None:
+    """A Pagefind glob matching exactly the HTML files that carry data-pagefind-body.
+
+    Files are grouped by their path with the folder above the file name wildcarded
+    (``news/*/index.html``); a group is written as that pattern only when the pattern matches no
+    unmarked file, else as its file names. None (index everything, Pagefind's default) when no
+    page is marked or a name holds a glob character.
+    """
+    pages = [p.relative_to(site).as_posix() for p in site.rglob("*.html")]
+    if any(_GLOB_SPECIAL & set(p) for p in pages):
+        return None
+    marked = []
+    for number, page in enumerate(pages):
+        if number % 256 == 0 and should_stop():
+            raise Stopped()
+        if BODY_MARKER in (site / page).read_bytes():
+            marked.append(page)
+    marked.sort()
+    if not marked:
+        return None
+    groups: dict[tuple, list[str]] = {}
+    for page in marked:
+        parts = page.split("/")
+        groups.setdefault(tuple(parts[:-2] + ["*", parts[-1]]) if len(parts) >= 2 else tuple(parts), []).append(page)
+    counts: dict[tuple, int] = {}
+    for page in pages:
+        for pattern in _patterns_matching(page.split("/")):
+            counts[pattern] = counts.get(pattern, 0) + 1
+    terms: list[str] = []
+    for pattern, members in groups.items():
+        terms += ["/".join(pattern)] if counts.get(pattern) == len(members) else members
+    return "{" + ",".join(terms) + "}"
+
+
+def _patterns_matching(parts: list[str]):
+    yield tuple(parts)
+    if len(parts) >= 2:
+        yield tuple(parts[:-2] + ["*", parts[-1]])
+
+
+def pagefind_command(site: Path, language: str, bundle: Path | None = None, glob: str | None = None) -> list[str]:
+    """The Pagefind command line; ``bundle`` writes the index somewhere else than ``site/pagefind``
+    (same files: Pagefind's output does not depend on where it goes)."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", language]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise PagefindFailed(f"Pagefind failed on {site} (exit {done.returncode}):\n{done.stderr or done.stdout}")
-    match = re.search(r"Indexed (\d+) pages?", done.stdout)
+    command += ["--glob", glob] if glob else []
+    return command + (["--output-path", str(bundle)] if bundle is not None else [])
+
+
+def run_pagefind(site: str | Path, language: str = "en") -> IndexResult:
+    return PagefindRun(site, language).finish()
+
+
+class PagefindRun:
+    """Pagefind indexing ``site`` in its own process while the caller goes on."""
+
+    def __init__(self, site: str | Path, language: str = "en"):
+        self.site = Path(site)
+        command = pagefind_command(self.site, language, glob=marked_pages_glob(self.site))
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def finish(self) -> IndexResult:
+        stdout, stderr = self.process.communicate()
+        return read_result(self.site, self.site / "pagefind", self.process.returncode, stdout, stderr)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+
+
+def read_result(site: Path, bundle: Path, returncode: int, stdout: str, stderr: str) -> IndexResult:
+    if returncode != 0:
+        raise PagefindFailed(f"Pagefind failed on {site} (exit {returncode}):\n{stderr or stdout}")
+    match = re.search(r"Indexed (\d+) pages?", stdout)
     pages = int(match.group(1)) if match else 0
-    bundle = site / "pagefind"
     if not (bundle / "pagefind-ui.js").is_file():
-        raise PagefindFailed(f"Pagefind wrote no bundle into {bundle}:\n{done.stdout}")
-    return IndexResult(pages, bundle, "Found a data-pagefind-body element" in done.stdout)
+        raise PagefindFailed(f"Pagefind wrote no bundle into {bundle}:\n{stdout}")
+    return IndexResult(pages, bundle, "Found a data-pagefind-body element" in stdout)

@@ -11,6 +11,13 @@ hard-linked from the previous output. Every build is atomic like build_site(): i
 staging directory that replaces the output only on success; a failed build raises BuildFailed and
 leaves the output and the builder's memory as they were after the last good build.
 
+Two things keep a rebuild short at 2,000 pages. The output replaced by a build is not deleted but
+kept, trimmed down to its page files in the background, and reused as the next build's staging
+directory, so a rebuild creates no folders and links only the pages that changed since then. The
+search index (Pagefind has no incremental mode) is written in the background after the swap: the
+rebuilt output carries the previous bundle until the fresh one replaces it; ``wait_for_search()``
+waits for it.
+
 ``changed_paths`` is advisory: files are re-parsed when their stamp (mtime, size, inode) changed,
 whatever the caller says. Template and settings changes are picked up too (they are in every
 page's fingerprint); a change to Python code (plugins, settings modules) needs a new DevBuilder.
@@ -24,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import staged_directory
+from .atomic import staged_directory, trim_tree
 from .build import BuildFailed, load_settings, run_pelican
 
 
@@ -34,7 +41,8 @@ class BuildReport:
     parsed: int  # source files parsed by this build
     rendered: list[str] = field(default_factory=list)  # output names rendered
     kept: list[str] = field(default_factory=list)  # output names linked unchanged from the last build
-    finalize_seconds: float = 0.0  # spent in the other plugins' ``finalized`` handlers (e.g. the search index)
+    finalize_seconds: float = 0.0  # spent in the other plugins' ``finalized`` handlers
+    reused_output: bool = False  # staged into the output replaced by the build before
 
 
 class DevBuilder:
@@ -43,18 +51,32 @@ class DevBuilder:
         from fastbuild.session import BuildSession
 
         self.settings = load_settings(settings_file, overrides)
-        if "fastbuild" not in [getattr(p, "__name__", p) for p in self.settings.get("PLUGINS", [])]:
+        plugins = [getattr(p, "__name__", p) for p in self.settings.get("PLUGINS", [])]
+        if "fastbuild" not in plugins:
             raise ValueError("the dev loop needs the fastbuild plugin in PLUGINS")
+        self.indexer = None
+        if "search" in plugins:
+            from search.background import BackgroundIndexer
+
+            self.settings["SEARCH_INDEX_DEFERRED"] = True
+            self.indexer = BackgroundIndexer(self.settings.get("DEFAULT_LANG", "en"))
         self.output = Path(self.settings["OUTPUT_PATH"]).resolve()
         self.content = Path(self.settings["PATH"]).resolve()
         self.session = BuildSession(persistent=True)
         self.builds = 0
+        self._spare: Path | None = None  # the output replaced by the last build, to stage into
+        self._trimming: threading.Thread | None = None
         render_skip.install_body_tracking()
 
     def build(self) -> BuildReport:
         """A full build: forget every page fingerprint (parsed sources are still reused if fresh)."""
         self.session.outputs = {}
         return self._run(keep_from=None)
+
+    def wait_for_search(self) -> None:
+        """Block until the output's search bundle describes it (raises PagefindFailed on failure)."""
+        if self.indexer is not None:
+            self.indexer.wait()
 
     def rebuild(self, changed_paths=()) -> BuildReport:
         """Rebuild after edits; raises BuildFailed (keeping the last good output) on errors."""
@@ -75,20 +97,30 @@ class DevBuilder:
         from fastbuild.session import pinned
 
         started = time.perf_counter()
+        if self.indexer is not None:
+            self.indexer.cancel()  # it would index an output this build replaces
+        reuse = self._take_spare() if keep_from is not None else None
         parsed_before = self.session.sources.parsed_count
         render_skip.clear_pelican_memos()
         self.session.previous_output = keep_from
         try:
-            with pinned(self.session), staged_directory(self.output, remove_old=_remove_in_background) as staging:
+            with pinned(self.session), staged_directory(self.output, remove_old=self._keep_spare,
+                                                        reuse=reuse) as staging:
                 run_pelican({**self.settings, "OUTPUT_PATH": str(staging)})
                 finished = time.perf_counter()
                 gate = self.session.gate
                 finalize = finished - (self.session.finalize_started or finished)
+                self.session.outputs = dict(gate.pending) if gate is not None else {}
+                if self.indexer is not None:  # last, right before the swap: nothing can fail between
+                    from search.background import move_bundle
+
+                    move_bundle(self.output, staging)
         finally:
             render_skip.clear_pelican_memos()  # do not keep this build's content objects alive
             self.session.generators = []
             self.session.gate = None
-        self.session.outputs = dict(gate.pending) if gate is not None else {}
+            if self.indexer is not None and self.output.is_dir():
+                self.indexer.start(self.output)  # the new output, or the old one after a failure
         self.builds += 1
         return BuildReport(
             seconds=time.perf_counter() - started,
@@ -96,7 +128,25 @@ class DevBuilder:
             rendered=list(gate.rendered) if gate else [],
             kept=list(gate.kept) if gate else [],
             finalize_seconds=finalize,
+            reused_output=reuse is not None,
         )
+
+    def _take_spare(self) -> Path | None:
+        if self._trimming is not None:
+            self._trimming.join()
+            self._trimming = None
+        spare, self._spare = self._spare, None
+        return spare if spare is not None and spare.is_dir() else None
+
+    def _keep_spare(self, old: Path) -> None:
+        """The replaced output becomes the next staging directory, trimmed to the pages the new
+        output also has (the next build relinks or replaces them) in a background thread."""
+        previous = self._take_spare()
+        if previous is not None:  # a full build did not reuse it
+            _remove_in_background(previous)
+        self._spare = old
+        self._trimming = threading.Thread(target=trim_tree, args=(old, set(self.session.outputs)), daemon=True)
+        self._trimming.start()
 
 
 def _remove_in_background(old: Path) -> None:
