@@ -56,6 +56,9 @@ REGIONS = {
 ARTICLE_PATHS = [kind for kind in CONTENT_KINDS if kind != "events"]  # events have their own generator
 EVENT_PATHS = ["events"]  # read by plugins/events (pages, calendars, home page list)
 PAGE_PATHS = ["pages"]
+# markdown that plugin generators read too (events; newsletters, NEWSLETTER_PATH's default): parsed
+# with the articles by fastbuild, in parallel, and once per edit in the dev loop
+FASTBUILD_READ_PATHS = [*EVENT_PATHS, "newsletters"]
 STATIC_PATHS = ["images", "files", "data"]
 PATH_METADATA = r"(?P<category>news|workshops|reports|intelligence|events)/.*"
 USE_FOLDER_AS_CATEGORY = False

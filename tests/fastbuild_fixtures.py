@@ -58,6 +58,22 @@ def fixture_files(n_news: int = 14, with_derived_summary: bool = False) -> dict[
 
         Intelligence body with a [link to a news item]({filename}/news/item-02.md).
         """
+    files["events/course.md"] = """\
+        Title: Shipping managers' course
+        Uid: 2016-shipping-managers-course
+        Date: 2016-06-01 10:00
+        Start: 2016-09-10 09:00
+        End: 2016-09-10 17:00
+        Timezone: Europe/London
+        Venue: HMS President
+        City: London
+        Country: United Kingdom
+        Event_status: scheduled
+        Attendance_mode: offline
+        Summary: A one-day course for shipping managers.
+
+        The course explains how naval forces work with merchant shipping.
+        """
     files["pages/about.md"] = """\
         Title: About
         Summary: About the alliance.

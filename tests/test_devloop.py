@@ -220,3 +220,21 @@ def test_search_index_follows_in_the_background_and_search_works_meanwhile(dev, 
     dev.wait_for_search()
     assert entry.read_bytes() != before  # a new index (its chunk hashes changed with the word)
     assert_same_as_clean(dev, tmp_path)
+
+
+def test_an_event_edit_reparses_only_that_event(dev, tmp_path):
+    """Events are read by their own generator; their markdown is parsed with the articles (once
+    per edit), not by Pelican's reader on every build."""
+    from pelican.readers import MarkdownReader
+
+    calls = []
+    original = MarkdownReader.read
+    MarkdownReader.read = lambda self, path: calls.append(path) or original(self, path)
+    try:
+        path = edit(dev, "events/course.md", "how naval forces work", "how navies work")
+        report = dev.rebuild([path])
+    finally:
+        MarkdownReader.read = original
+    assert report.parsed == 1 and calls == []
+    assert "events/shipping-managers-course/index.html" in report.rendered
+    assert_same_as_clean(dev, tmp_path)

@@ -57,11 +57,13 @@ class SourceTable:
 
 
 def markdown_sources(settings: dict, extensions) -> list[str]:
-    """Every file the article and page generators may read with the markdown reader."""
+    """Every file the article and page generators, and the plugin generators that read markdown
+    (FASTBUILD_READ_PATHS: events, newsletters), may read with the markdown reader."""
     base = settings["PATH"]
     ignore = settings.get("IGNORE_FILES", [])
     found = []
-    for rel in list(settings.get("ARTICLE_PATHS", [])) + list(settings.get("PAGE_PATHS", [])):
+    folders = [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", []), *settings.get("FASTBUILD_READ_PATHS", [])]
+    for rel in folders:
         root = os.path.join(base, rel)
         if os.path.isfile(root):
             walked = [(os.path.dirname(root), [], [os.path.basename(root)])]
