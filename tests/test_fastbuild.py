@@ -345,3 +345,26 @@ def test_memoised_slugs_and_relative_paths_equal_pelicans_and_are_off_for_plain_
         assert calls  # computed by Pelican itself when the memos are off
     finally:
         pelican_memos.use(False)
+
+
+def test_paginator_pages_digest_by_their_paginator_and_number():
+    import copy
+
+    from pelican.paginator import Paginator
+    from pelican.settings import DEFAULT_CONFIG
+
+    from fastbuild.fingerprint import Digester
+
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+
+    def page(items, number, per_page=2):
+        paginator = Paginator("tags/x/index.html", "tags/x/", items, settings, per_page)
+        paginator.num_pages  # as the writer does before the first page
+        return paginator.page(number)
+
+    digest = Digester().digest
+    items = ["a", "b", "c", "d", "e"]
+    assert digest(page(items, 2)) == digest(page(list(items), 2))
+    assert digest(page(items, 2)) != digest(page(items, 3))
+    assert digest(page(items, 3)) != digest(page(items[:4] + ["z"], 3))  # another item on a later page
+    assert digest(page(items, 1)) != digest(page(items, 1, per_page=3))

@@ -40,6 +40,17 @@ def _url_wrapper():
     return _URL_WRAPPER[0]
 
 
+_PAGE_TYPE: list = []
+
+
+def _page_type():
+    if not _PAGE_TYPE:
+        from pelican.paginator import Page
+
+        _PAGE_TYPE.append(Page)
+    return _PAGE_TYPE[0]
+
+
 def _classify(kind: type) -> bool:
     """Is ``kind`` a content item class? (Pelican's Article, Page, Static and plugin subclasses.)"""
     from pelican.contents import Content
@@ -155,6 +166,11 @@ class Digester:
         elif isinstance(value, (set, frozenset)):
             parts = sorted(self._sub(item, depth + 1, seen, shallow_content) for item in value)
             h.update(b"\x00<" + b"".join(parts) + b">")
+        elif kind is _page_type():
+            # Pelican's paginator pages are made only by Paginator.page(number), every attribute
+            # derived from the paginator and the number: digest those (the paginator once per build)
+            h.update(b"\x00P" + str(value.number).encode())
+            self._feed(h, value.paginator, depth + 1, seen, shallow_content)
         elif isinstance(value, _url_wrapper()):
             # tags, categories, authors: their identity (they cache derived attributes lazily)
             h.update(b"\x00u" + type(value).__qualname__.encode() + b":" + value.name.encode() + b"\x00"
