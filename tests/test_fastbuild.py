@@ -368,3 +368,45 @@ def test_paginator_pages_digest_by_their_paginator_and_number():
     assert digest(page(items, 2)) != digest(page(items, 3))
     assert digest(page(items, 3)) != digest(page(items[:4] + ["z"], 3))  # another item on a later page
     assert digest(page(items, 1)) != digest(page(items, 1, per_page=3))
+
+
+def test_membership_lists_answer_in_like_a_list_and_never_go_stale():
+    from fastbuild.membership import MembershipList
+
+    class Item:  # compares by identity, as Pelican's content items do
+        pass
+
+    a, b, c = Item(), Item(), Item()
+    items = MembershipList([a, b])
+    assert a in items and c not in items
+    items.append(c)
+    assert c in items
+    items.remove(a)
+    assert a not in items
+    items[0] = a  # replaces b
+    assert a in items and b not in items
+    del items[0]
+    items += [b]
+    assert b in items and a not in items
+    items.clear()
+    assert b not in items
+    words = MembershipList(["piracy", "cruise"])  # equal, not identical, strings still match
+    assert "".join(["pir", "acy"]) in words and "robbery" not in words
+
+
+def test_the_taxonomy_lists_are_membership_lists_only_when_fastbuild_is_on(tmp_path):
+    from pelican import signals
+
+    from fastbuild.membership import MembershipList
+
+    kinds = {}
+
+    def record(generator):
+        kinds[generator.settings.get("FASTBUILD", True)] = {type(v) for v in generator.tags.values()}
+
+    signals.article_generator_finalized.connect(record)
+    try:
+        build_both(tmp_path, fixture_files())
+    finally:
+        signals.article_generator_finalized.disconnect(record)
+    assert kinds == {True: {MembershipList}, False: {list}}

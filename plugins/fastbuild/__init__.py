@@ -2,6 +2,7 @@
 
 * reading: every markdown source is parsed once, in a pool of forked workers (reading.py);
 * rendering: pages are split between this process and one forked child (sharding.py);
+* tag, category and author lists: ``in`` by identity set (membership.py);
 * slugs and relative source paths: memoised (pelican_memos.py);
 * content URLs: computed once per item while pages are written (url_memo.py);
 * templates: compiled once per process, not once per generator (template_cache.py);
@@ -15,6 +16,7 @@ FASTBUILD_READ, FASTBUILD_MIN_PARALLEL_READ, FASTBUILD_MIN_PARALLEL_RENDER.
 from pelican import signals
 
 from . import pelican_memos, reading, session, url_memo
+from .membership import use_membership_lists
 from .template_cache import share_compiled_templates
 
 
@@ -57,4 +59,5 @@ def register():
     signals.all_generators_finalized.connect(remember_generators)
     signals.get_writer.connect(choose_writer)
     signals.generator_init.connect(share_compiled_templates)
+    signals.article_generator_pretaxonomy.connect(use_membership_lists)
     signals.finalized.connect(finish_output)
