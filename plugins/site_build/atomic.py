@@ -74,3 +74,18 @@ def trim_tree(root: Path, keep: set[str]) -> None:
         return empty
 
     walk(root, "")
+
+
+def link_pages(source: Path, target: Path, names: list[str]) -> None:
+    """Hard-link the files ``names`` (relative) of ``source`` into ``target``, making folders; a
+    file that is gone is skipped (the build that uses ``target`` relinks what it needs)."""
+    made = set()
+    for name in names:
+        folder = os.path.dirname(os.path.join(target, name))
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(os.path.join(source, name), os.path.join(target, name))
+        except FileNotFoundError:
+            continue

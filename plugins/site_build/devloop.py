@@ -26,12 +26,13 @@ page's fingerprint); a change to Python code (plugins, settings modules) needs a
 from __future__ import annotations
 
 import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import staged_directory, trim_tree
+from .atomic import link_pages, staged_directory, trim_tree
 from .build import BuildFailed, load_settings, run_pelican
 
 
@@ -122,6 +123,7 @@ class DevBuilder:
             if self.indexer is not None and self.output.is_dir():
                 self.indexer.start(self.output)  # the new output, or the old one after a failure
         self.builds += 1
+        self._prepare_first_spare()
         return BuildReport(
             seconds=time.perf_counter() - started,
             parsed=self.session.sources.parsed_count - parsed_before,
@@ -137,6 +139,17 @@ class DevBuilder:
             self._trimming = None
         spare, self._spare = self._spare, None
         return spare if spare is not None and spare.is_dir() else None
+
+    def _prepare_first_spare(self) -> None:
+        """After a build that replaced nothing, make the next staging directory in the background:
+        the new output's folders and hard links of its pages (what trimming leaves otherwise)."""
+        if self._spare is not None or self._trimming is not None or not self.session.outputs:
+            return
+        spare = Path(tempfile.mkdtemp(prefix=f".{self.output.name}-spare-", dir=self.output.parent))
+        self._spare = spare
+        self._trimming = threading.Thread(target=link_pages, args=(self.output, spare, sorted(self.session.outputs)),
+                                          daemon=True)
+        self._trimming.start()
 
     def _keep_spare(self, old: Path) -> None:
         """The replaced output becomes the next staging directory, trimmed to the pages the new
