@@ -164,3 +164,30 @@ def test_open_ended_and_placeless_events_stay_valid_in_both_parsers():
     assert other.begin.to("UTC").datetime == datetime(2019, 7, 10, 8, tzinfo=timezone.utc)
     jsonld = event_jsonld(event, url=f"{PUBLIC}/events/briefing/", description="A briefing.")
     assert "endDate" not in jsonld and "location" not in jsonld and jsonld["startDate"] == "2019-07-10T09:00+01:00"
+
+
+def test_remembered_calendars_follow_every_input_even_an_equal_instant_in_another_zone():
+    """build_calendar remembers its results; an input change must give a new calendar, including
+    a stamp at the same instant written in another zone (equal datetimes, different text)."""
+    from events.ical import CalendarEntry, build_calendar
+    from events.model import parse_event
+
+    event = parse_event({"title": "Briefing", "date": "2019-06-01 10:00", "start": "2019-07-10 09:00"},
+                        default_uid="events/briefing", default_timezone="Europe/London")
+    moved = parse_event({"title": "Briefing", "date": "2019-06-01 10:00", "start": "2019-07-11 09:00"},
+                        default_uid="events/briefing", default_timezone="Europe/London")
+    utc = datetime(2019, 6, 1, 9, tzinfo=timezone.utc)
+    plus_one = utc.astimezone(timezone(timedelta(hours=1)))
+    assert utc == plus_one
+
+    def calendar(ev, stamp, name="t"):
+        return build_calendar([CalendarEntry(ev, f"{PUBLIC}/events/briefing/", "A briefing.", stamp)],
+                              name=name, prodid="-//CSO Alliance//t//EN", domain=DOMAIN)
+
+    first = calendar(event, utc)
+    assert calendar(event, utc) is first  # remembered
+    assert b"DTSTART;TZID=Europe/London:20190711T090000" in calendar(moved, utc)
+    assert calendar(event, utc, name="other") != first
+    other_zone = calendar(event, plus_one)
+    assert other_zone is not first
+    assert icalendar.Calendar.from_ical(other_zone).walk("VEVENT")[0]["DTSTAMP"].dt == utc

@@ -8,6 +8,7 @@ or announcement date), never from the clock, so two builds give byte-identical f
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -36,10 +37,30 @@ def ical_uid(uid: str, domain: str) -> str:
     return f"{uid}@{domain}"
 
 
+_MEMO_SIZE = 4096
+_memo: OrderedDict[str, bytes] = OrderedDict()  # the dev loop builds the same calendars again and again
+
+
 def build_calendar(
     entries: list[CalendarEntry], *, name: str, prodid: str, domain: str, refresh_hours: int | None = None
 ) -> bytes:
-    """One VCALENDAR; ``refresh_hours`` tells subscribing clients how often to fetch it again."""
+    """One VCALENDAR; ``refresh_hours`` tells subscribing clients how often to fetch it again.
+
+    Remembered by the ``repr`` of every input (not ``==``: two datetimes at the same instant in
+    different zones are equal but are written differently)."""
+    key = repr((entries, name, prodid, domain, refresh_hours))
+    if key in _memo:
+        _memo.move_to_end(key)
+        return _memo[key]
+    data = _memo[key] = _build_calendar(entries, name=name, prodid=prodid, domain=domain, refresh_hours=refresh_hours)
+    if len(_memo) > _MEMO_SIZE:
+        _memo.popitem(last=False)
+    return data
+
+
+def _build_calendar(
+    entries: list[CalendarEntry], *, name: str, prodid: str, domain: str, refresh_hours: int | None = None
+) -> bytes:
     cal = Calendar()
     cal.add("prodid", prodid)
     cal.add("version", "2.0")
