@@ -239,3 +239,26 @@ def test_an_event_edit_reparses_only_that_event(dev, tmp_path):
     assert report.parsed == 1 and calls == []
     assert "events/shipping-managers-course/index.html" in report.rendered
     assert_same_as_clean(dev, tmp_path)
+
+
+def test_the_cyclic_collector_is_paused_only_while_a_build_runs(dev, tmp_path):
+    import gc
+
+    from pelican import signals
+
+    during = []
+
+    def record(_pelican):
+        during.append(gc.isenabled())
+
+    signals.finalized.connect(record)
+    try:
+        edit(dev, "news/item-01.md", "Opening paragraph", "Paused collector")
+        dev.rebuild()
+        assert during == [False] and gc.isenabled()
+        edit(dev, "news/item-04.md", "Date: 2016-07-05 09:00 +01:00", "Date: next tuesday-ish")
+        with pytest.raises(BuildFailed):
+            dev.rebuild()
+        assert gc.isenabled()  # a failed build re-enables it too
+    finally:
+        signals.finalized.disconnect(record)

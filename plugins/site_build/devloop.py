@@ -25,6 +25,7 @@ page's fingerprint); a change to Python code (plugins, settings modules) needs a
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 import threading
@@ -34,6 +35,9 @@ from pathlib import Path
 
 from .atomic import link_pages, staged_directory, trim_tree
 from .build import BuildFailed, load_settings, run_pelican
+
+
+GC_DELAY_SECONDS = 0.3
 
 
 @dataclass
@@ -67,6 +71,7 @@ class DevBuilder:
         self.builds = 0
         self._spare: Path | None = None  # the output replaced by the last build, to stage into
         self._trimming: threading.Thread | None = None
+        self._collecting: threading.Timer | None = None
         render_skip.install_body_tracking()
 
     def build(self) -> BuildReport:
@@ -98,6 +103,10 @@ class DevBuilder:
         from fastbuild.session import pinned
 
         started = time.perf_counter()
+        if self._collecting is not None:  # not started yet: cancelled; running: waited for
+            self._collecting.cancel()
+            self._collecting.join()
+        gc.disable()  # see _collect_garbage
         if self.indexer is not None:
             self.indexer.cancel()  # it would index an output this build replaces
         reuse = self._take_spare() if keep_from is not None else None
@@ -122,6 +131,7 @@ class DevBuilder:
             self.session.gate = None
             if self.indexer is not None and self.output.is_dir():
                 self.indexer.start(self.output)  # the new output, or the old one after a failure
+            self._collect_garbage()
         self.builds += 1
         self._prepare_first_spare()
         return BuildReport(
@@ -132,6 +142,17 @@ class DevBuilder:
             finalize_seconds=finalize,
             reused_output=reuse is not None,
         )
+
+    def _collect_garbage(self) -> None:
+        """Python's cyclic collector, run by allocation counts, makes full passes over the dev loop's
+        large heap in the middle of a rebuild (0.1-0.2 s of a 1 s rebuild at 2,000 items). So it is
+        paused while a build runs, and one full collection frees the build's cycles shortly after
+        the build returned (a collection holds the interpreter: started at once, it would delay the
+        return), while the editor looks at the page. A build that comes first cancels or waits for it."""
+        gc.enable()
+        self._collecting = threading.Timer(GC_DELAY_SECONDS, gc.collect)
+        self._collecting.daemon = True
+        self._collecting.start()
 
     def _take_spare(self) -> Path | None:
         if self._trimming is not None:
