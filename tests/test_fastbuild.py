@@ -410,3 +410,38 @@ def test_the_taxonomy_lists_are_membership_lists_only_when_fastbuild_is_on(tmp_p
     finally:
         signals.article_generator_finalized.disconnect(record)
     assert kinds == {True: {MembershipList}, False: {list}}
+
+
+def test_sources_are_parsed_in_the_pool_while_the_content_is_validated(tmp_path):
+    """The pool starts at the beginning of the run, before content validation; the readers then
+    take its results (no file is parsed again in the build process)."""
+    from content_schema import validate
+    from fastbuild import parse_pool
+
+    events = []
+    started, validate_tree = parse_pool.ParseJob.__init__, validate.validate_tree
+    parse_file = parse_pool.MarkdownPair.parse_file
+
+    def job_started(self, *args, **kwargs):
+        events.append("pool started")
+        return started(self, *args, **kwargs)
+
+    def validating(*args, **kwargs):
+        events.append("validation")
+        return validate_tree(*args, **kwargs)
+
+    def parsed_here(self, path):
+        events.append("parsed in the build process")
+        return parse_file(self, path)
+
+    parse_pool.ParseJob.__init__, validate.validate_tree = job_started, validating
+    parse_pool.MarkdownPair.parse_file = parsed_here
+    try:
+        fast, plain = build_both(tmp_path, fixture_files())
+    finally:
+        parse_pool.ParseJob.__init__, validate.validate_tree = started, validate_tree
+        parse_pool.MarkdownPair.parse_file = parse_file
+    assert events[:2] == ["pool started", "validation"]
+    assert events.count("pool started") == 1  # the plain build does not use it
+    assert "parsed in the build process" not in events  # (the pool's workers are other processes)
+    assert tree_differences(fast, plain) == []

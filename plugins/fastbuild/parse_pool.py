@@ -94,12 +94,34 @@ def _parse_chunk(paths: list[str]) -> list[tuple[str, ParsedSource | None]]:
 def parse_many(paths: list[str], config: dict, formatted_fields, workers: int = 2,
                min_parallel: int = 64) -> dict[str, ParsedSource | None]:
     """Parse ``paths``; in ``workers`` forked processes when there are at least ``min_parallel``."""
-    if workers <= 1 or len(paths) < max(min_parallel, 2) or "fork" not in multiprocessing.get_all_start_methods():
+    if not parallel_pays(paths, workers, min_parallel):
         pair = MarkdownPair(config, formatted_fields)
         return {p: parse_with_records(pair, p) for p in paths}
-    n_chunks = workers * 8
-    chunks = [paths[i::n_chunks] for i in range(n_chunks)]
-    context = multiprocessing.get_context(_start_method())
-    with context.Pool(workers, initializer=_init_worker, initargs=(config, tuple(formatted_fields))) as pool:
-        results = pool.map(_parse_chunk, [c for c in chunks if c], chunksize=1)
-    return {path: parsed for chunk in results for path, parsed in chunk}
+    return ParseJob(paths, config, formatted_fields, workers).result()
+
+
+def parallel_pays(paths: list[str], workers: int, min_parallel: int) -> bool:
+    return workers > 1 and len(paths) >= max(min_parallel, 2) and "fork" in multiprocessing.get_all_start_methods()
+
+
+class ParseJob:
+    """``paths`` parsed in a pool of ``workers`` processes, in the background until ``result()``."""
+
+    def __init__(self, paths: list[str], config: dict, formatted_fields, workers: int = 2):
+        self.paths = list(paths)
+        n_chunks = workers * 8
+        chunks = [c for c in (self.paths[i::n_chunks] for i in range(n_chunks)) if c]
+        context = multiprocessing.get_context(_start_method())
+        self._pool = context.Pool(workers, initializer=_init_worker, initargs=(config, tuple(formatted_fields)))
+        self._pending = self._pool.map_async(_parse_chunk, chunks, chunksize=1)
+
+    def result(self) -> dict[str, ParsedSource | None]:
+        try:
+            results = self._pending.get()
+        finally:
+            self.cancel()
+        return {path: parsed for chunk in results for path, parsed in chunk}
+
+    def cancel(self) -> None:
+        self._pool.terminate()
+        self._pool.join()

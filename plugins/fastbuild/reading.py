@@ -9,6 +9,7 @@ class for the extension, a file that failed to parse) falls through to Pelican's
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import logging
 import os
@@ -17,7 +18,7 @@ from functools import partial
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, _filter_discardable_metadata
 
 from . import session as sessions
-from .parse_pool import ParsedSource, file_stamp, parse_many
+from .parse_pool import ParseJob, ParsedSource, file_stamp, parallel_pays, parse_many
 
 logger = logging.getLogger(__name__)
 readers_logger = logging.getLogger("pelican.readers")  # the warnings MarkdownReader would log
@@ -27,12 +28,35 @@ class SourceTable:
     """Parsed markdown sources keyed by absolute path; an entry is valid while its file stamp holds."""
 
     def __init__(self):
+        self._job: ParseJob | None = None  # a prefetch under way
+        self._job_config: tuple = ()
         self.entries: dict[str, ParsedSource | None] = {}
         self.parsed_count = 0  # files parsed over the table's life (the dev loop reports it)
         self._verified: set[str] = set()  # paths whose stamp the latest refresh checked
 
+    def prefetch(self, paths: list[str], config: dict, formatted_fields, workers: int, min_parallel: int) -> None:
+        """Start parsing the new or changed paths in the background (when a pool pays): the build
+        validates content and sets its generators up meanwhile; ``refresh`` takes the results."""
+        self.cancel_prefetch()
+        stale = [p for p in paths if not self._fresh(p)]
+        if parallel_pays(stale, workers, min_parallel):
+            self._job = ParseJob(stale, config, formatted_fields, workers)
+            self._job_config = (copy.deepcopy(config), tuple(formatted_fields))
+
+    def cancel_prefetch(self) -> None:
+        job, self._job = getattr(self, "_job", None), None
+        if job is not None:
+            job.cancel()
+
     def refresh(self, paths: list[str], config: dict, formatted_fields, workers: int, min_parallel: int) -> None:
         """Parse the paths that are new or changed; forget the ones that are gone."""
+        job, self._job = getattr(self, "_job", None), None
+        if job is not None:
+            if self._job_config == (config, tuple(formatted_fields)):
+                self.entries.update(job.result())  # still checked against each file's stamp below
+                self.parsed_count += len(job.paths)
+            else:  # a plugin changed the markdown settings after the prefetch started
+                job.cancel()
         wanted = set(paths)
         for gone in [p for p in self.entries if p not in wanted]:
             del self.entries[gone]
@@ -75,6 +99,41 @@ def markdown_sources(settings: dict, extensions) -> list[str]:
                 if os.path.splitext(name)[1][1:] in extensions and not any(fnmatch.fnmatch(name, pat) for pat in ignore):
                     found.append(os.path.abspath(os.path.join(dirpath, name)))
     return sorted(set(found))
+
+
+def prefetch(settings: dict) -> None:
+    """At the start of a run (before content validation and the generators' setup): start
+    parsing the markdown sources in the pool. Pelican's markdown reader extensions, unless READERS
+    replaces or disables them."""
+    session = sessions.current()
+    if not settings.get("FASTBUILD", True) or not settings.get("FASTBUILD_READ", True):
+        return
+    readers = settings.get("READERS") or {}
+    extensions = {ext for ext in MarkdownReader.file_extensions if ext not in readers}
+    if not MarkdownReader.enabled or not extensions:
+        return
+    session.sources.prefetch(
+        markdown_sources(settings, extensions),
+        reader_markdown_config(settings["MARKDOWN"]),
+        settings["FORMATTED_FIELDS"],
+        workers=session.workers,
+        min_parallel=settings.get("FASTBUILD_MIN_PARALLEL_READ", 200),
+    )
+
+
+def reader_markdown_config(markdown: dict) -> dict:
+    """A copy of MARKDOWN as MarkdownReader.__init__ completes it (every configured extension and
+    the meta extension in ``extensions``), before any reader exists. refresh() compares it with the
+    reader's own and parses again if they differ."""
+    config = copy.deepcopy(markdown)
+    config.setdefault("extension_configs", {})
+    config.setdefault("extensions", [])
+    for extension in config["extension_configs"]:
+        if extension not in config["extensions"]:
+            config["extensions"].append(extension)
+    if "markdown.extensions.meta" not in config["extensions"]:
+        config["extensions"].append("markdown.extensions.meta")
+    return config
 
 
 def install(readers) -> None:

@@ -52,8 +52,13 @@ def start_run(pelican) -> None:
     from . import url_memo
 
     url_memo.stop()  # a build that failed half way may have left it on
+    if _current is not None:
+        _current.sources.cancel_prefetch()  # a run that failed before reading
     _current = _pinned or BuildSession()
     _current.begin_run(pelican.settings)
+    from .reading import prefetch
+
+    prefetch(pelican.settings)
     return None
 
 
