@@ -19,6 +19,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from site_build.atomic import swap_into_place
+
 from .pagefind_index import PagefindFailed, Stopped, marked_pages_glob, pagefind_command, read_result
 
 logger = logging.getLogger(__name__)
@@ -88,7 +90,7 @@ class BackgroundIndexer:
                 if cancelled.is_set():
                     return
                 read_result(site, fresh, self._process.returncode, stdout, stderr)
-                self._swap_in(fresh, site / BUNDLE)
+                swap_into_place(fresh, site / BUNDLE)  # two renames, as a build's output
                 self.error, self.runs = None, self.runs + 1
         except Stopped:
             return
@@ -98,15 +100,3 @@ class BackgroundIndexer:
         finally:
             self._process = None
             shutil.rmtree(fresh, ignore_errors=True)
-
-    @staticmethod
-    def _swap_in(fresh: Path, bundle: Path) -> None:
-        old = None
-        if bundle.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-old-", dir=fresh.parent))
-            os.rmdir(old)
-            os.rename(bundle, old)
-        os.rename(fresh, bundle)
-        os.chmod(bundle, 0o755)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
