@@ -262,3 +262,13 @@ def test_the_cyclic_collector_is_paused_only_while_a_build_runs(dev, tmp_path):
         assert gc.isenabled()  # a failed build re-enables it too
     finally:
         signals.finalized.disconnect(record)
+
+
+def test_close_stops_the_background_work_and_leaves_only_the_output(dev, tmp_path):
+    edit(dev, "news/item-01.md", "Opening paragraph", "Closing time")
+    dev.rebuild()  # starts the search indexer, the spare's trimming and a pending collection
+    dev.close()
+    beside = sorted(p.name for p in dev.output.parent.iterdir())
+    assert [name for name in beside if name.startswith(".output")] == []
+    assert (dev.output / "news" / "news-item-1" / "index.html").is_file()
+    assert dev.indexer._thread is None

@@ -18,10 +18,18 @@ import traceback
 
 
 def serve_builds(settings_file: str, overrides: dict[str, str], requests, answers) -> None:
-    from site_build.build import BuildFailed
     from site_build.devloop import DevBuilder
 
     builder = DevBuilder(settings_file, overrides)
+    try:
+        _answer_requests(builder, requests, answers)
+    finally:  # stdin closed: the server stops or restarts this worker
+        builder.close()
+
+
+def _answer_requests(builder, requests, answers) -> None:
+    from site_build.build import BuildFailed
+
     built_once = False
     for _request in requests:
         started = time.monotonic()

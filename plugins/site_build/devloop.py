@@ -79,6 +79,17 @@ class DevBuilder:
         self.session.outputs = {}
         return self._run(keep_from=None)
 
+    def close(self) -> None:
+        """Stop the background work (search indexer, pending collection, spare preparation) and
+        remove the spare staging directory; the output stays."""
+        if self.indexer is not None:
+            self.indexer.cancel()
+        if self._collecting is not None:
+            self._collecting.cancel()
+        spare = self._take_spare()
+        if spare is not None:
+            shutil.rmtree(spare, ignore_errors=True)
+
     def wait_for_search(self) -> None:
         """Block until the output's search bundle describes it (raises PagefindFailed on failure)."""
         if self.indexer is not None:
