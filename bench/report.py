@@ -31,6 +31,15 @@ def _row_note(r: dict) -> str:
     )
 
 
+def _flat(figures: dict, prefix: str = ""):
+    """(dotted key, value) for every number or text in nested figures (lists are left out)."""
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            yield from _flat(value, f"{prefix}{key}.")
+        elif not isinstance(value, list):
+            yield f"{prefix}{key}", value
+
+
 def markdown_table(results: dict) -> str:
     lines = [
         f"Machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs, Python {results['machine']['python']}  ",
@@ -50,7 +59,7 @@ def markdown_table(results: dict) -> str:
         lines += ["", *notes]
     for area, figures in results.get("areas", {}).items():
         lines += ["", f"### {area}", "", "| measure | value |", "|---|---|"]
-        lines += [f"| {k} | {v} |" for k, v in figures.items() if not isinstance(v, (dict, list))]
+        lines += [f"| {k} | {v} |" for k, v in _flat(figures)]
     return "\n".join(lines) + "\n"
 
 
