@@ -11,12 +11,13 @@ hard-linked from the previous output. Every build is atomic like build_site(): i
 staging directory that replaces the output only on success; a failed build raises BuildFailed and
 leaves the output and the builder's memory as they were after the last good build.
 
-Two things keep a rebuild short at 2,000 pages. The output replaced by a build is not deleted but
+Three things keep a rebuild short at 2,000 pages. The output replaced by a build is not deleted but
 kept, trimmed down to its page files in the background, and reused as the next build's staging
 directory, so a rebuild creates no folders and links only the pages that changed since then. The
 search index (Pagefind has no incremental mode) is written in the background after the swap: the
 rebuilt output carries the previous bundle until the fresh one replaces it; ``wait_for_search()``
-waits for it.
+waits for it. Python's cyclic collector is paused while a build runs (see _collect_garbage).
+``close()`` stops the background work.
 
 ``changed_paths`` is advisory: files are re-parsed when their stamp (mtime, size, inode) changed,
 whatever the caller says. Template and settings changes are picked up too (they are in every
@@ -117,13 +118,13 @@ class DevBuilder:
         if self._collecting is not None:  # not started yet: cancelled; running: waited for
             self._collecting.cancel()
             self._collecting.join()
-        gc.disable()  # see _collect_garbage
         if self.indexer is not None:
             self.indexer.cancel()  # it would index an output this build replaces
         reuse = self._take_spare() if keep_from is not None else None
         parsed_before = self.session.sources.parsed_count
         render_skip.clear_pelican_memos()
         self.session.previous_output = keep_from
+        gc.disable()  # see _collect_garbage; the finally below enables it again
         try:
             with pinned(self.session), staged_directory(self.output, remove_old=self._keep_spare,
                                                         reuse=reuse) as staging:
