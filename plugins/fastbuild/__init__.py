@@ -1,7 +1,9 @@
 """fastbuild: a faster Pelican build with the same output.
 
-* reading: every markdown source is parsed once, in a pool of forked workers (reading.py);
-* rendering: pages are split between this process and one forked child (sharding.py);
+* reading: every markdown source is parsed once, in a pool of forked workers started at the
+  beginning of the run, while content is validated (reading.py, parse_pool.py);
+* rendering: pages are split between this process and one forked child; the plugin generators
+  write here meanwhile (sharding.py);
 * tag, category and author lists: ``in`` by identity set (membership.py);
 * slugs and relative source paths: memoised (pelican_memos.py);
 * content URLs: computed once per item while pages are written (url_memo.py);
@@ -10,7 +12,8 @@
 
 List it FIRST in PLUGINS: its ``finalized`` handler must run before the other plugins' handlers
 (they may read output/). Settings: FASTBUILD (False turns it all off), FASTBUILD_WORKERS,
-FASTBUILD_READ, FASTBUILD_MIN_PARALLEL_READ, FASTBUILD_MIN_PARALLEL_RENDER.
+FASTBUILD_READ, FASTBUILD_READ_PATHS, FASTBUILD_MIN_PARALLEL_READ, FASTBUILD_MIN_PARALLEL_RENDER,
+FASTBUILD_CHILD_SHARE.
 """
 
 from pelican import signals
