@@ -191,3 +191,16 @@ def test_remembered_calendars_follow_every_input_even_an_equal_instant_in_anothe
     other_zone = calendar(event, plus_one)
     assert other_zone is not first
     assert icalendar.Calendar.from_ical(other_zone).walk("VEVENT")[0]["DTSTAMP"].dt == utc
+
+
+def test_a_site_without_events_still_publishes_a_valid_calendar(tmp_path):
+    """RFC 5545: a VCALENDAR holds at least one component. With no events the subscribed calendar
+    carries the site's VTIMEZONE (for the pinned build year), and both parsers read it."""
+    out = build(tmp_path, {"news/a.md": "Title: A\nDate: 2019-07-01 09:00\nSummary: A.\n\nBody.\n"}, now=PINNED_NOW)
+    data = (out / "events" / "calendar.ics").read_bytes()
+    cal = icalendar.Calendar.from_ical(data)
+    assert not cal.walk("VEVENT")
+    (zone,) = cal.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/London"
+    assert f"from {PINNED_NOW.year}-01-01".encode() in data
+    assert ics.Calendar(data.decode()).events == set()

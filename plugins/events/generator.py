@@ -255,6 +255,7 @@ class EventsGenerator(Generator):
             prodid=prodid,
             domain=domain,
             refresh_hours=settings.get("EVENTS_CALENDAR_REFRESH_HOURS", 12),
+            zone_when_empty=(settings.get("TIMEZONE") or "UTC", settings["BUILD_NOW"].year),
         )
         self._write("events/calendar.ics", calendar)
 

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from .model import EventData
 
@@ -42,24 +42,30 @@ _memo: OrderedDict[str, bytes] = OrderedDict()  # the dev loop builds the same c
 
 
 def build_calendar(
-    entries: list[CalendarEntry], *, name: str, prodid: str, domain: str, refresh_hours: int | None = None
+    entries: list[CalendarEntry], *, name: str, prodid: str, domain: str, refresh_hours: int | None = None,
+    zone_when_empty: tuple[str, int] | None = None,
 ) -> bytes:
     """One VCALENDAR; ``refresh_hours`` tells subscribing clients how often to fetch it again.
 
+    RFC 5545 wants at least one component in a calendar: with no events, ``zone_when_empty``
+    (zone name, year) adds that zone's VTIMEZONE, so a subscribed, still empty calendar stays valid.
+
     Remembered by the ``repr`` of every input (not ``==``: two datetimes at the same instant in
     different zones are equal but are written differently)."""
-    key = repr((entries, name, prodid, domain, refresh_hours))
+    key = repr((entries, name, prodid, domain, refresh_hours, zone_when_empty))
     if key in _memo:
         _memo.move_to_end(key)
         return _memo[key]
-    data = _memo[key] = _build_calendar(entries, name=name, prodid=prodid, domain=domain, refresh_hours=refresh_hours)
+    data = _memo[key] = _build_calendar(entries, name=name, prodid=prodid, domain=domain, refresh_hours=refresh_hours,
+                                        zone_when_empty=zone_when_empty)
     if len(_memo) > _MEMO_SIZE:
         _memo.popitem(last=False)
     return data
 
 
 def _build_calendar(
-    entries: list[CalendarEntry], *, name: str, prodid: str, domain: str, refresh_hours: int | None = None
+    entries: list[CalendarEntry], *, name: str, prodid: str, domain: str, refresh_hours: int | None = None,
+    zone_when_empty: tuple[str, int] | None = None,
 ) -> bytes:
     cal = Calendar()
     cal.add("prodid", prodid)
@@ -77,6 +83,9 @@ def _build_calendar(
         first = min(e.event.starts_at for e in entries).year
         last = max(e.event.ends_at for e in entries).year
         cal.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
+    elif zone_when_empty:
+        zone, year = zone_when_empty
+        cal.add_component(Timezone.from_tzid(zone, first_date=date(year, 1, 1), last_date=date(year + 1, 1, 1)))
     return cal.to_ical()
 
 
