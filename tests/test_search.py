@@ -176,9 +176,9 @@ def test_cancelling_the_background_indexer_stops_pagefind_and_keeps_the_live_bun
     indexer = background.BackgroundIndexer()
     indexer.start(site)
     time.sleep(0.3)
-    started = time.monotonic()
+    hanging = indexer._process
     indexer.cancel()
-    assert time.monotonic() - started < 5
+    assert hanging is not None and hanging.returncode == -9  # killed, not waited for
     assert indexer.runs == 0 and indexer.error is None
     assert (site / "pagefind" / "pagefind-ui.js").read_text() == "the previous bundle"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output-pagefind-")]  # no leftovers

@@ -44,13 +44,13 @@ class SourceTable:
             self._job_config = (copy.deepcopy(config), tuple(formatted_fields))
 
     def cancel_prefetch(self) -> None:
-        job, self._job = getattr(self, "_job", None), None
+        job, self._job = self._job, None
         if job is not None:
             job.cancel()
 
     def refresh(self, paths: list[str], config: dict, formatted_fields, workers: int, min_parallel: int) -> None:
         """Parse the paths that are new or changed; forget the ones that are gone."""
-        job, self._job = getattr(self, "_job", None), None
+        job, self._job = self._job, None
         if job is not None:
             if self._job_config == (config, tuple(formatted_fields)):
                 self.entries.update(job.result())  # still checked against each file's stamp below
