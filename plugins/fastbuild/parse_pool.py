@@ -1,4 +1,5 @@
 """Parse many markdown files at once: in a process pool (fork when it is safe), one Markdown pair per worker.
+The pair's inline pass skips patterns that cannot match (inline_triggers: same HTML, a third faster).
 
 Plain module (python-markdown only). It reproduces what Pelican's MarkdownReader does with the
 markdown library -- convert the document with the meta extension, then convert each formatted
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from markdown import Markdown
 
+from .inline_triggers import use_triggered_inline
 from .log_records import RecordCollector
 
 
@@ -40,8 +42,8 @@ class MarkdownPair:
     """Two reusable Markdown instances: documents (with metadata) and formatted fields (without)."""
 
     def __init__(self, config: dict, formatted_fields):
-        self.doc = Markdown(**config)
-        self.field = Markdown(**config)
+        self.doc = use_triggered_inline(Markdown(**config))
+        self.field = use_triggered_inline(Markdown(**config))
         if "meta" in self.field.preprocessors:
             self.field.preprocessors.deregister("meta")
         self.formatted_fields = set(formatted_fields)
