@@ -241,3 +241,59 @@ def test_pagefind_runs_while_the_later_finalized_handlers_run_and_its_failure_fa
         signals.finalized.disconnect(later_handler)
     assert seen == [[None]]  # Pagefind was still running when the later handler ran
     assert (out / "index.html").read_bytes() == before
+
+
+def _scratch_leftovers(root):
+    return [p for p in root.iterdir() if p.name.startswith(".pagefind-")]
+
+
+@pytest.mark.parametrize("where", ["memory", "beside the site", "another filesystem"])
+def test_the_bundle_written_in_scratch_is_moved_into_the_site_byte_identical(site, tmp_path, monkeypatch, where):
+    """Pagefind writes into a scratch folder (in /dev/shm when there is room) and the bundle is then
+    moved into the site: the same files as Pagefind writing in place, and no scratch left behind."""
+    import errno
+    import shutil
+    import subprocess
+
+    from fastbuild_fixtures import tree_differences
+    from search import pagefind_index
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
+    in_place = tmp_path / "in-place"
+    subprocess.run(pagefind_index.pagefind_command(copy, "en", in_place, pagefind_index.marked_pages_glob(copy)),
+                   check=True, capture_output=True)
+    scratch_root = tmp_path / "scratch-root"
+    scratch_root.mkdir()
+    if where == "memory":
+        if pagefind_index.memory_scratch() is None:
+            pytest.skip("no /dev/shm with room on this machine")
+        scratch_root = pagefind_index.MEMORY_SCRATCH
+    else:
+        monkeypatch.setattr(pagefind_index, "MEMORY_SCRATCH", scratch_root)
+        monkeypatch.setattr(pagefind_index, "MIN_SCRATCH_FREE", 0)
+    if where == "another filesystem":  # injected: a rename across filesystems fails with EXDEV
+        def no_cross_device_rename(source, target):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+        monkeypatch.setattr(pagefind_index.os, "rename", no_cross_device_rename)
+    before = set(_scratch_leftovers(scratch_root))
+    result = pagefind_index.run_pagefind(copy)
+    assert result.bundle == copy / "pagefind" and result.pages == 4
+    assert tree_differences(in_place, copy / "pagefind") == []
+    assert set(_scratch_leftovers(scratch_root)) == before
+
+
+def test_no_memory_scratch_without_room_and_a_killed_run_leaves_no_scratch(site, tmp_path, monkeypatch):
+    import shutil
+
+    from search import pagefind_index
+
+    monkeypatch.setattr(pagefind_index, "MIN_SCRATCH_FREE", 1 << 60)
+    assert pagefind_index.memory_scratch() is None
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
+    run = pagefind_index.PagefindRun(copy)
+    assert run.scratch.parent == tmp_path  # beside the site: the move is a rename
+    run.kill()
+    assert not run.scratch.exists() and not (copy / "pagefind").exists()

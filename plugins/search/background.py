@@ -21,7 +21,8 @@ from pathlib import Path
 
 from site_build.atomic import swap_into_place
 
-from .pagefind_index import PagefindFailed, Stopped, marked_pages_glob, pagefind_command, read_result
+from .pagefind_index import (PagefindFailed, Stopped, marked_pages_glob, pagefind_command, place_bundle, read_result,
+                             scratch_folder)
 
 logger = logging.getLogger(__name__)
 BUNDLE = "pagefind"
@@ -77,20 +78,23 @@ class BackgroundIndexer:
 
     def _index(self, site: Path, cancelled: threading.Event) -> None:
         fresh = Path(tempfile.mkdtemp(prefix=f".{site.name}-{BUNDLE}-", dir=site.parent))
+        scratch = scratch_folder(site)  # Pagefind writes here (in memory when there is room)
         try:
             glob = marked_pages_glob(site, should_stop=cancelled.is_set)
             with self._lock:
                 if cancelled.is_set():
                     return
-                command = pagefind_command(site, self.language, fresh, glob)
+                command = pagefind_command(site, self.language, scratch / BUNDLE, glob)
                 self._process = subprocess.Popen(command,
                                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             stdout, stderr = self._process.communicate()
             with self._lock:
                 if cancelled.is_set():
                     return
-                read_result(site, fresh, self._process.returncode, stdout, stderr)
-                swap_into_place(fresh, site / BUNDLE)  # two renames, as a build's output
+                read_result(site, scratch / BUNDLE, self._process.returncode, stdout, stderr)
+                fresh.rmdir()
+                place_bundle(scratch / BUNDLE, fresh)  # beside the site: the swap below is two renames
+                swap_into_place(fresh, site / BUNDLE)  # as a build's output
                 self.error, self.runs = None, self.runs + 1
         except Stopped:
             return
@@ -100,3 +104,4 @@ class BackgroundIndexer:
         finally:
             self._process = None
             shutil.rmtree(fresh, ignore_errors=True)
+            shutil.rmtree(scratch, ignore_errors=True)

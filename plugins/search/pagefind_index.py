@@ -4,13 +4,22 @@ Pagefind indexes only the elements marked data-pagefind-body when any page has o
 (articles, pages, events, statistics) are indexed and listings are not. It still reads and parses
 every listing to find that out (about 40% of its time at 2,000 items), so we hand it a glob that
 names exactly the marked pages: same bundle, byte for byte.
+
+Pagefind writes its ~2,000 files from ~100 threads at once. Into one folder of a disk filesystem
+(ext4 here) they queue on the folder's lock: 0.4-2.3 s of kernel time in repeated runs, against
+0.4 s into memory. So the bundle is written to a scratch folder in /dev/shm when there is room
+and moved into the site after (one copy, 0.1 s); else beside the site and renamed.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +93,37 @@ def pagefind_command(site: Path, language: str, bundle: Path | None = None, glob
     return command + (["--output-path", str(bundle)] if bundle is not None else [])
 
 
+MEMORY_SCRATCH = Path("/dev/shm")
+MIN_SCRATCH_FREE = 256 << 20  # bytes; a bundle is ~5 KB a page: leave room for far larger sites
+
+
+def scratch_folder(near: Path) -> Path:
+    """A new empty folder for Pagefind's bundle: in memory when there is room, else beside ``near``."""
+    return Path(tempfile.mkdtemp(prefix=".pagefind-", dir=memory_scratch() or Path(near).parent))
+
+
+def memory_scratch() -> Path | None:
+    try:
+        stats = os.statvfs(MEMORY_SCRATCH)
+    except OSError:
+        return None
+    if stats.f_bavail * stats.f_frsize < MIN_SCRATCH_FREE or not os.access(MEMORY_SCRATCH, os.W_OK | os.X_OK):
+        return None
+    return MEMORY_SCRATCH
+
+
+def place_bundle(bundle: Path, target: Path) -> None:
+    """Move a finished bundle to ``target`` (which must not exist): a rename on the same filesystem,
+    else one single-threaded copy."""
+    try:
+        os.rename(bundle, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        shutil.copytree(bundle, target)
+        shutil.rmtree(bundle, ignore_errors=True)
+
+
 def run_pagefind(site: str | Path, language: str = "en") -> IndexResult:
     return PagefindRun(site, language).finish()
 
@@ -93,17 +133,31 @@ class PagefindRun:
 
     def __init__(self, site: str | Path, language: str = "en"):
         self.site = Path(site)
-        command = pagefind_command(self.site, language, glob=marked_pages_glob(self.site))
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.scratch = scratch_folder(self.site)
+        command = pagefind_command(self.site, language, self.scratch / "pagefind", glob=marked_pages_glob(self.site))
+        try:
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except BaseException:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
 
     def finish(self) -> IndexResult:
-        stdout, stderr = self.process.communicate()
-        return read_result(self.site, self.site / "pagefind", self.process.returncode, stdout, stderr)
+        """Wait for Pagefind and move its bundle to ``site/pagefind``."""
+        try:
+            stdout, stderr = self.process.communicate()
+            result = read_result(self.site, self.scratch / "pagefind", self.process.returncode, stdout, stderr)
+            target = self.site / "pagefind"
+            shutil.rmtree(target, ignore_errors=True)  # a bundle written by an earlier run into this output
+            place_bundle(self.scratch / "pagefind", target)
+            return IndexResult(result.pages, target, result.body_marked)
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
         self.process.communicate()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def read_result(site: Path, bundle: Path, returncode: int, stdout: str, stderr: str) -> IndexResult:
