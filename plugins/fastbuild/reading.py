@@ -37,8 +37,11 @@ class SourceTable:
     def prefetch(self, paths: list[str], config: dict, formatted_fields, workers: int, min_parallel: int) -> None:
         """Start parsing the new or changed paths in the background (when a pool pays): the build
         validates content and sets its generators up meanwhile; ``refresh`` takes the results."""
-        self.cancel_prefetch()
         stale = [p for p in paths if not self._fresh(p)]
+        job_config = (config, tuple(formatted_fields))
+        if self._job is not None and self._job.paths == stale and self._job_config == job_config:
+            return  # started early (session.start_early) on the same sources and settings
+        self.cancel_prefetch()
         if parallel_pays(stale, workers, min_parallel):
             self._job = ParseJob(stale, config, formatted_fields, workers)
             self._job_config = (copy.deepcopy(config), tuple(formatted_fields))
@@ -101,11 +104,11 @@ def markdown_sources(settings: dict, extensions) -> list[str]:
     return sorted(set(found))
 
 
-def prefetch(settings: dict) -> None:
+def prefetch(settings: dict, session=None) -> None:
     """At the start of a run (before content validation and the generators' setup): start
     parsing the markdown sources in the pool. Pelican's markdown reader extensions, unless READERS
     replaces or disables them."""
-    session = sessions.current()
+    session = session or sessions.current()
     if not settings.get("FASTBUILD", True) or not settings.get("FASTBUILD_READ", True):
         return
     readers = settings.get("READERS") or {}

@@ -60,5 +60,17 @@ def build_site(settings_file: str | Path, overrides: dict | None = None) -> Path
     settings = load_settings(settings_file, overrides)
     output = Path(settings["OUTPUT_PATH"])
     with staged_directory(output) as staging:
-        run_pelican({**settings, "OUTPUT_PATH": str(staging)})
+        staged = {**settings, "OUTPUT_PATH": str(staging)}
+        early = "fastbuild" in staged.get("PLUGINS", ())
+        if early:  # markdown parsing starts while Pelican loads the plugins
+            from fastbuild.session import start_early
+
+            start_early(staged)
+        try:
+            run_pelican(staged)
+        finally:
+            if early:
+                from fastbuild.session import discard_early
+
+                discard_early()
     return output
