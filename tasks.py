@@ -15,11 +15,11 @@ PUBLISH_SETTINGS = ROOT / "publishconf.py"
 
 
 def _build(settings_file, output=None):
-    from site_build.build import BuildFailed, build_site
+    from site_build.build import BuildFailed, build_site_then_exit
 
     overrides = {"OUTPUT_PATH": str(output)} if output else {}
     try:
-        path = build_site(settings_file, overrides)
+        path = build_site_then_exit(settings_file, overrides)
     except BuildFailed as failure:
         print(failure, file=sys.stderr)
         print("The previous output/ was left untouched.", file=sys.stderr)

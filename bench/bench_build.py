@@ -54,8 +54,8 @@ def ours_cmd(settings: str, content: Path, output: Path, cache: Path, **extra) -
     overrides = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache), **extra}
     code = (
         "import sys; sys.path.insert(0, 'plugins');"
-        "from site_build.build import build_site;"
-        f"build_site({settings!r}, {overrides!r})"
+        "from site_build.build import build_site_then_exit;"  # what `invoke build` runs
+        f"build_site_then_exit({settings!r}, {overrides!r})"
     )
     return [sys.executable, "-c", code]
 

@@ -5,6 +5,7 @@ site by lowering the thresholds that normally keep small sites sequential.
 """
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -445,3 +446,66 @@ def test_sources_are_parsed_in_the_pool_while_the_content_is_validated(tmp_path)
     assert events.count("pool started") == 1  # the plain build does not use it
     assert "parsed in the build process" not in events  # (the pool's workers are other processes)
     assert tree_differences(fast, plain) == []
+
+
+def test_parsing_starts_before_pelican_loads_the_plugins_and_the_run_keeps_that_job(tmp_path, monkeypatch):
+    """build_site starts the pool before Pelican imports and registers the plugins (~0.4 s on one
+    core); the run's own prefetch then keeps that job instead of starting another."""
+    import pelican
+
+    from fastbuild import parse_pool, session
+
+    events = []
+    started, init_plugins = parse_pool.ParseJob.__init__, pelican.Pelican.init_plugins
+
+    def job_started(self, *args, **kwargs):
+        events.append("pool started")
+        return started(self, *args, **kwargs)
+
+    def loading_plugins(self, *args, **kwargs):
+        events.append("plugins loaded")
+        return init_plugins(self, *args, **kwargs)
+
+    monkeypatch.setattr(parse_pool.ParseJob, "__init__", job_started)
+    monkeypatch.setattr(pelican.Pelican, "init_plugins", loading_plugins)
+    write_content(tmp_path, fixture_files())
+    out = build(tmp_path, **PARALLEL)
+    assert events == ["pool started", "plugins loaded"]
+    assert session._early is None  # taken by the run
+    plain = build(tmp_path / "plain", fixture_files(), FASTBUILD=False)
+    assert tree_differences(out, plain) == []
+
+
+def test_an_early_start_no_run_takes_is_stopped(tmp_path):
+    from fastbuild import session
+
+    write_content(tmp_path, fixture_files())
+    from sites import settings_for
+
+    session.start_early({**settings_for(tmp_path, **PARALLEL)})
+    job = session._early.sources._job
+    assert job is not None
+    session.discard_early()
+    assert session._early is None and job._pool._state != "RUN"
+
+
+def test_the_command_line_build_freezes_the_heap_before_the_process_exits(tmp_path):
+    """build_site_then_exit (invoke build, the benchmark) leaves the interpreter's last collection
+    nothing to walk; the site is the same."""
+    import subprocess
+    import sys
+
+    write_content(tmp_path, fixture_files())
+    from sites import site_settings
+
+    overrides = site_settings(tmp_path)
+    code = (
+        f"import sys, gc, datetime; sys.path.insert(0, {str(ROOT / 'plugins')!r});"
+        "from site_build.build import build_site_then_exit;"
+        f"build_site_then_exit({str(ROOT / 'pelicanconf.py')!r}, {overrides!r});"
+        "print(gc.get_freeze_count())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert int(done.stdout.split()[-1]) > 10_000
+    plain = build(tmp_path / "plain", fixture_files(), FASTBUILD=False)
+    assert tree_differences(Path(overrides["OUTPUT_PATH"]), plain) == []

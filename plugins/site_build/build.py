@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -74,3 +75,15 @@ def build_site(settings_file: str | Path, overrides: dict | None = None) -> Path
 
                 discard_early()
     return output
+
+
+def build_site_then_exit(settings_file: str | Path, overrides: dict | None = None) -> Path:
+    """build_site for a process that exits right after it (the command line, the benchmark).
+
+    The build's objects are moved out of the cyclic collector's reach (gc.freeze), so the
+    interpreter's last collection at exit does not walk the whole heap: 0.25 s of a 5 s build at
+    2,000 items, against 0.03 s. Not for a process that goes on: frozen garbage is never freed.
+    """
+    path = build_site(settings_file, overrides)
+    gc.freeze()
+    return path
