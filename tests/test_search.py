@@ -243,10 +243,6 @@ def test_pagefind_runs_while_the_later_finalized_handlers_run_and_its_failure_fa
     assert (out / "index.html").read_bytes() == before
 
 
-def _scratch_leftovers(root):
-    return [p for p in root.iterdir() if p.name.startswith(".pagefind-")]
-
-
 @pytest.mark.parametrize("where", ["memory", "beside the site", "another filesystem"])
 def test_the_bundle_written_in_scratch_is_moved_into_the_site_byte_identical(site, tmp_path, monkeypatch, where):
     """Pagefind writes into a scratch folder (in /dev/shm when there is room) and the bundle is then
@@ -277,11 +273,12 @@ def test_the_bundle_written_in_scratch_is_moved_into_the_site_byte_identical(sit
             raise OSError(errno.EXDEV, "Invalid cross-device link")
 
         monkeypatch.setattr(pagefind_index.os, "rename", no_cross_device_rename)
-    before = set(_scratch_leftovers(scratch_root))
-    result = pagefind_index.run_pagefind(copy)
+    run = pagefind_index.PagefindRun(copy)
+    assert run.scratch.parent == scratch_root  # (other tests may index in /dev/shm meanwhile)
+    result = run.finish()
     assert result.bundle == copy / "pagefind" and result.pages == 4
     assert tree_differences(in_place, copy / "pagefind") == []
-    assert set(_scratch_leftovers(scratch_root)) == before
+    assert not run.scratch.exists()
 
 
 def test_no_memory_scratch_without_room_and_a_killed_run_leaves_no_scratch(site, tmp_path, monkeypatch):
