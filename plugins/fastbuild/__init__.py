@@ -5,7 +5,7 @@
 * rendering: pages are split between this process and one forked child; the plugin generators
   write here meanwhile (sharding.py);
 * tag, category and author lists: ``in`` by identity set (membership.py);
-* slugs and relative source paths: memoised (pelican_memos.py);
+* slugs and relative source paths: memoised (pelican_memos.py); ISO dates parsed directly (fast_dates.py);
 * content URLs: computed once per item while pages are written (url_memo.py);
 * templates: compiled once per process, not once per generator (template_cache.py);
 * the dev loop (site_build.devloop) re-renders only the pages whose inputs changed (render_skip.py).
@@ -18,7 +18,7 @@ FASTBUILD_CHILD_SHARE.
 
 from pelican import signals
 
-from . import pelican_memos, reading, session, url_memo
+from . import fast_dates, pelican_memos, reading, session, url_memo
 from .membership import use_membership_lists
 from .template_cache import share_compiled_templates
 
@@ -52,6 +52,7 @@ def finish_output(pelican):
 
 def install_reading(readers):
     pelican_memos.use(readers.settings.get("FASTBUILD", True))
+    fast_dates.use(readers.settings.get("FASTBUILD", True))
     if readers.settings.get("FASTBUILD", True):
         reading.install(readers)
 

@@ -42,7 +42,7 @@ class RenderWorkerFailed(RuntimeError):
 
 # The child's share of the pages: more than half, because the parent also writes the plugin
 # generators' output (events, statistics, feeds...) while the child is still rendering.
-CHILD_SHARE = 0.56
+CHILD_SHARE = 0.6
 
 
 def shard_of(name: str, child_share: float = CHILD_SHARE) -> int:

@@ -1,0 +1,62 @@
+"""Pelican's get_date for the common ``YYYY-MM-DD[ HH:MM[:SS]][ +HH:MM]`` metadata, without dateutil.
+
+Pelican parses every ``Date:``/``Modified:`` with dateutil's general parser (~60 us each, 0.12 s of
+the single-core stretch after reading at 2,100 items). For an ISO date with an optional time and
+a non-zero numeric offset the result is fixed: the same SafeDatetime, with ``tzoffset(None, s)``.
+Anything else -- a zero offset or ``Z`` (dateutil may answer ``tzlocal()`` there, depending on the
+machine's zone), zone names, other layouts, impossible dates -- goes to Pelican's own get_date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dateutil import tz
+
+FAST_DATE_RE = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(?: ?([+-])(\d{2}):?(\d{2}))?)?"
+)
+_active = False
+
+
+def use(active: bool) -> None:
+    """Switch the fast path on or off for the build that starts (installs it the first time)."""
+    global _active
+    install()
+    _active = active
+
+
+def parse(string: str, slow):
+    """``slow(string)`` (Pelican's get_date), or the same value computed directly."""
+    match = FAST_DATE_RE.fullmatch(string) if _active else None
+    if match is None:
+        return slow(string)
+    year, month, day, hour, minute, second, sign, off_h, off_m = match.groups()
+    zone = None
+    if sign:
+        offset = (int(off_h) * 3600 + int(off_m) * 60) * (-1 if sign == "-" else 1)
+        if offset == 0 or int(off_h) >= 24 or int(off_m) >= 60:
+            return slow(string)
+        zone = tz.tzoffset(None, offset)
+    from pelican.utils import SafeDatetime
+
+    try:
+        return SafeDatetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                            tzinfo=zone)
+    except ValueError:  # 2016-02-30, 25:00...: Pelican's own error message
+        return slow(string)
+
+
+def install() -> None:
+    import pelican.readers
+
+    if getattr(pelican.readers, "_fastbuild_dates", False):
+        return
+    slow = pelican.readers.get_date
+
+    def get_date(string):
+        return parse(string, slow)
+
+    pelican.readers.get_date = get_date  # the module whose metadata processors call it
+    pelican.readers._fastbuild_dates = True
