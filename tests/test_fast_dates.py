@@ -76,14 +76,30 @@ def test_any_date_string_gives_what_pelican_gives(string):
         assert same(got, want), (string, got, want)
 
 
-def test_the_site_s_usual_dates_skip_dateutil_and_zero_offsets_do_not():
-    calls.clear()
-    for string in ("2016-07-08 09:00 +01:00", "2016-07-08", "2016-07-08 09:00", "2016-07-08T09:00:05-05:30"):
-        assert same(fast(string), get_date(string))
-    assert calls == []
-    for string in ("2016-07-08 09:00 +00:00", "2016-07-08 09:00Z", "8 July 2016", "2016-02-30 09:00 +01:00"):
-        fast(string)
-    assert len(calls) == 4
+@pytest.mark.parametrize("zone", ["UTC", "Europe/London", "America/New_York", None])
+def test_the_site_s_usual_dates_skip_dateutil_in_any_local_zone(zone, monkeypatch):
+    """A zero offset is where dateutil looks at the machine's zone: compare under several."""
+    import time
+
+    if zone:
+        monkeypatch.setenv("TZ", zone)
+    else:
+        monkeypatch.delenv("TZ", raising=False)
+    time.tzset()
+    try:
+        calls.clear()
+        usual = ("2016-07-08 09:00 +01:00", "2016-01-08 09:00 +00:00", "2016-07-08 09:00 +00:00", "2016-07-08",
+                 "2016-07-08 09:00", "2016-07-08T09:00:05-05:30", "2016-10-30 01:30 -00:00")
+        for string in usual:
+            assert same(fast(string), get_date(string)), (zone, string)
+        assert calls == []
+        for string in ("2016-07-08 09:00Z", "8 July 2016"):
+            assert same(fast(string), get_date(string))
+        assert str(fast("2016-02-30 09:00 +01:00")) == str(expected("2016-02-30 09:00 +01:00"))
+        assert len(calls) == 3  # all three went to Pelican's get_date
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_off_it_always_asks_pelican():

@@ -1,15 +1,17 @@
 """Pelican's get_date for the common ``YYYY-MM-DD[ HH:MM[:SS]][ +HH:MM]`` metadata, without dateutil.
 
 Pelican parses every ``Date:``/``Modified:`` with dateutil's general parser (~60 us each, 0.12 s of
-the single-core stretch after reading at 2,100 items). For an ISO date with an optional time and
-a non-zero numeric offset the result is fixed: the same SafeDatetime, with ``tzoffset(None, s)``.
-Anything else -- a zero offset or ``Z`` (dateutil may answer ``tzlocal()`` there, depending on the
-machine's zone), zone names, other layouts, impossible dates -- goes to Pelican's own get_date.
+the single-core stretch after reading at 2,100 items). For an ISO date with an optional time and a
+numeric offset the result is what dateutil's parser builds: the same SafeDatetime with
+``tzoffset(None, s)``; for a zero offset ``tz.UTC``, or ``tzlocal()`` when the machine's zone is
+named UTC (dateutil's rule, see parser._build_tzaware). Anything else -- ``Z``, zone names, other
+layouts, impossible dates, a zone that only partly calls itself UTC -- goes to Pelican's get_date.
 """
 
 from __future__ import annotations
 
 import re
+import time
 
 from dateutil import tz
 
@@ -36,9 +38,11 @@ def parse(string: str, slow):
     zone = None
     if sign:
         offset = (int(off_h) * 3600 + int(off_m) * 60) * (-1 if sign == "-" else 1)
-        if offset == 0 or int(off_h) >= 24 or int(off_m) >= 60:
+        if int(off_h) >= 24 or int(off_m) >= 60:
             return slow(string)
-        zone = tz.tzoffset(None, offset)
+        zone = tz.tzoffset(None, offset) if offset else _zero_offset_zone()
+        if zone is None:
+            return slow(string)
     from pelican.utils import SafeDatetime
 
     try:
@@ -46,6 +50,15 @@ def parse(string: str, slow):
                             tzinfo=zone)
     except ValueError:  # 2016-02-30, 25:00...: Pelican's own error message
         return slow(string)
+
+
+def _zero_offset_zone():
+    """What dateutil gives ``+00:00`` (it names that offset "UTC"): tzlocal() when the local zone is
+    called UTC all year, tz.UTC when it never is; None (ask dateutil) otherwise."""
+    names = time.tzname
+    if names == ("UTC", "UTC"):
+        return tz.tzlocal()
+    return None if "UTC" in names else tz.UTC
 
 
 def install() -> None:
