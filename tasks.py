@@ -70,7 +70,7 @@ def regenerate(c):
 @task(help={"sizes": "comma-separated corpus sizes (default 1000,2000)", "large": "also N=4000",
             "repeats": "runs per measurement (median)", "baseline": "also time our build with fastbuild off",
             "areas": "also run the areas' benchmarks first (--no-areas skips them)"})
-def bench(c, sizes="1000,2000", large=False, repeats=3, baseline=False, areas=True):
+def bench(c, sizes="1000,2000", large=False, repeats=5, baseline=False, areas=True):
     """Side-by-side build benchmark (ours, vanilla Pelican, Hugo) and the areas' benchmarks."""
     sys.path.insert(0, str(ROOT / "bench"))
     from run_all import main

@@ -107,6 +107,7 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path, baseline: boo
             runs[name].append(run_measured(make_cmd(out), cwd=ROOT, env=_env()))
             shutil.rmtree(out, ignore_errors=True)
     medians = {name: median_run(r) for name, r in runs.items()}
+    row["runs_s"] = {name: [round(r.seconds, 3) for r in rs] for name, rs in runs.items()}  # every round, in order
 
     ours = medians["ours"]
     row.update(ours_s=round(ours.seconds, 3), ours_peak_mb=round(ours.peak_mb, 1),
@@ -165,7 +166,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
     parser.add_argument("--large", action="store_true", help="also N=4000")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--baseline", action="store_true", help="also time our build with fastbuild off")
     args = parser.parse_args(argv)
     sizes = args.sizes + ([4000] if args.large else [])

@@ -17,11 +17,24 @@ def collect_area_results(bench: Path) -> dict:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((bench / "results").glob("*.json"))}
 
 
+def _rounds(r: dict) -> str:
+    """Each builder's time in every round, and our ratio to Hugo round by round (the rounds are
+    side by side in time, so their ratios show how much the machine's drift moves the figure)."""
+    runs = r.get("runs_s")
+    if not runs:
+        return ""
+    text = "rounds (s): " + "; ".join(f"{name} {', '.join(map(str, times))}" for name, times in runs.items())
+    if runs.get("hugo"):
+        ratios = [round(o / h, 2) for o, h in zip(runs["ours"], runs["hugo"]) if h]
+        text += f"; ours / Hugo round by round {', '.join(f'{x}x' for x in ratios)}"
+    return text + "; "
+
+
 def _row_note(r: dict) -> str:
     baseline = (f"ours with fastbuild off {r['ours_without_fastbuild_s']} s (CPU {r['ours_without_fastbuild_cpu_s']} s); "
                 if "ours_without_fastbuild_s" in r else "")
     return (
-        f"- N={r['n']}: CPU time ours {r.get('ours_cpu_s')} s, vanilla Pelican {r.get('pelican_cpu_s')} s; {baseline}"
+        f"- N={r['n']}: {_rounds(r)}CPU time ours {r.get('ours_cpu_s')} s, vanilla Pelican {r.get('pelican_cpu_s')} s; {baseline}"
         f"load average (1, 5, 15 min) before {r.get('load_average_before')}, after {r.get('load_average_after')}; "
         f"ours peak summed over its processes (PSS): {r['ours_tree_peak_mb']} MB; "
         f"the dev-loop rebuild re-rendered {r['rebuild_rendered']} and kept {r['rebuild_kept']} pages, "
