@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -294,3 +295,21 @@ def test_no_memory_scratch_without_room_and_a_killed_run_leaves_no_scratch(site,
     assert run.scratch.parent == tmp_path  # beside the site: the move is a rename
     run.kill()
     assert not run.scratch.exists() and not (copy / "pagefind").exists()
+
+
+def test_a_pagefind_run_left_by_a_failed_build_is_stopped_when_the_process_ends(site, tmp_path):
+    """A later finalized handler fails, so finish_index never runs: at exit the run is killed and
+    its scratch folder removed (real Pagefind, in a child Python process)."""
+    import subprocess
+    import sys
+
+    from sites import ROOT
+
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT / 'plugins')!r}); sys.path.insert(0, {str(ROOT / 'tests')!r});"
+        "from pathlib import Path; from search import glue; from search.pagefind_index import PagefindRun;"
+        f"run = PagefindRun(Path({str(site)!r})); glue._running['x'] = run; print(run.scratch)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    scratch = Path(done.stdout.split()[-1])
+    assert scratch.name.startswith(".pagefind-") and not scratch.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 
 from pelican import signals
@@ -21,6 +22,15 @@ def add_search_page(pelican) -> None:
 
 
 _running: dict[str, PagefindRun] = {}  # output path -> the index being built for it
+
+
+@atexit.register
+def _stop_leftover_runs() -> None:
+    """A build that failed after start_index never waits for its Pagefind: stop it and remove its
+    scratch folder when the process ends (the next build of this process would do it otherwise)."""
+    for run in _running.values():
+        run.kill()
+    _running.clear()
 
 
 def start_index(pelican) -> None:
