@@ -509,3 +509,53 @@ def test_the_command_line_build_freezes_the_heap_before_the_process_exits(tmp_pa
     assert int(done.stdout.split()[-1]) > 10_000
     plain = build(tmp_path / "plain", fixture_files(), FASTBUILD=False)
     assert tree_differences(Path(overrides["OUTPUT_PATH"]), plain) == []
+
+
+def test_the_search_glob_comes_from_the_pages_the_build_wrote_without_reading_them(tmp_path, monkeypatch):
+    """Both render processes note which pages carry data-pagefind-body as they write them; the
+    search glob then reads no page the build wrote, and equals the glob made by reading them all."""
+    from search import pagefind_index
+
+    reads = []
+    glob_of = pagefind_index.marked_pages_glob
+    seen = {}
+
+    def glob_spy(site, should_stop=lambda: False, known=None):
+        original_read = Path.read_bytes
+
+        def counting_read(self):
+            reads.append(self)
+            return original_read(self)
+
+        monkeypatch.setattr(Path, "read_bytes", counting_read)
+        try:
+            seen["glob"] = glob_of(site, should_stop, known)
+        finally:
+            monkeypatch.setattr(Path, "read_bytes", original_read)
+        seen["read all"] = glob_of(site)
+        return seen["glob"]
+
+    monkeypatch.setattr(pagefind_index, "marked_pages_glob", glob_spy)
+    out = build(tmp_path, fixture_files(), **PARALLEL)
+    assert seen["glob"] == seen["read all"] and "index.html" in seen["glob"]
+    assert [p for p in reads if p.suffix == ".html"] == []
+    plain = build(tmp_path / "plain", fixture_files(), FASTBUILD=False)
+    assert tree_differences(out, plain) == []
+
+
+def test_a_page_rewritten_after_it_was_written_is_read_again(tmp_path):
+    from fastbuild.page_probes import PageLedger, stamp_of, watch
+
+    watch("data-pagefind-body")
+    page = tmp_path / "a.html"
+    page.write_text("<main>x</main>")
+    ledger = PageLedger()
+    ledger.note(str(page), "<main>x</main>", stamp_of(str(page)))
+    assert ledger.holds(str(page), "data-pagefind-body") is False
+    assert ledger.holds(str(page), "never watched") is None
+    page.write_text("<main data-pagefind-body>x</main>")  # e.g. a content_written handler
+    assert ledger.holds(str(page), "data-pagefind-body") is None  # changed: read it
+    written = stamp_of(str(page))
+    page.write_text("<main data-pagefind-body>xx</main>")
+    ledger.note(str(page), "<main data-pagefind-body>x</main>", written)  # rewritten before noting
+    assert str(page) not in ledger.entries

@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import os
 
+from .page_probes import PageLedger
+
 
 class BuildSession:
     def __init__(self, persistent: bool = False):
@@ -24,14 +26,17 @@ class BuildSession:
         self.previous_output = None  # the live output a dev build may keep files from
         self.fork = None  # the ForkedRender of the running build
         self.finalize_started = None  # perf_counter when the other plugins' finalized handlers began
+        self.ledger = PageLedger()  # pages written by this run (page_probes)
 
     def begin_run(self, settings: dict) -> None:
+
         self.settings = settings
         self.generators = []
         self.sources_checked = False
         self.gate = None
         self.fork = None
         self.finalize_started = None
+        self.ledger = PageLedger()
 
     @property
     def workers(self) -> int:

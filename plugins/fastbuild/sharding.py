@@ -138,6 +138,7 @@ class ForkedRender:
         self.pid = None
         self.session.fork = None
         payload = pickle.loads(b"".join(chunks)) if chunks else {"records": [], "error": None}
+        self.session.ledger.update(payload.get("ledger", {}))  # the pages the child wrote
         for record in payload["records"]:
             logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
         code = os.waitstatus_to_exitcode(status)
@@ -151,7 +152,8 @@ class ForkedRender:
 
         def finish(error: str | None = None, code: int = 0):
             try:
-                data = pickle.dumps({"records": forwarder.records, "error": error})
+                data = pickle.dumps({"records": forwarder.records, "error": error,
+                                     "ledger": self.session.ledger.entries})
                 view = memoryview(data)
                 while view:
                     view = view[os.write(write_fd, view):]

@@ -2,7 +2,8 @@
 
 ``write_file`` below follows Pelican 4.12's line by line (pagination included); the only addition
 is ``_wanted``: a page is skipped when another process renders it (sharding.ForkedRender) or when
-the dev loop knows its output is unchanged (render_skip.RenderGate).
+the dev loop knows its output is unchanged (render_skip.RenderGate); and each written page is noted
+in the build's page ledger (page_probes) when a plugin watches for a string.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
 
+from . import page_probes
 from . import session as sessions
 
 logger = logging.getLogger("pelican.writers")  # the same records as Pelican's writer
@@ -78,7 +80,10 @@ class FastWriter(Writer):
             with self._open_w(path, "utf-8", override=override) as f:
                 f.write(output)
             logger.info('Writing "%s"', path)
+            written = page_probes.stamp_of(path) if page_probes.watching() else None
             signals.content_written.send(path, context=localcontext)
+            if written is not None:
+                sessions.current().ledger.note(path, output, written)
 
         def _get_localcontext(context, name, kwargs, relative_urls):
             localcontext = context.copy()

@@ -2,10 +2,11 @@
 
 from pelican import signals
 
-from .glue import add_search_page, finish_index, finish_index_last, start_index
+from .glue import add_search_page, finish_index, finish_index_last, start_index, watch_written_pages
 
 
 def register():
+    watch_written_pages()  # the writer notes which pages carry data-pagefind-body (fastbuild.page_probes)
     signals.initialized.connect(add_search_page)
     signals.all_generators_finalized.connect(finish_index_last)
     signals.finalized.connect(start_index)

@@ -7,7 +7,9 @@ import logging
 
 from pelican import signals
 
-from .pagefind_index import PagefindRun
+from .pagefind_index import BODY_MARKER, PagefindRun
+
+BODY_MARKER_TEXT = BODY_MARKER.decode()
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,26 @@ def start_index(pelican) -> None:
     for leftover in _running.values():  # a build that failed before finish_index
         leftover.kill()
     _running.clear()
-    _running[str(pelican.output_path)] = PagefindRun(pelican.output_path, pelican.settings.get("DEFAULT_LANG", "en"))
+    _running[str(pelican.output_path)] = PagefindRun(pelican.output_path, pelican.settings.get("DEFAULT_LANG", "en"),
+                                                     known=written_pages_lookup())
+
+
+def written_pages_lookup():
+    """fastbuild's ledger of the pages this build wrote, as ``known`` for marked_pages_glob (None
+    without fastbuild: every page is read)."""
+    try:
+        from fastbuild.page_probes import holds
+    except ImportError:
+        return None
+    return lambda path: holds(path, BODY_MARKER_TEXT)
+
+
+def watch_written_pages() -> None:
+    try:
+        from fastbuild.page_probes import watch
+    except ImportError:
+        return
+    watch(BODY_MARKER_TEXT)
 
 
 def finish_index(pelican) -> None:

@@ -45,8 +45,11 @@ class Stopped(Exception):
     """marked_pages_glob was asked to stop (the dev loop's indexer was cancelled)."""
 
 
-def marked_pages_glob(site: Path, should_stop=lambda: False) -> str | None:
+def marked_pages_glob(site: Path, should_stop=lambda: False, known=None) -> str | None:
     """A Pagefind glob matching exactly the HTML files that carry data-pagefind-body.
+
+    ``known(path)`` may say whether a page carries it without reading the file (True/False), or
+    None to have it read (fastbuild's page ledger knows the pages the build just wrote).
 
     Files are grouped by their path with the folder above the file name wildcarded
     (``news/*/index.html``); a group is written as that pattern only when the pattern matches no
@@ -60,7 +63,11 @@ def marked_pages_glob(site: Path, should_stop=lambda: False) -> str | None:
     for number, page in enumerate(pages):
         if number % 256 == 0 and should_stop():
             raise Stopped()
-        if BODY_MARKER in (site / page).read_bytes():
+        path = site / page
+        marked_here = known(str(path)) if known is not None else None
+        if marked_here is None:
+            marked_here = BODY_MARKER in path.read_bytes()
+        if marked_here:
             marked.append(page)
     marked.sort()
     if not marked:
@@ -131,10 +138,11 @@ def run_pagefind(site: str | Path, language: str = "en") -> IndexResult:
 class PagefindRun:
     """Pagefind indexing ``site`` in its own process while the caller goes on."""
 
-    def __init__(self, site: str | Path, language: str = "en"):
+    def __init__(self, site: str | Path, language: str = "en", known=None):
         self.site = Path(site)
+        glob = marked_pages_glob(self.site, known=known)
         self.scratch = scratch_folder(self.site)
-        command = pagefind_command(self.site, language, self.scratch / "pagefind", glob=marked_pages_glob(self.site))
+        command = pagefind_command(self.site, language, self.scratch / "pagefind", glob=glob)
         try:
             self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         except BaseException:
