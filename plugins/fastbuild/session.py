@@ -29,7 +29,6 @@ class BuildSession:
         self.ledger = PageLedger()  # pages written by this run (page_probes)
 
     def begin_run(self, settings: dict) -> None:
-
         self.settings = settings
         self.generators = []
         self.sources_checked = False
