@@ -486,7 +486,7 @@ def test_an_early_start_no_run_takes_is_stopped(tmp_path):
     job = session._early.sources._job
     assert job is not None
     session.discard_early()
-    assert session._early is None and job._pool._state != "RUN"
+    assert session._early is None and job._pool is None  # terminated
 
 
 def test_the_command_line_build_freezes_the_heap_before_the_process_exits(tmp_path):
@@ -559,3 +559,64 @@ def test_a_page_rewritten_after_it_was_written_is_read_again(tmp_path):
     page.write_text("<main data-pagefind-body>xx</main>")
     ledger.note(str(page), "<main data-pagefind-body>x</main>", written)  # rewritten before noting
     assert str(page) not in ledger.entries
+
+
+def _markdown_files(folder, count):
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"item-{number:03d}.md"
+        path.write_text(f"Title: Item {number}\nDate: 2016-07-08 09:00 +01:00\n\nBody *{number}*.\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def test_a_prefetch_hands_out_each_file_as_soon_as_its_run_of_files_is_parsed(tmp_path):
+    from fastbuild.parse_pool import ParseJob
+    from fastbuild.reading import reader_markdown_config
+
+    paths = _markdown_files(tmp_path / "news", 100)
+    config = reader_markdown_config({"extension_configs": {"markdown.extensions.meta": {}}})
+    job = ParseJob(paths, config, ["summary"], workers=2)
+    first = job.take(paths[0])
+    assert "<em>0</em>" in first.content
+    assert job._arrived_chunks == 1 < job._chunks  # only the first run was waited for
+    everything = job.result()
+    assert list(everything) == paths and "<em>99</em>" in everything[paths[-1]].content
+    assert job._pool is None  # all arrived: the pool and its threads are gone
+
+
+def test_a_file_edited_after_the_prefetch_parsed_it_is_not_served(tmp_path):
+    import os
+
+    from fastbuild.reading import SourceTable, reader_markdown_config
+
+    paths = _markdown_files(tmp_path / "news", 80)
+    config = reader_markdown_config({"extension_configs": {"markdown.extensions.meta": {}}})
+    table = SourceTable()
+    table.prefetch(paths, config, ["summary"], workers=2, min_parallel=10)
+    table._job.result()  # parsed before the edit
+    with open(paths[5], "a", encoding="utf-8") as handle:
+        handle.write("\nEdited.\n")
+    os.utime(paths[5], ns=(1, 1))  # a new stamp even on a coarse clock
+    table.refresh(paths, config, ["summary"], workers=2, min_parallel=10)
+    assert table.get(paths[5]) is None  # Pelican's own reader reads the edited file
+    assert "<em>6</em>" in table.get(paths[6]).content
+    table.end_arrivals()
+
+
+def test_articles_are_read_in_sorted_order_so_reading_follows_the_pool(tmp_path, monkeypatch):
+    from fastbuild import reading
+
+    asked = []
+    original = reading._cached_data
+
+    def spy(readers, fallback, path, default=None):
+        asked.append(path)
+        return original(readers, fallback, path, default)
+
+    monkeypatch.setattr(reading, "_cached_data", spy)
+    fast, plain = build_both(tmp_path, fixture_files())
+    news = [p for p in asked if "/news/" in p]
+    assert len(news) > 2 and news == sorted(news)
+    assert tree_differences(fast, plain) == []

@@ -84,7 +84,7 @@ class EventsGenerator(Generator):
         settings = self.settings
         now = settings["BUILD_NOW"]
         events = []
-        for path in self.get_files(settings.get("EVENT_PATHS", ["events"]), exclude=settings.get("EVENT_EXCLUDES", [])):
+        for path in sorted(self.get_files(settings.get("EVENT_PATHS", ["events"]), exclude=settings.get("EVENT_EXCLUDES", []))):
             try:
                 event = self.readers.read_file(
                     base_path=self.path, path=path, content_class=Event, context=self.context

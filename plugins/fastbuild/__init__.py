@@ -25,6 +25,7 @@ from .template_cache import share_compiled_templates
 
 def remember_generators(generators):
     session.current().generators = list(generators)
+    session.current().sources.end_arrivals()  # reading is over: no pool threads when the renderer forks
     if generators and generators[0].settings.get("FASTBUILD", True):
         url_memo.start()
 
@@ -63,5 +64,6 @@ def register():
     signals.all_generators_finalized.connect(remember_generators)
     signals.get_writer.connect(choose_writer)
     signals.generator_init.connect(share_compiled_templates)
+    signals.generator_init.connect(reading.read_in_order)
     signals.article_generator_pretaxonomy.connect(use_membership_lists)
     signals.finalized.connect(finish_output)

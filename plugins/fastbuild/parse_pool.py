@@ -107,23 +107,51 @@ def parallel_pays(paths: list[str], workers: int, min_parallel: int) -> bool:
 
 
 class ParseJob:
-    """``paths`` parsed in a pool of ``workers`` processes, in the background until ``result()``."""
+    """``paths`` parsed in a pool of ``workers`` processes, in the background.
+
+    The paths go to the workers in order, in runs of neighbours, and come back in that order:
+    ``take(path)`` waits only for the run that holds ``path``, so a caller reading the files in the
+    same (sorted) order works on the first files while the workers parse the later ones.
+    ``result()`` waits for all of them. The pool (and its threads) ends once everything arrived,
+    or at ``cancel()``.
+    """
 
     def __init__(self, paths: list[str], config: dict, formatted_fields, workers: int = 2):
         self.paths = list(paths)
-        n_chunks = workers * 8
-        chunks = [c for c in (self.paths[i::n_chunks] for i in range(n_chunks)) if c]
+        size = max(1, min(32, -(-len(self.paths) // (workers * 8))))
+        chunks = [self.paths[i:i + size] for i in range(0, len(self.paths), size)]
+        self._chunk_of = {path: number for number, chunk in enumerate(chunks) for path in chunk}
+        self._chunks = len(chunks)
+        self._arrived_chunks = 0
+        self._arrived: dict[str, ParsedSource | None] = {}
         context = multiprocessing.get_context(_start_method())
         self._pool = context.Pool(workers, initializer=_init_worker, initargs=(config, tuple(formatted_fields)))
-        self._pending = self._pool.map_async(_parse_chunk, chunks, chunksize=1)
+        self._results = self._pool.imap(_parse_chunk, chunks)
+
+    def holds(self, path: str) -> bool:
+        return path in self._chunk_of
+
+    def take(self, path: str) -> ParsedSource | None:
+        """The parsed ``path`` (one of this job's), waiting for its run if it has not arrived yet."""
+        number = self._chunk_of[path]
+        try:
+            while self._arrived_chunks <= number:
+                self._arrived.update(next(self._results))
+                self._arrived_chunks += 1
+        except BaseException:
+            self.cancel()
+            raise
+        if self._arrived_chunks == self._chunks:
+            self.cancel()  # all here: end the pool and its threads (the renderer forks only without threads)
+        return self._arrived[path]
 
     def result(self) -> dict[str, ParsedSource | None]:
-        try:
-            results = self._pending.get()
-        finally:
-            self.cancel()
-        return {path: parsed for chunk in results for path, parsed in chunk}
+        if self.paths:
+            self.take(self.paths[-1])
+        return dict(self._arrived)
 
     def cancel(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None

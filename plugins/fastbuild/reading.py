@@ -30,6 +30,7 @@ class SourceTable:
     def __init__(self):
         self._job: ParseJob | None = None  # a prefetch under way
         self._job_config: tuple = ()
+        self._arriving: ParseJob | None = None  # the prefetch this build's lookups take results from
         self.entries: dict[str, ParsedSource | None] = {}
         self.parsed_count = 0  # files parsed over the table's life (the dev loop reports it)
         self._verified: set[str] = set()  # paths whose stamp the latest refresh checked
@@ -47,27 +48,37 @@ class SourceTable:
             self._job_config = (copy.deepcopy(config), tuple(formatted_fields))
 
     def cancel_prefetch(self) -> None:
-        job, self._job = self._job, None
-        if job is not None:
-            job.cancel()
+        for job in (self._job, self._arriving):
+            if job is not None:
+                job.cancel()
+        self._job = self._arriving = None
+
+    def end_arrivals(self) -> None:
+        """Reading is over: stop the pool even if some of its files were never asked for."""
+        if self._arriving is not None:
+            self._arriving.cancel()
+            self._arriving = None
 
     def refresh(self, paths: list[str], config: dict, formatted_fields, workers: int, min_parallel: int) -> None:
-        """Parse the paths that are new or changed; forget the ones that are gone."""
+        """Parse the paths that are new or changed; forget the ones that are gone. A prefetch's
+        results are taken as lookups ask for them (``get``)."""
         job, self._job = self._job, None
+        self.end_arrivals()
         if job is not None:
             if self._job_config == (config, tuple(formatted_fields)):
-                self.entries.update(job.result())  # still checked against each file's stamp below
+                self._arriving = job
                 self.parsed_count += len(job.paths)
             else:  # a plugin changed the markdown settings after the prefetch started
                 job.cancel()
         wanted = set(paths)
         for gone in [p for p in self.entries if p not in wanted]:
             del self.entries[gone]
-        stale = [p for p in paths if not self._fresh(p)]
+        arriving = self._arriving
+        stale = [p for p in paths if not (arriving is not None and arriving.holds(p)) and not self._fresh(p)]
         if stale:
             self.entries.update(parse_many(stale, config, formatted_fields, workers, min_parallel))
             self.parsed_count += len(stale)
-        self._verified = wanted
+        self._verified = wanted - set(arriving.paths) if arriving is not None else wanted
 
     def _fresh(self, path: str) -> bool:
         entry = self.entries.get(path)
@@ -77,9 +88,12 @@ class SourceTable:
             return False
 
     def get(self, path: str) -> ParsedSource | None:
-        """The parsed file, if it is still what is on disk (checked by the refresh of this build)."""
+        """The parsed file, if it is still what is on disk (checked by the refresh of this build,
+        or here for a file of the prefetch, which may have changed while it was parsed)."""
         if path in self._verified:
             return self.entries.get(path)
+        if self._arriving is not None and self._arriving.holds(path):
+            self.entries[path] = self._arriving.take(path)
         return self.entries.get(path) if self._fresh(path) else None
 
 
@@ -195,3 +209,17 @@ def pelican_metadata(reader, meta: dict, formatted: dict, path: str) -> dict:
         else:
             output[key] = reader.process_metadata(key, value[0])
     return output
+
+
+def read_in_order(generator) -> None:
+    """``generator_init`` handler: Pelican's article and page generators read their files in sorted
+    order (a set's order otherwise, which changes with the hash seed), the order the prefetch
+    parses them in, so each lookup waits only for the run of files that holds it."""
+    from pelican.generators import ArticlesGenerator, PagesGenerator
+
+    if type(generator) in (ArticlesGenerator, PagesGenerator) and generator.settings.get("FASTBUILD", True):
+        generator.get_files = partial(_sorted_files, generator.get_files)
+
+
+def _sorted_files(get_files, *args, **kwargs) -> list[str]:
+    return sorted(get_files(*args, **kwargs))
