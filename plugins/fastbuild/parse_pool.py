@@ -148,6 +148,8 @@ class ParseJob:
     def result(self) -> dict[str, ParsedSource | None]:
         if self.paths:
             self.take(self.paths[-1])
+        else:
+            self.cancel()
         return dict(self._arrived)
 
     def cancel(self) -> None:
