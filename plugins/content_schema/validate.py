@@ -23,6 +23,8 @@ from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from site_build.walk import files_under
+
 from . import body as body_checks
 from .fields import Context, Invalid, ListOf, Moment, as_written, did_you_mean, shown
 from .header import Header, HeaderField, parse_header
@@ -158,7 +160,7 @@ def validate_tree(rules: SiteRules) -> Report:
         )
         return report
     checked = CheckedFiles(rules)
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in [p for p in files_under(root) if p.is_file()]:  # (is_file: not a broken link)
         parts = path.relative_to(root).parts
         rel = "/".join(parts)
         shown_path = f"{root.name}/{rel}"

@@ -23,6 +23,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_build.walk import files_under
+
 
 class PagefindFailed(Exception):
     def __init__(self, message: str):
@@ -56,7 +58,7 @@ def marked_pages_glob(site: Path, should_stop=lambda: False, known=None) -> str 
     unmarked file, else as its file names. None (index everything, Pagefind's default) when no
     page is marked or a name holds a glob character.
     """
-    pages = [p.relative_to(site).as_posix() for p in site.rglob("*.html")]
+    pages = [p.relative_to(site).as_posix() for p in files_under(site, ".html")]
     if any(_GLOB_SPECIAL & set(p) for p in pages):
         return None
     marked = []

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import lxml.html
 from lxml import etree
+from site_build.walk import files_under
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -123,7 +124,7 @@ def collect_pages(output: Path, not_after: datetime | None = None, *, cache: boo
     by_url: dict[str, PageInfo] = {}
     seen: dict[tuple, PageInfo] = {}
     racy_after = time.time_ns() - RACY_NS
-    for path in sorted(Path(output).rglob("*.html")):
+    for path in files_under(output, ".html"):
         stat = os.stat(path)
         key = (stat.st_ino, stat.st_dev, stat.st_size, stat.st_mtime_ns, not_after)
         cached = _page_cache.get(key) if cache else None
