@@ -313,3 +313,26 @@ def test_a_pagefind_run_left_by_a_failed_build_is_stopped_when_the_process_ends(
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     scratch = Path(done.stdout.split()[-1])
     assert scratch.name.startswith(".pagefind-") and not scratch.exists()
+
+
+def test_scratch_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path, monkeypatch):
+    """A build killed (or a process ended without atexit) leaves its scratch folder behind: the
+    next Pagefind run removes it, and leaves the folders of processes still running."""
+    import os
+    import subprocess
+    import sys
+
+    from search import pagefind_index
+
+    monkeypatch.setattr(pagefind_index, "MEMORY_SCRATCH", tmp_path)
+    monkeypatch.setattr(pagefind_index, "MIN_SCRATCH_FREE", 0)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = tmp_path / f".pagefind-{gone.stdout.strip()}-abc"
+    (dead / "pagefind").mkdir(parents=True)
+    live = tmp_path / f".pagefind-{os.getpid()}-def"
+    live.mkdir()
+    other = tmp_path / ".pagefind-notapid"
+    other.mkdir()
+    fresh = pagefind_index.scratch_folder(tmp_path / "site")
+    assert not dead.exists() and live.exists() and other.exists()
+    assert fresh.parent == tmp_path and fresh.name.startswith(f".pagefind-{os.getpid()}-")

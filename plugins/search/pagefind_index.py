@@ -107,8 +107,37 @@ MIN_SCRATCH_FREE = 256 << 20  # bytes; a bundle is ~5 KB a page: leave room for 
 
 
 def scratch_folder(near: Path) -> Path:
-    """A new empty folder for Pagefind's bundle: in memory when there is room, else beside ``near``."""
-    return Path(tempfile.mkdtemp(prefix=".pagefind-", dir=memory_scratch() or Path(near).parent))
+    """A new empty folder for Pagefind's bundle: in memory when there is room, else beside ``near``.
+    Its name carries this process's id, so that the folders of processes that died before they could
+    remove theirs (killed, or ended without running atexit) are swept here."""
+    root = memory_scratch() or Path(near).parent
+    sweep_dead_scratch(root)
+    return Path(tempfile.mkdtemp(prefix=f".pagefind-{os.getpid()}-", dir=root))
+
+
+SCRATCH_NAME = re.compile(r"\.pagefind-(\d+)-")
+
+
+def sweep_dead_scratch(root: Path) -> None:
+    """Remove the scratch folders in ``root`` whose process is gone."""
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    for entry in entries:
+        match = SCRATCH_NAME.match(entry.name)
+        if match and entry.is_dir(follow_symlinks=False) and not _alive(int(match.group(1))):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def memory_scratch() -> Path | None:
