@@ -85,9 +85,10 @@ def check(c, settings=None):
     """Validate all content against the content model without writing output; exit 1 on errors."""
     from content_schema.check import run_check
     from crime_stats.check import run_incidents_check
+    from newsletter.check import run_sent_check
 
     settings_file = Path(settings) if settings else DEV_SETTINGS
-    sys.exit(max(run_check(settings_file), run_incidents_check(settings_file)))
+    sys.exit(max(run_check(settings_file), run_incidents_check(settings_file), run_sent_check(settings_file)))
 
 
 # --- publishing and the editor's loop -------------------------------------------------------------

@@ -26,18 +26,20 @@ def three_years_before(d: date) -> date:
     return date(d.year - 3, d.month, day)
 
 
-def headline(in_scope: list[dict]) -> tuple[date | None, dict]:
+def headline(in_scope: list[dict], window_end: date | None = None) -> tuple[date | None, dict]:
+    """The three-year headline figures; the window ends on the newest record unless ``window_end`` is given."""
     if not in_scope:
         return None, {"window_start": None, "window_end": None, "countries": 0, "ships_boarded": 0, "criminals": 0,
                       "criminals_known_for": 0, "crew": 0, "crew_estimated_for": 0}
-    as_of = max(r["date"] for r in in_scope)
+    newest = max(r["date"] for r in in_scope)
+    as_of = window_end or newest
     start = three_years_before(as_of)
     window = [r for r in in_scope if start < r["date"] <= as_of]
     boarded = [r for r in window if r["attack_type"] in BOARDED_TYPES]
     known_perps = [r["perpetrators"] for r in boarded if r["perpetrators"] is not None]
     crew_known = [r["crew_onboard"] for r in boarded if r["crew_onboard"] is not None]
     crew_estimated = [CREW_ESTIMATE_BY_VESSEL_TYPE[r["vessel_type"]] for r in boarded if r["crew_onboard"] is None]
-    return as_of, {
+    return newest, {
         "window_start": (start + timedelta(days=1)).isoformat(),
         "window_end": as_of.isoformat(),
         "countries": len({r["country_iso3"] for r in window if r["country_iso3"]}),
@@ -74,6 +76,18 @@ def summary(records: list[dict]) -> dict:
         "by_country": dict(sorted(by_country.items())),
         "by_vessel_status": by_status,
     }
+
+
+def summary_as_of(records: list[dict], day: date) -> dict:
+    """The figures as they stood on ``day`` (a newsletter issue's date): summary() of the records dated
+    on or before it, the headline window ending on ``day`` itself; ``sample`` says whether any of those
+    records is synthetic (source ``sample``), as the statistics pages' banner does."""
+    known = [r for r in records if r["date"] <= day]
+    result = summary(known)
+    if result["as_of"] is not None:
+        result["headline"] = headline([r for r in known if r["in_scope"]], window_end=day)[1]
+    result["sample"] = any(r["source"] == "sample" for r in known)
+    return result
 
 
 # ------------------------------------------------------------------ page figures (not in summary.json)

@@ -4,6 +4,7 @@ the statistics pages and downloads. The work itself is done by the plain modules
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 from pathlib import Path
@@ -49,6 +50,7 @@ class StatisticsGenerator(Generator):
         if self.incidents_file.exists():  # without data there are no figures for other plugins to show
             self.context["statistics_summary"] = self.summary
             self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
+            self.context["statistics_as_of"] = functools.partial(aggregate.summary_as_of, self.records)
         # the raw table holds non-public records and confidential fields: never copy it as a static file
         readme = self.incidents_file.with_name("README.md")  # notes for editors, not for the web
         for path in (self.incidents_file, self.ports_file, readme):

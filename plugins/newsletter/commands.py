@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from . import db as newsletter_db
+from . import sent_issue
 from .message import MessageError
 from .render import render_html, render_text
 from .sender import Edition, PreflightFailed, SendConfig, dry_run, send_issue, send_test, unsubscribe_of
@@ -105,6 +106,8 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
         report = send_test(slug, edition_for(" ".join(issue_regions(issue))), addresses, client, config)
         print(report.summary())
         return 0 if not report.failed else 2
+    edition_for = sent_issue.recorder_for(settings["PATH"], settings.get("NEWSLETTER_PATH", "newsletters"), slug, issue,
+                                          lambda i: editions_for(i, settings), *_site(settings), output or settings["OUTPUT_PATH"])
     try:
         report = send_issue(conn, slug, issue["subject"], issue_regions(issue), edition_for, client, config)
     except (PreflightFailed, MessageError) as exc:  # nothing was sent

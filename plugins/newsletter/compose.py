@@ -1,5 +1,6 @@
-"""Compose an issue from the site's content: what was published since the previous issue, the
-upcoming events and the headline figures. Plain data in, plain data (JSON-ready) out.
+"""Compose an issue from the site's content, as of the issue's own date: what was published since the
+previous issue and before this one, the events starting after it, and the headline figures of the
+window ending on it. Plain data in, plain data (JSON-ready) out.
 
 Item channels: an item appears in the web page and the email unless it is marked ``web-only`` or
 ``email-only`` (article metadata ``Newsletter: web-only|email-only|never`` or the issue's
@@ -105,12 +106,16 @@ def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | N
                            f"(expected some of {', '.join(regions)})")
     start = previous if previous is not None else meta.date - FIRST_ISSUE_WINDOW
     end = min(meta.date, now)
+    late_pins = [s for s in meta.pin if by_slug[s].date > meta.date]
+    if late_pins:
+        raise ComposeError(f"{meta.source_file}: Pin: {', '.join(late_pins)} published after the issue's date "
+                           f"{meta.date.isoformat()} (expected items published before the issue)")
 
     chosen: list[Source] = []
     for src in sources:
-        if src.kind not in ITEM_KINDS or src.slug in meta.exclude or src.date > now:
+        if src.kind not in ITEM_KINDS or src.slug in meta.exclude or src.date > end:
             continue
-        if src.slug in meta.pin or start < src.date <= end:
+        if src.slug in meta.pin or start < src.date:
             chosen.append(src)
     pinned = [s for s in meta.pin if s in by_slug]
     rank = {slug: i for i, slug in enumerate(pinned + [s for s in meta.order if s not in pinned])}
@@ -138,7 +143,9 @@ def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | N
             regional.append({"region": region, "title": f"{kinds.get(REGIONAL_KIND, 'Regional intelligence')}: {regions[region]}",
                              "items": items})
 
-    events = sorted((s for s in sources if s.kind == "events" and s.start and s.start > now
+    # upcoming as of the issue's date and time, not of the build, and announced by then: an archived
+    # issue keeps its own
+    events = sorted((s for s in sources if s.kind == "events" and s.start and s.start > meta.date and s.date <= end
                      and s.slug not in meta.exclude and s.channel != "never"), key=lambda s: (s.start, s.slug))
     return {
         "slug": meta.slug, "title": meta.title, "date": meta.date.isoformat(), "subject": meta.subject,
@@ -149,20 +156,24 @@ def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | N
         "regional": regional,
         "events": [{**_item(e, channel_of(e)), "start": e.start.isoformat(),
                     "end": e.end.isoformat() if e.end else None, "venue": e.venue, "city": e.city} for e in events],
-        "figures": _figures(summary, chart),
+        "figures": _figures(summary, chart, meta.date),
     }
 
 
-def _figures(summary: dict | None, chart: dict | None) -> dict | None:
-    """The headline crime figures (statistics plugin's summary.json shape), or None when absent."""
-    if not summary or not isinstance(summary.get("headline"), dict):
+def _figures(summary: dict | None, chart: dict | None, issue_date: datetime) -> dict | None:
+    """The headline crime figures (statistics plugin's summary shape, as of the issue's date), or None
+    when absent or when their window ends after the issue (figures the issue could not have known)."""
+    if not summary or not summary.get("as_of") or not isinstance(summary.get("headline"), dict):
         return None
     h = summary["headline"]
+    if not h.get("window_end") or h["window_end"] > issue_date.date().isoformat():
+        return None
     return {
         "as_of": summary.get("as_of", ""),
         "window_start": h.get("window_start", ""), "window_end": h.get("window_end", ""),
         "countries": h.get("countries", 0), "ships_boarded": h.get("ships_boarded", 0),
         "criminals": h.get("criminals", 0), "crew": h.get("crew", 0),
+        "sample": bool(summary.get("sample", False)),  # synthetic sample incidents among the records
         "chart": chart,
     }
 

@@ -1,6 +1,8 @@
-"""Pelican glue: read content/newsletters/*.md, compose each issue from the built articles and
-write the web page, email.html, email.txt, issue.json (what the sender renders editions from),
-the archive page, the newsletter feed and the chart PNG. Everything else lives in plain modules."""
+"""Pelican glue: read content/newsletters/*.md, compose each issue from the built articles as of the
+issue's date and write the web page, email.html, email.txt, issue.json (what the sender renders
+editions from), the archive page and the chart PNG; the feeds plugin lists the issues' Pages.
+A sent issue (``<slug>.sent.json`` beside its source, see sent_issue.py) is written from its record
+instead, and a warning says how a new composition would differ. Everything else lives in plain modules."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from pelican.contents import Page
 from pelican.generators import Generator
 
 from .chart import chart_alt, headline_chart_png
+from . import sent_issue
 from .compose import ComposeError, Image, IssueMeta, Source, compose_issue, slug_list
 from .message import PLACEHOLDER
 from .render import render_html, render_text
@@ -98,6 +101,8 @@ class NewsletterGenerator(Generator):
 
     def generate_context(self):
         self.issues = []
+        self.sent: dict[str, tuple[sent_issue.SentIssue, Page]] = {}  # slug -> (record, the source's own Page)
+        self.warnings: dict[str, list[str]] = {}  # slug -> how a sent issue composed now would differ
         folder = self.settings.get("NEWSLETTER_PATH", "newsletters")
         for rel in sorted(self.get_files([folder], extensions=("md",))):
             page = self.readers.read_file(base_path=self.path, path=rel, content_class=Page, context=self.context)
@@ -106,9 +111,36 @@ class NewsletterGenerator(Generator):
                 log.error("newsletter %s: missing metadata %s (expected Title, Date, Subject and Preheader)",
                           page.source_path, ", ".join(missing))
                 continue
-            self.issues.append(page)
+            self.issues.append(self._as_sent(page, folder))
+        self._orphan_records(folder)
         self.issues.sort(key=lambda p: p.date)
-        self.context["newsletters"] = self.issues
+        self.context["newsletters"] = self.issues  # the feeds plugin lists these: sent ones as sent
+
+    def _as_sent(self, page, folder: str):
+        """A sent issue's Page as sent (title, date, letter from its record), else ``page`` itself."""
+        path = sent_issue.sent_file(self.path, folder, page.slug)
+        if not path.exists():
+            return page
+        try:
+            record = sent_issue.load(path)
+        except sent_issue.SentIssueError as exc:
+            log.error("newsletter %s", exc)
+            return page
+        self.context["generated_content"][os.path.relpath(path, self.path)] = None  # a record, not a static file
+        issue = record.issue
+        meta = {**page.metadata, "title": issue["title"], "subject": issue["subject"], "preheader": issue["preheader"],
+                "date": datetime.fromisoformat(issue["date"]), "slug": issue["slug"]}
+        sent_page = Page(issue["letter_html"], metadata=meta, settings=self.settings, source_path=page.source_path,
+                         context=self.context)
+        self.sent[page.slug] = (record, page)
+        return sent_page
+
+    def _orphan_records(self, folder: str) -> None:
+        for path in sorted((Path(self.path) / folder).glob(f"*{sent_issue.SUFFIX}")):
+            slug = path.name.removesuffix(sent_issue.SUFFIX)
+            if not any(p.slug == slug for p in self.issues):
+                log.error("newsletter %s: no issue in %s/ has the slug %s (expected the issue it records: was its "
+                          "Title or Slug changed after sending? Put Slug: %s back)", path, folder, slug, slug)
 
     def _meta(self, page) -> IssueMeta:
         base = self.settings["PUBLIC_SITEURL"].rstrip("/")
@@ -124,37 +156,19 @@ class NewsletterGenerator(Generator):
     def generate_output(self, writer):
         if not self.issues:
             return
-        settings = self.settings
-        # events are their own content type (plugins/events), not articles: gather both
-        items = [*self.context.get("articles", []), *self.context.get("events", [])]
-        sources = [to_source(a, settings) for a in items]
-        summary = self.context.get("statistics_summary")
+        site = site_info(self.settings)
         out_root = Path(self.output_path) / "newsletters"
-        site = site_info(settings)
         composed_all = []
-        previous = None
-        for page in self.issues:
+        for page, issue in self.composed(out_root):
             out = out_root / page.slug
-            out.mkdir(parents=True, exist_ok=True)
-            chart = self._chart(summary, out, site, page.slug)
-            try:
-                issue = compose_issue(self._meta(page), sources, previous, settings["BUILD_NOW"],
-                                      settings.get("CONTENT_KINDS", {}), settings.get("REGIONS", {}), summary, chart)
-            except ComposeError as exc:
-                log.error("newsletter %s", exc)
-                previous = page.date
-                continue
-            previous = page.date
-            html = render_html(issue, site, email_template_dir(settings))
-            size = len(html.encode("utf-8"))
-            if size > GMAIL_CLIP_BYTES:
-                log.error("newsletter %s: the email is %.1f KB, over Gmail's %d KB clipping limit "
-                          "(expected at most %d KB: leave items out with Exclude:)", page.source_path, size / 1024,
-                          GMAIL_CLIP_BYTES // 1024, GMAIL_CLIP_BYTES // 1024)
+            if page.slug in self.sent:
+                html, text = self._write_sent(self.sent[page.slug][0], out)
+            else:
+                html, text = self._render(issue, site, page)
             # the website copies are nobody's own: their unsubscribe link explains how unsubscribing works
             neutral = f"{site['siteurl']}/newsletters/unsubscribe/"
             (out / "email.html").write_text(_noindex(html.replace(PLACEHOLDER, neutral)), encoding="utf-8")
-            (out / "email.txt").write_text(render_text(issue, site).replace(PLACEHOLDER, neutral), encoding="utf-8")
+            (out / "email.txt").write_text(text.replace(PLACEHOLDER, neutral), encoding="utf-8")
             (out / "issue.json").write_text(json.dumps(issue, indent=1, sort_keys=True), encoding="utf-8")
             writer.write_file(f"newsletters/{page.slug}/index.html", self.get_template("newsletter"), self.context,
                               newsletter=issue, page=page, url=f"newsletters/{page.slug}/")
@@ -164,7 +178,73 @@ class NewsletterGenerator(Generator):
         writer.write_file("newsletters/unsubscribe/index.html", self.get_template("newsletter_unsubscribe"),
                           self.context, url="newsletters/unsubscribe/")
 
-    def _chart(self, summary, out: Path, site: dict, slug: str) -> dict | None:
+    def composed(self, out_root: Path | None = None):
+        """(page, issue) per issue in date order: a sent issue's record, else a composition as of its date
+        (with its chart written under ``out_root`` when given). A sent issue that a new composition would
+        change gets a warning that says how (`invoke check` shows the same)."""
+        settings = self.settings
+        # events are their own content type (plugins/events), not articles: gather both
+        items = [*self.context.get("articles", []), *self.context.get("events", [])]
+        sources = [to_source(a, settings) for a in items]
+        previous = None
+        for page in self.issues:
+            source_page = self.sent[page.slug][1] if page.slug in self.sent else page
+            summary = self._summary_as_of(source_page.date)
+            sent = page.slug in self.sent
+            chart = self._chart(summary, out_root / page.slug, page.slug) if out_root and not sent else None
+            try:
+                issue = compose_issue(self._meta(source_page), sources, previous, settings["BUILD_NOW"],
+                                      settings.get("CONTENT_KINDS", {}), settings.get("REGIONS", {}), summary, chart)
+            except ComposeError as exc:
+                if not sent:
+                    log.error("newsletter %s", exc)
+                    previous = page.date
+                    continue
+                issue = None
+            previous = page.date
+            if sent:
+                record = self.sent[page.slug][0]
+                self._warn_if_changed(page, record.issue, issue)
+                issue = record.issue
+            yield page, issue
+
+    def sent_differences(self) -> dict[str, list[str]]:
+        """Slug -> how a new composition of that sent issue would differ from its record (for `invoke check`)."""
+        self.warnings = {}
+        for _ in self.composed():
+            pass
+        return self.warnings
+
+    def _warn_if_changed(self, page, sent: dict, live: dict | None) -> None:
+        changes = (["the issue could not be composed now (see the error above)"] if live is None
+                   else sent_issue.differences(sent, live))
+        if changes:
+            self.warnings[page.slug] = changes
+            log.warning("newsletter %s was sent and its archive shows it as sent (%s); composed now it would "
+                        "differ: %s", page.slug, sent_issue.SUFFIX, "; ".join(changes))
+
+    def _summary_as_of(self, when: datetime) -> dict | None:
+        """The statistics as they stood on the issue's date (same aggregation as the statistics pages)."""
+        as_of = self.context.get("statistics_as_of")
+        return as_of(when.date()) if as_of else self.context.get("statistics_summary")
+
+    def _render(self, issue: dict, site: dict, page) -> tuple[str, str]:
+        html = render_html(issue, site, email_template_dir(self.settings))
+        size = len(html.encode("utf-8"))
+        if size > GMAIL_CLIP_BYTES:
+            log.error("newsletter %s: the email is %.1f KB, over Gmail's %d KB clipping limit "
+                      "(expected at most %d KB: leave items out with Exclude:)", page.source_path, size / 1024,
+                      GMAIL_CLIP_BYTES // 1024, GMAIL_CLIP_BYTES // 1024)
+        return html, render_text(issue, site)
+
+    def _write_sent(self, record: sent_issue.SentIssue, out: Path) -> tuple[str, str]:
+        out.mkdir(parents=True, exist_ok=True)
+        if record.figures_png:
+            (out / "figures.png").write_bytes(record.figures_png)
+        return record.archive_html, record.archive_text
+
+    def _chart(self, summary, out: Path, slug: str) -> dict | None:
+        out.mkdir(parents=True, exist_ok=True)
         if not summary:
             return None
         png = headline_chart_png(summary)
@@ -173,6 +253,7 @@ class NewsletterGenerator(Generator):
         from PIL import Image as PILImage
         width, height = PILImage.open(io.BytesIO(png)).size
         (out / "figures.png").write_bytes(png)
+        site = site_info(self.settings)
         return {"url": f"{site['siteurl']}/newsletters/{slug}/figures.png", "alt": chart_alt(summary),
                 "width": width // 2, "height": height // 2}
 

@@ -16,6 +16,8 @@ from .message import PLACEHOLDER
 
 EMAIL_WIDTH = 600
 CONTENT_WIDTH = 552  # the body width minus the sections' side padding
+SAMPLE_NOTE = ("SAMPLE DATA: these figures are computed from synthetic sample incidents made for this site's "
+               "demonstration, not from real reports. Do not use them in risk assessments.")
 
 
 @lru_cache(maxsize=4)
@@ -67,6 +69,8 @@ def render_text(issue: dict, site: dict, segment_regions=None) -> str:
     figures = ed.get("figures")
     if figures:
         out += [rule, "HEADLINE CRIME FIGURES", ""]
+        if figures.get("sample"):
+            out += wrap.wrap(SAMPLE_NOTE) + [""]
         out += wrap.wrap(
             f"{_format(figures['window_start'], '%-d %B %Y')} to {_format(figures['window_end'], '%-d %B %Y')}: "
             f"organised maritime criminals were active in {figures['countries']:,} countries; "
