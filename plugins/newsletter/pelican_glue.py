@@ -11,6 +11,7 @@ import json
 import logging
 import os
 from datetime import datetime
+from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
@@ -159,7 +160,7 @@ class NewsletterGenerator(Generator):
         site = site_info(self.settings)
         out_root = Path(self.output_path) / "newsletters"
         composed_all = []
-        for page, issue in self.composed(out_root):
+        for index, (page, issue) in enumerate(self.composed(out_root)):
             out = out_root / page.slug
             if page.slug in self.sent:
                 html, text = self._write_sent(self.sent[page.slug][0], out)
@@ -172,6 +173,7 @@ class NewsletterGenerator(Generator):
             (out / "issue.json").write_text(json.dumps(issue, indent=1, sort_keys=True), encoding="utf-8")
             writer.write_file(f"newsletters/{page.slug}/index.html", self.get_template("newsletter"), self.context,
                               newsletter=issue, page=page, url=f"newsletters/{page.slug}/")
+            self.issues[index] = self._feed_page(page, issue)  # the feeds plugin, after us, lists these
             composed_all.append(issue)
         writer.write_file("newsletters/index.html", self.get_template("newsletters"), self.context,
                           newsletters_composed=list(reversed(composed_all)), url="newsletters/")
@@ -222,6 +224,21 @@ class NewsletterGenerator(Generator):
             self.warnings[page.slug] = changes
             log.warning("newsletter %s was sent and its archive shows it as sent (%s); composed now it would "
                         "differ: %s", page.slug, sent_issue.SUFFIX, "; ".join(changes))
+
+    def _feed_page(self, page, issue: dict):
+        """The issue as its feed entry: the web page's article as a member reads it (letter, figures,
+        items, events), the preheader as its summary; links absolute."""
+        public = self.settings["PUBLIC_SITEURL"].rstrip("/")
+        html = self.get_template("newsletter").render({**self.context, "newsletter": issue, "page": page,
+                                                        "SITEURL": public, "url": f"newsletters/{page.slug}/"})
+        article = BeautifulSoup(html, "html.parser").select_one("article.newsletter")
+        if article is None:  # a theme without the article: the letter alone, as before
+            return page
+        if article.header:
+            article.header.decompose()
+        meta = {**page.metadata, "summary": escape(issue["preheader"])}
+        return Page(article.decode_contents().strip(), metadata=meta, settings=self.settings,
+                    source_path=page.source_path, context=self.context)
 
     def _summary_as_of(self, when: datetime) -> dict | None:
         """The statistics as they stood on the issue's date (same aggregation as the statistics pages)."""
