@@ -49,6 +49,20 @@ def absolutize(html: str, base: str) -> str:
     return str(soup)
 
 
+def _local_links(html: str, settings: dict) -> str:
+    """The sent letter's absolute links (as in the email) as the web pages' own: SITEURL instead of the
+    public address, so that a local build's archive links to the local site."""
+    base, local = settings["PUBLIC_SITEURL"].rstrip("/"), settings.get("SITEURL", "").rstrip("/")
+    if base == local:
+        return html
+    soup = BeautifulSoup(html, "html.parser")
+    for tag, attr in (("a", "href"), ("img", "src")):
+        for el in soup.find_all(tag):
+            if el.get(attr, "").startswith(base + "/"):
+                el[attr] = local + el[attr][len(base):]
+    return str(soup)
+
+
 def _aware(value, zone: str) -> datetime | None:
     if value in (None, ""):
         return None
@@ -131,7 +145,7 @@ class NewsletterGenerator(Generator):
         issue = record.issue
         meta = {**page.metadata, "title": issue["title"], "subject": issue["subject"], "preheader": issue["preheader"],
                 "date": datetime.fromisoformat(issue["date"]), "slug": issue["slug"]}
-        sent_page = Page(issue["letter_html"], metadata=meta, settings=self.settings, source_path=page.source_path,
+        sent_page = Page(_local_links(issue["letter_html"], self.settings), metadata=meta, settings=self.settings, source_path=page.source_path,
                          context=self.context)
         self.sent[page.slug] = (record, page)
         return sent_page
@@ -212,7 +226,7 @@ class NewsletterGenerator(Generator):
 
     def sent_differences(self) -> dict[str, list[str]]:
         """Slug -> how a new composition of that sent issue would differ from its record (for `invoke check`)."""
-        self.warnings = {}
+        self.warnings, self._quiet = {}, True  # the caller prints them
         for _ in self.composed():
             pass
         return self.warnings
@@ -222,8 +236,9 @@ class NewsletterGenerator(Generator):
                    else sent_issue.differences(sent, live))
         if changes:
             self.warnings[page.slug] = changes
-            log.warning("newsletter %s was sent and its archive shows it as sent (%s); composed now it would "
-                        "differ: %s", page.slug, sent_issue.SUFFIX, "; ".join(changes))
+            if not getattr(self, "_quiet", False):
+                log.warning("newsletter %s was sent and its archive shows it as sent (%s%s); composed now it "
+                            "would differ: %s", page.slug, page.slug, sent_issue.SUFFIX, "; ".join(changes))
 
     def _feed_page(self, page, issue: dict):
         """The issue as its feed entry: the web page's article as a member reads it (letter, figures,

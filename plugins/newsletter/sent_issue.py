@@ -115,8 +115,18 @@ class Recorder:
 
 
 def _short(value) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True) if not isinstance(value, str) else value
-    return repr(text if len(text) <= 60 else text[:57] + "...")
+    if not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return repr(value if len(value) <= 60 else value[:57] + "...")
+
+
+def _changed(name: str, sent, live) -> str:
+    """``name: sent X, now Y``; long texts are shown from a little before where they part."""
+    if isinstance(sent, str) and isinstance(live, str) and max(len(sent), len(live)) > 60:
+        start = next((i for i, (a, b) in enumerate(zip(sent, live)) if a != b), min(len(sent), len(live)))
+        start = max(0, start - 20)
+        sent, live = ("..." if start else "") + sent[start:], ("..." if start else "") + live[start:]
+    return f"{name}: sent {_short(sent)}, now {_short(live)}"
 
 
 def _entries(issue: dict) -> dict[str, dict]:
@@ -128,25 +138,22 @@ def _entries(issue: dict) -> dict[str, dict]:
 
 
 def _compare_lists(label: str, sent: dict[str, dict], live: dict[str, dict], fields) -> list[str]:
-    out = [f"{label}: {slug} would be added" for slug in live if slug not in sent]
-    out += [f"{label}: {slug} would be dropped" for slug in sent if slug not in live]
+    out = [f"{label} {slug} would be added" for slug in live if slug not in sent]
+    out += [f"{label} {slug} would be dropped" for slug in sent if slug not in live]
     for slug in (s for s in sent if s in live):
-        for name in fields:
-            if sent[slug].get(name) != live[slug].get(name):
-                out.append(f"{label} {slug}: {name} sent {_short(sent[slug].get(name))}, "
-                           f"now {_short(live[slug].get(name))}")
+        out += [_changed(f"{label} {slug}: {name}", sent[slug].get(name), live[slug].get(name))
+                for name in fields if sent[slug].get(name) != live[slug].get(name)]
     return out
 
 
 def differences(sent: dict, live: dict) -> list[str]:
     """How the live composition ``live`` differs from the sent issue ``sent``, field by field."""
-    out = [f"{name}: sent {_short(sent.get(name))}, now {_short(live.get(name))}"
-           for name in ISSUE_FIELDS if sent.get(name) != live.get(name)]
+    out = [_changed(name, sent.get(name), live.get(name)) for name in ISSUE_FIELDS if sent.get(name) != live.get(name)]
     sent_fig, live_fig = sent.get("figures") or {}, live.get("figures") or {}
     if bool(sent_fig) != bool(live_fig):
         out.append(f"figures: sent {'some' if sent_fig else 'none'}, now {'some' if live_fig else 'none'}")
     else:
-        out += [f"figures {name}: sent {_short(sent_fig.get(name))}, now {_short(live_fig.get(name))}"
+        out += [_changed(f"figures {name}", sent_fig.get(name), live_fig.get(name))
                 for name in FIGURE_FIELDS if sent_fig.get(name) != live_fig.get(name)]
     out += _compare_lists("item", _entries(sent), _entries(live), (*ITEM_FIELDS, "section"))
     out += _compare_lists("event", {e["slug"]: e for e in sent.get("events", [])},
