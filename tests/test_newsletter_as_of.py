@@ -151,3 +151,54 @@ def test_figures_from_the_sample_table_say_so_on_every_surface(out):
         assert json.loads((folder / "issue.json").read_text(encoding="utf-8"))["figures"]["sample"] is True
         feed = BeautifulSoup(entries[f"{PUBLIC}/newsletters/{folder.name}/"].content[0].value, "html.parser")
         assert f"{SAMPLE}:" in feed.select_one(".newsletter-figures").get_text()  # (feedparser drops role)
+
+
+def test_compose_keeps_to_what_the_issue_could_know_and_names_a_late_pin():
+    from datetime import timedelta, timezone
+
+    from newsletter.compose import ComposeError, IssueMeta, Source, compose_issue
+
+    issue_date = datetime(2016, 7, 8, 12, tzinfo=timezone.utc)
+    build_now = datetime(2026, 12, 2, tzinfo=timezone.utc)
+
+    def source(slug, kind, published, start=None):
+        return Source(slug=slug, kind=kind, title=slug, url=f"{PUBLIC}/{slug}/", summary="", date=published,
+                      start=start, path=f"{slug}/")
+
+    sources = [source("before", "news", issue_date - timedelta(days=2)),
+               source("after", "news", issue_date + timedelta(days=30)),
+               source("announced-then", "events", issue_date - timedelta(days=5), issue_date + timedelta(days=60)),
+               source("announced-later", "events", issue_date + timedelta(days=90), issue_date + timedelta(days=400)),
+               source("over-by-then", "events", issue_date - timedelta(days=40), issue_date - timedelta(days=1))]
+
+    def meta(**kw):
+        return IssueMeta(slug="july-2016", title="July 2016", date=issue_date, subject="s", preheader="p",
+                         url=f"{PUBLIC}/newsletters/july-2016/", letter_html="", letter_text="",
+                         source_file="content/newsletters/2016-07-08-july-2016.md", **kw)
+
+    issue = compose_issue(meta(), sources, None, build_now, {}, {})
+    assert [i["slug"] for s in issue["sections"] for i in s["items"]] == ["before"]
+    assert [e["slug"] for e in issue["events"]] == ["announced-then"]
+    with pytest.raises(ComposeError, match=r"2016-07-08-july-2016.md: Pin: after published after the issue's date"):
+        compose_issue(meta(pin=["after"]), sources, None, build_now, {}, {})
+
+
+def test_the_as_of_figures_are_the_statistics_pages_figures_on_that_day(tmp_path):
+    """Same aggregation and window as summary.json: as of the newest record they agree; as of an earlier
+    day only the records up to it count, over the three years ending on that day."""
+    from datetime import date
+
+    from crime_stats.aggregate import summary, summary_as_of
+    from crime_stats.incidents import load_incidents
+    from crime_stats.sample_data import write_sample
+
+    write_sample(tmp_path / "incidents.csv", n=300, seed=5)
+    records = load_incidents(tmp_path / "incidents.csv", date(2019, 7, 8))
+    whole = summary(records)
+    newest = date.fromisoformat(whole["as_of"])
+    assert summary_as_of(records, newest)["headline"] == whole["headline"]
+    then = summary_as_of(records, date(2016, 7, 8))
+    earlier = [r for r in records if r["date"] <= date(2016, 7, 8)]
+    assert then["headline"]["window_start"] == "2013-07-09" and then["headline"]["window_end"] == "2016-07-08"
+    assert then["by_year"] == summary(earlier)["by_year"] and max(then["by_year"]) == "2016"
+    assert then["sample"] is True and summary_as_of(records[:0], date(2016, 7, 8))["sample"] is False
