@@ -118,6 +118,7 @@ class NewsletterGenerator(Generator):
         self.issues = []
         self.sent: dict[str, tuple[sent_issue.SentIssue, Page]] = {}  # slug -> (record, the source's own Page)
         self.warnings: dict[str, list[str]] = {}  # slug -> how a sent issue composed now would differ
+        self._quiet = False  # sent_differences() collects the warnings instead of logging them
         folder = self.settings.get("NEWSLETTER_PATH", "newsletters")
         for rel in sorted(self.get_files([folder], extensions=("md",))):
             page = self.readers.read_file(base_path=self.path, path=rel, content_class=Page, context=self.context)
@@ -145,8 +146,8 @@ class NewsletterGenerator(Generator):
         issue = record.issue
         meta = {**page.metadata, "title": issue["title"], "subject": issue["subject"], "preheader": issue["preheader"],
                 "date": datetime.fromisoformat(issue["date"]), "slug": issue["slug"]}
-        sent_page = Page(_local_links(issue["letter_html"], self.settings), metadata=meta, settings=self.settings, source_path=page.source_path,
-                         context=self.context)
+        sent_page = Page(_local_links(issue["letter_html"], self.settings), metadata=meta, settings=self.settings,
+                         source_path=page.source_path, context=self.context)
         self.sent[page.slug] = (record, page)
         return sent_page
 
@@ -174,7 +175,7 @@ class NewsletterGenerator(Generator):
         site = site_info(self.settings)
         out_root = Path(self.output_path) / "newsletters"
         composed_all = []
-        for index, (page, issue) in enumerate(self.composed(out_root)):
+        for page, issue in self.composed(out_root):
             out = out_root / page.slug
             if page.slug in self.sent:
                 html, text = self._write_sent(self.sent[page.slug][0], out)
@@ -187,7 +188,8 @@ class NewsletterGenerator(Generator):
             (out / "issue.json").write_text(json.dumps(issue, indent=1, sort_keys=True), encoding="utf-8")
             writer.write_file(f"newsletters/{page.slug}/index.html", self.get_template("newsletter"), self.context,
                               newsletter=issue, page=page, url=f"newsletters/{page.slug}/")
-            self.issues[index] = self._feed_page(page, issue)  # the feeds plugin, after us, lists these
+            # the feeds plugin, after us, lists these (an issue that failed to compose keeps its Page)
+            self.issues[next(i for i, p in enumerate(self.issues) if p is page)] = self._feed_page(page, issue)
             composed_all.append(issue)
         writer.write_file("newsletters/index.html", self.get_template("newsletters"), self.context,
                           newsletters_composed=list(reversed(composed_all)), url="newsletters/")
@@ -236,7 +238,7 @@ class NewsletterGenerator(Generator):
                    else sent_issue.differences(sent, live))
         if changes:
             self.warnings[page.slug] = changes
-            if not getattr(self, "_quiet", False):
+            if not self._quiet:
                 log.warning("newsletter %s was sent and its archive shows it as sent (%s%s); composed now it "
                             "would differ: %s", page.slug, page.slug, sent_issue.SUFFIX, "; ".join(changes))
 
