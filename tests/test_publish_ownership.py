@@ -153,3 +153,14 @@ def test_a_site_at_the_bucket_root_leaves_another_prefix_alone(tmp_path, aws):
     staged = {f"staging/{p}" for p in local_files(staging)} | {f"staging/{MANIFEST_NAME}"}
     assert set(keys(s3, bucket, "staging/", manifest=True)) == staged
     assert sorted(report.left_alone) == sorted(staged)
+
+
+def test_a_manifest_that_cannot_be_written_stops_the_publish_before_any_upload(tmp_path, aws):
+    s3, cloudfront, bucket, distribution = aws
+    out = make_site(tmp_path)
+    failing = FailingPuts(s3, {MANIFEST_NAME})  # as a missing s3:PutObject grant for it would
+    with pytest.raises(PublishError) as failed:
+        deploy(out, bucket, distribution, s3=failing, cloudfront=cloudfront)
+    assert f"cannot write s3://{bucket}/{MANIFEST_NAME}" in str(failed.value)
+    assert "Nothing was uploaded or deleted" in str(failed.value)
+    assert keys(s3, bucket, manifest=True) == {} and invalidations(cloudfront, distribution) == []

@@ -86,14 +86,15 @@ def read_ownership(s3, bucket: str, prefix: str) -> Ownership:
         ) from None
 
 
-def write_ownership(s3, bucket: str, prefix: str, ownership: Ownership) -> None:
+def write_ownership(s3, bucket: str, prefix: str, ownership: Ownership, state: str) -> None:
+    """Store the manifest; ``state`` tells the editor where the run stands if that fails."""
     key = manifest_key(prefix)
     try:
         s3.put_object(Bucket=bucket, Key=key, Body=manifest.encode(ownership), ContentType="application/json",
                       CacheControl=manifest.CACHE_CONTROL, Metadata={"published-by": manifest.PUBLISHER})
     except Exception as exc:
         raise PublishError(f"cannot write s3://{bucket}/{key}: {type(exc).__name__}: {exc}\n"
-                           f"Nothing was deleted. Fix the cause and re-run `{RERUN}`.") from exc
+                           f"{state} Fix the cause and re-run `{RERUN}`.") from exc
 
 
 def add_recorded_hashes(s3, bucket: str, prefix: str, local, remote: dict[str, RemoteObject],
@@ -244,13 +245,14 @@ def run_plan(plan: SyncPlan, s3, cloudfront, *, bucket: str, prefix: str, distri
     # Claim the build's paths before uploading, so that a run stopped half-way still knows its uploads.
     claimed = plan.ownership.claiming(plan.built)
     if claimed != plan.ownership:
-        write_ownership(s3, bucket, prefix, claimed)
+        write_ownership(s3, bucket, prefix, claimed, "Nothing was uploaded or deleted.")
     if plan.uploads:
         report.uploaded = upload_all(s3, plan, bucket, prefix, console, workers)
     delete_all(s3, plan, bucket, report)
     final = Ownership.of(plan.built)  # the deleted paths are no longer ours to track
     if final != claimed:
-        write_ownership(s3, bucket, prefix, final)
+        write_ownership(s3, bucket, prefix, final, "The bucket is up to date; the manifest still lists the "
+                        "deleted paths, which is harmless. No CloudFront invalidation was made yet.")
     invalidate_changed(cloudfront, distribution_id, plan, report, console)
     console.print(
         f"[green]Published[/green]: {len(report.uploaded)} uploaded, {len(report.deleted)} deleted, "
