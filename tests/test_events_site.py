@@ -137,7 +137,7 @@ def test_event_page_open_graph_canonical_and_add_to_calendar(site):
     assert page.find(attrs={"data-pagefind-body": True}).find("h1").get_text() == "Shipping Managers' Course"
     when = page.find("time")
     assert when["datetime"] == "2019-07-10T09:00+01:00"
-    assert when.get_text() == "Wednesday 10 July 2019, 09:00 to 17:00 BST"
+    assert when.get_text() == "10 July 2019, 09:00 to 17:00 BST (London time)"
 
 
 def test_home_page_shows_next_upcoming_events_without_cancelled_ones(site):
