@@ -205,7 +205,8 @@ def test_duplicate_event_uid_fails_the_build(tmp_path):
     }
     with pytest.raises(BuildFailed) as failure:
         build(tmp_path, files, now=PINNED_NOW)
-    assert any("Uid 'course-2019' is already used" in e for e in failure.value.errors)
+    assert "content/events/b.md:2: uid: expected a uid of its own, got 'course-2019', already used by " \
+           "content/events/a.md:2" in failure.value.errors
 
 
 def test_draft_event_is_not_published_anywhere(tmp_path):

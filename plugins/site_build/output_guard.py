@@ -30,6 +30,19 @@ PLUMBING = ("pathlib", "shutil", "codecs", "contextlib", "tempfile", "os", "posi
 CONTENT_LOCALS = ("page", "article", "draft", "event", "item", "content", "issue")
 FRAMES_WITH_CONTENT = 4  # how far up from the writing function a content item is looked for
 
+# Libraries other than Pelican only carry a producer's write (Pillow's save opens the file that
+# images.variants then renames into place): the producer is the project's or Pelican's code above them.
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
+
+
+def _is_plumbing(frame) -> bool:
+    module = frame.f_globals.get("__name__", "")
+    if module.startswith(PLUMBING):
+        return True
+    own = frame.f_code.co_filename.startswith(PROJECT_ROOT) and "site-packages" not in frame.f_code.co_filename
+    return not (own or module == "pelican" or module.startswith("pelican."))
+
+
 _active: WriteLedger | None = None
 _hook_installed = False
 
@@ -54,7 +67,7 @@ class WriteLedger:
 
     def producer(self, rel: str) -> str:
         frame = sys._getframe(2)
-        while frame is not None and frame.f_globals.get("__name__", "").startswith(PLUMBING):
+        while frame is not None and _is_plumbing(frame):
             frame = frame.f_back
         if frame is None:
             return "(unknown)"
