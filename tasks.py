@@ -95,7 +95,7 @@ def check(c, settings=None):
 
 
 @task(help={
-    "dry_run": "print the plan (uploads, deletions, invalidations) and touch nothing",
+    "dry_run": "build in a temporary folder and print the plan; output/ and the bucket are untouched",
     "force_delete": "allow deleting more than PUBLISH_MAX_DELETE_SHARE of the bucket",
     "full": "upload every file again (after changing content types or cache policy)",
 })

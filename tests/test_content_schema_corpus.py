@@ -73,7 +73,7 @@ def test_real_build_fails_with_every_error_and_keeps_the_previous_output(case, g
     shutil.copytree(good_output, tmp_path / "output")
     before = snapshot(tmp_path / "output")
     assert "news/membership-passes-425/index.html" in before
-    shutil.copytree(BAD / case / "content", tmp_path / "content")
+    shutil.copytree(BAD / case / "content", tmp_path / "content", symlinks=True)  # a linked folder stays a link
     with pytest.raises(BuildFailed) as failure:
         build(tmp_path)
     assert failure.value.errors == expected(case)
@@ -109,7 +109,7 @@ def test_invoke_check_exits_1_and_prints_every_error(case, tmp_path):
 def test_invoke_check_reports_all_files_of_the_corpus_in_one_run_and_passes_good_content(tmp_path):
     content = tmp_path / "content"
     markdown_cases = set()
-    for case in CASES:  # every case's markdown under a sub-folder of its own: news/<case>/x.md
+    for case in [c for c in CASES if any(line.split(":")[0].endswith(".md") for line in expected(c))]:  # every case's markdown under a sub-folder of its own: news/<case>/x.md
         for path in sorted((BAD / case / "content").rglob("*.md")):
             rel = path.relative_to(BAD / case / "content")
             target = content / rel.parts[0] / case / Path(*rel.parts[1:])

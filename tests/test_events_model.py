@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from events.display import describe_when, short_date
+from events.display import describe_when, event_display
 from events.model import EventMetadataError, is_upcoming, parse_event, split_upcoming_past
 
 BASE = {
@@ -45,20 +45,19 @@ def test_all_day_event_defaults_to_one_day_and_ends_at_next_midnight():
     event = parse(start="2019-10-02", end=None, timezone="Asia/Nicosia")
     assert event.all_day and event.start == event.end == date(2019, 10, 2)
     assert event.ends_at == datetime(2019, 10, 3, tzinfo=event.zone)
-    assert describe_when(event) == "Wednesday 2 October 2019 (all day)"
+    assert describe_when(event) == "2 October 2019 (all day)"  # no clock time, no zone
 
 
 def test_multi_day_all_day_event():
     event = parse(start="2019-03-05", end="2019-03-07")
     assert event.multi_day
-    assert short_date(event) == "5 to 7 March 2019"
-    assert describe_when(event) == "Tuesday 5 March 2019 to Thursday 7 March 2019"
+    assert describe_when(event) == "5 March 2019 to 7 March 2019 (all day)"
 
 
 def test_event_across_dst_change_keeps_wall_clock_times():
     event = parse(start="2019-10-25 09:00", end="2019-10-28 17:00")
     assert event.start.utcoffset() == timedelta(hours=1) and event.end.utcoffset() == timedelta(0)
-    assert describe_when(event) == "Friday 25 October 2019, 09:00 BST to Monday 28 October 2019, 17:00 GMT"
+    assert describe_when(event) == "25 October 2019, 09:00 BST to 28 October 2019, 17:00 GMT (London time)"
 
 
 def test_end_before_start_is_an_error():
@@ -106,7 +105,7 @@ def test_mixed_date_forms_are_an_error_and_a_timed_event_may_leave_its_end_open(
     assert "the same form as Start" in errors_of(end="2019-07-11")["End"]
     open_ended = parse(end=None)
     assert open_ended.end is None and open_ended.ends_at == open_ended.start
-    assert describe_when(open_ended) == "Wednesday 10 July 2019, 09:00 BST"
+    assert describe_when(open_ended) == "10 July 2019, 09:00 BST (London time)"
 
 
 def test_nonexistent_wall_clock_time_in_a_dst_gap_is_an_error():
@@ -189,3 +188,33 @@ def test_cost_becomes_a_schema_org_price_only_when_it_is_one(cost, price):
     from events.jsonld import price_of
 
     assert price_of(cost) == price
+
+
+def test_timed_event_names_its_zone_and_utc_needs_no_city():
+    assert describe_when(parse()) == "10 July 2019, 09:00 to 17:00 BST (London time)"
+    assert describe_when(parse(timezone="UTC")) == "10 July 2019, 09:00 to 17:00 UTC"
+    dubai = parse(timezone="Asia/Dubai", start="2026-12-03 14:00", end="2026-12-03 15:00")
+    assert describe_when(dubai) == "3 December 2026, 14:00 to 15:00 UTC+04 (Dubai time)"  # a zone without a name
+
+
+@pytest.mark.parametrize(
+    "changes, now, register, calendar",
+    [
+        ({}, datetime(2019, 7, 1, tzinfo=timezone.utc), "https://example.org/r", True),
+        ({}, datetime(2019, 7, 11, tzinfo=timezone.utc), None, False),  # past
+        ({"event_status": "cancelled"}, datetime(2019, 7, 1, tzinfo=timezone.utc), None, False),
+        ({"event_status": "postponed"}, datetime(2019, 7, 1, tzinfo=timezone.utc), "https://example.org/r", True),
+        ({"registration_url": None}, datetime(2019, 7, 1, tzinfo=timezone.utc), None, True),  # no page, no button
+        ({}, datetime(2019, 7, 10, 12, tzinfo=timezone.utc), "https://example.org/r", True),  # in progress
+    ],
+)
+def test_register_and_add_to_calendar_only_while_they_make_sense(changes, now, register, calendar):
+    shown = event_display(parse(**{"registration_url": "https://example.org/r", **changes}), now)
+    assert (shown.register_url, shown.offers_calendar) == (register, calendar)
+
+
+def test_status_is_named_unless_scheduled():
+    now = datetime(2019, 7, 1, tzinfo=timezone.utc)
+    assert event_display(parse(), now).status is None
+    assert event_display(parse(event_status="postponed"), now).lines()[-1] == ("Status", "Postponed")
+    assert event_display(parse(event_status="moved_online"), now).status == "Moved online"

@@ -137,7 +137,7 @@ def test_event_page_open_graph_canonical_and_add_to_calendar(site):
     assert page.find(attrs={"data-pagefind-body": True}).find("h1").get_text() == "Shipping Managers' Course"
     when = page.find("time")
     assert when["datetime"] == "2019-07-10T09:00+01:00"
-    assert when.get_text() == "Wednesday 10 July 2019, 09:00 to 17:00 BST"
+    assert when.get_text() == "10 July 2019, 09:00 to 17:00 BST (London time)"
 
 
 def test_home_page_shows_next_upcoming_events_without_cancelled_ones(site):
@@ -205,7 +205,8 @@ def test_duplicate_event_uid_fails_the_build(tmp_path):
     }
     with pytest.raises(BuildFailed) as failure:
         build(tmp_path, files, now=PINNED_NOW)
-    assert any("Uid 'course-2019' is already used" in e for e in failure.value.errors)
+    assert "content/events/b.md:2: uid: expected a uid of its own, got 'course-2019', already used by " \
+           "content/events/a.md:2" in failure.value.errors
 
 
 def test_draft_event_is_not_published_anywhere(tmp_path):

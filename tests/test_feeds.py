@@ -217,7 +217,7 @@ def test_event_items_tell_when_and_where(site):
     entries = feedparser.parse((site / "feeds" / "events.atom.xml").read_bytes()).entries
     course = next(e for e in entries if e.title == "Shipping Managers' Course")
     text = BeautifulSoup(course.content[0].value, "lxml").get_text(" ")
-    assert "Wednesday 10 July 2019, 09:00 to 17:00 BST" in text and "HMS President, London" in text
+    assert "10 July 2019, 09:00 to 17:00 BST (London time)" in text and "HMS President, London" in text
     assert course.id == "tag:www.csoalliance.com,2016:course-2019"
     (item,) = [i for i in rss_items(site / "feeds" / "events.rss.xml") if i.findtext("title") == course.title]
     assert item.find("enclosure").get("length") == str(len(PDF_BYTES))

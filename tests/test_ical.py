@@ -204,3 +204,20 @@ def test_a_site_without_events_still_publishes_a_valid_calendar(tmp_path):
     assert str(zone["TZID"]) == "Europe/London"
     assert f"from {PINNED_NOW.year}-01-01".encode() in data
     assert ics.Calendar(data.decode()).events == set()
+
+
+def test_vtimezones_come_in_one_order_whatever_the_hash_seed():
+    """add_missing_timezones walks a set of TZIDs (its order changed with PYTHONHASHSEED): the
+    calendar lists its VTIMEZONEs sorted by name. test_hashseed_build.py checks whole builds."""
+    from events.ical import CalendarEntry, build_calendar
+    from events.model import parse_event
+
+    zones = ["Europe/Oslo", "Asia/Dubai", "Africa/Lagos", "Europe/Athens", "Asia/Singapore", "America/Panama"]
+    entries = []
+    for n, zone in enumerate(zones):
+        data = parse_event({"title": f"E{n}", "date": "2019-06-01", "start": f"2019-09-0{n + 1} 10:00", "timezone": zone},
+                           default_uid=f"e{n}", default_timezone="UTC")
+        entries.append(CalendarEntry(event=data, url=f"{PUBLIC}/events/e{n}/", description="",
+                                     stamp=datetime(2019, 6, 1, tzinfo=timezone.utc)))
+    cal = icalendar.Calendar.from_ical(build_calendar(entries, name="x", prodid="-//x//EN", domain=DOMAIN))
+    assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == sorted(zones)

@@ -17,6 +17,7 @@ from rich.console import Console
 from aws_local import create_distribution, fake_aws_env, moto_server
 from publishing.content_types import UnknownContentType
 from publishing.deploy import Target, sync_output
+from publishing.manifest import MANIFEST_NAME
 from publishing.s3sync import DeletionRefused, UploadFailed
 
 SHORT = "public, max-age=300, must-revalidate"
@@ -104,9 +105,11 @@ def aws(endpoint, monkeypatch):
     return s3, cloudfront, bucket, distribution
 
 
-def keys(s3, bucket, prefix=""):
+def keys(s3, bucket, prefix="", manifest=False):
+    """The bucket's objects and ETags; without the publish manifest unless ``manifest``."""
     pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-    return {o["Key"]: o["ETag"] for p in pages for o in p.get("Contents", [])}
+    found = {o["Key"]: o["ETag"] for p in pages for o in p.get("Contents", [])}
+    return {k: e for k, e in found.items() if manifest or not k.endswith(MANIFEST_NAME)}
 
 
 def invalidations(cloudfront, distribution):
@@ -221,18 +224,25 @@ def test_prefix_keeps_objects_outside_it(tmp_path, aws):
 def test_dry_run_prints_the_plan_and_touches_nothing(tmp_path, aws):
     s3, cloudfront, bucket, distribution = aws
     out = make_site(tmp_path)
-    s3.put_object(Bucket=bucket, Key="stale.html", Body=b"old")
+    (out / "stale.html").write_text(page("Stale"))
+    deploy(out, bucket)  # an earlier publish put stale.html there
+    (out / "stale.html").unlink()
+    (out / "news/a-news-item/index.html").write_text(page("A news item", "edited"))
+    s3.put_object(Bucket=bucket, Key="backups/db.sql", Body=b"not the site's")
+    before = keys(s3, bucket, manifest=True)
     console = Console(file=io.StringIO(), width=300)
-    report = deploy(out, bucket, distribution, dry_run=True, console=console)
+    report = deploy(out, bucket, distribution, dry_run=True, console=console, max_delete_share=0.01)
     printed = console.file.getvalue()
     assert report.dry_run and report.uploaded == [] and report.deleted == []
-    assert set(keys(s3, bucket)) == {"stale.html"}
+    assert report.left_alone == ["backups/db.sql"]
+    assert keys(s3, bucket, manifest=True) == before
     assert invalidations(cloudfront, distribution) == []
     assert "upload  news/a-news-item/index.html  (text/html; charset=utf-8" in printed
-    assert "delete  stale.html" in printed
+    assert "delete  stale.html" in printed and "delete  backups/" not in printed
+    assert "Left alone: 1 objects that no publish uploaded (backups/ 1)" in printed
     assert "invalidate  /news/a-news-item/" in printed
     assert "Dry run: nothing was uploaded" in printed
-    assert "A real run would stop here: refusing to delete 1 of the 1 objects" in printed
+    assert "A real run would stop here: refusing to delete 1 of the " in printed
 
 
 class FailingPuts:
@@ -337,6 +347,7 @@ def test_a_missing_bucket_is_a_clear_error(tmp_path, aws):
 
 
 def test_plan_orders_assets_before_pages_and_maps_paths_to_urls(tmp_path):
+    from publishing.manifest import Ownership
     from publishing.plan import RemoteObject, make_plan
 
     out = tmp_path / "site"
@@ -349,14 +360,18 @@ def test_plan_orders_assets_before_pages_and_maps_paths_to_urls(tmp_path):
     local = scan_output(out)
     same = next(f for f in local if f.path == "theme/css/site.css")
     remote = {"live/theme/css/site.css": RemoteObject("live/theme/css/site.css", same.md5),
-              "live/old/index.html": RemoteObject("live/old/index.html", "0" * 32)}
-    plan = make_plan(local, remote, "live")
+              "live/old/index.html": RemoteObject("live/old/index.html", "0" * 32),
+              "live/backups/site.tar": RemoteObject("live/backups/site.tar", "1" * 32)}
+    owned = Ownership.of(["theme/css/site.css", "old/index.html"])  # recorded by an earlier publish
+    plan = make_plan(local, remote, "live", owned=owned)
     assert [f.path for f in plan.uploads] == [
         "files/annual report é.pdf", "pagefind/index/en_1234567.pf_index",  # assets
         "pagefind/pagefind-entry.json",  # then the Pagefind entry that names the chunks
         "a/index.html", "index.html",  # pages last
     ]
     assert plan.unchanged == 1 and plan.deletions == ["live/old/index.html"]
+    assert plan.left_alone == ["live/backups/site.tar"] and plan.remote_count == 2
+    assert "/backups/site.tar" not in plan.invalidations
     assert "/files/annual%20report%20%C3%A9.pdf" in plan.invalidations
     assert {"/", "/index.html", "/a/", "/old/", "/old/index.html"} <= set(plan.invalidations)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 
 import boto3
 import pytest
@@ -59,6 +60,56 @@ def test_publish_builds_with_publishconf_minifies_and_syncs_to_the_env_target(tm
 
     again = publish(ROOT / "publishconf.py", overrides=overrides, console=console)
     assert again.uploaded == []  # the build is reproducible, so nothing changed
+
+
+def snapshot(folder):
+    """Every entry under ``folder`` (and ``folder`` itself): inode, mtime, and the bytes of files."""
+    entries = {".": (folder.stat().st_ino, folder.stat().st_mtime_ns, None)}
+    for path in sorted(folder.rglob("*")):
+        stat = path.stat()
+        entries[path.relative_to(folder).as_posix()] = (
+            stat.st_ino, stat.st_mtime_ns, path.read_bytes() if path.is_file() else None)
+    return entries
+
+
+def bucket_state(s3, bucket):
+    listed = s3.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return {o["Key"]: (o["ETag"], o["LastModified"]) for o in listed}
+
+
+def test_dry_run_builds_elsewhere_and_leaves_output_and_the_bucket_as_they_were(tmp_path, endpoint, monkeypatch):
+    from site_build.build import build_site
+
+    fake_aws_env(monkeypatch, endpoint)
+    s3, cloudfront = boto3.client("s3"), boto3.client("cloudfront")
+    s3.create_bucket(Bucket="dry-site")
+    distribution = create_distribution(cloudfront, "dry-site")
+    s3.put_object(Bucket="dry-site", Key="news/old/index.html", Body=b"<p>live</p>")
+    monkeypatch.setenv("SITE_BUCKET", "dry-site")
+    monkeypatch.setenv("CLOUDFRONT_DISTRIBUTION_ID", distribution)
+    monkeypatch.delenv("SITE_PREFIX", raising=False)
+    scratch = tmp_path / "tmp"  # where the dry run's temporary folder must come and go
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    content = tmp_path / "content" / "news"
+    content.mkdir(parents=True)
+    (content / "a.md").write_text(NEWS.replace("    ", "", 1).replace("\n    ", "\n"))
+    overrides = site_settings(tmp_path)
+    output = build_site(ROOT / "pelicanconf.py", overrides)  # the editor's development build in output/
+    before, bucket_before = snapshot(output), bucket_state(s3, "dry-site")
+    console = Console(file=io.StringIO(), width=300)
+
+    report = publish(ROOT / "publishconf.py", overrides=overrides, console=console, dry_run=True)
+
+    printed = console.file.getvalue()
+    assert report.dry_run and report.uploaded == [] and report.deleted == []
+    assert "upload  news/piracy-workshop-in-singapore/index.html" in printed  # the production build was planned
+    assert "Minified" in printed and "Dry run: nothing was uploaded" in printed
+    assert snapshot(output) == before  # same folder, same files, same bytes, same mtimes
+    assert {p.name for p in tmp_path.iterdir()} <= {"cache", "content", "output", "tmp"}  # no staging left beside
+    assert list(scratch.iterdir()) == []  # the temporary build is gone
+    assert bucket_state(s3, "dry-site") == bucket_before
+    assert cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"].get("Items", []) == []
 
 
 def test_minify_css_js_and_html():

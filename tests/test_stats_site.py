@@ -68,7 +68,10 @@ def test_statistics_page_shows_headline_with_period_and_charts(site):
     head = summary["headline"]
     assert f"active in {head['countries']} countries" in sentence
     assert f"{head['criminals']} criminals" in sentence and f"boarding {head['ships_boarded']} ships" in sentence
-    assert head["window_start"] in page.get_text() and summary["as_of"] in page.get_text()
+    shown = {t["datetime"]: t.get_text() for t in page.find_all("time")}  # people read "8 July 2019"
+    from theme_support.dates import human_date
+    assert shown[head["window_start"]] == human_date(head["window_start"])
+    assert shown[summary["as_of"]] == human_date(summary["as_of"])
     for svg in page.select("figure.stats-chart svg"):
         assert svg.get("role") == "img" and svg.find("title") and svg.find("desc")
     assert len(page.select("figure.stats-chart svg")) == 3
@@ -316,10 +319,12 @@ def test_incident_list_filters_and_sorts_in_chromium(site):
         page.select_option("#filter-type", "")
         page.click("#incident-table thead th:first-child button")
         assert page.get_attribute("#incident-table thead th:first-child", "aria-sort") == "ascending"
-        first = page.inner_text("#incident-table tbody tr:first-child td:first-child")
-        assert first == min(r["date"] for r in public).isoformat()
+        first = "#incident-table tbody tr:first-child td:first-child time"  # sorted by datetime, read as words
+        oldest, newest = min(r["date"] for r in public), max(r["date"] for r in public)
+        assert page.get_attribute(first, "datetime") == oldest.isoformat()
+        assert page.inner_text(first) == f"{oldest.day} {oldest:%B %Y}"
         page.click("#incident-table thead th:first-child button")
-        assert page.inner_text("#incident-table tbody tr:first-child td:first-child") == max(r["date"] for r in public).isoformat()
+        assert page.get_attribute(first, "datetime") == newest.isoformat()
 
 
 @pytest.mark.browser

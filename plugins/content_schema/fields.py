@@ -355,3 +355,31 @@ class ContentRef(FieldType):
         if not text or " " in text:
             raise Invalid(self.expected, shown(text))
         return text
+
+
+class Pattern(FieldType):
+    """Text matching a regular expression (e.g. an identifier another part of the site requires)."""
+
+    def __init__(self, regex: str, what: str):
+        self.regex = re.compile(regex)
+        self.expected = what
+
+    def parse(self, text, ctx):
+        text = text.strip()
+        if not self.regex.fullmatch(text):
+            raise Invalid(self.expected, shown(text))
+        return text
+
+
+class OutputPath(FieldType):
+    """Where a page is written, relative to the output folder: Pelican refuses a path that leaves it
+    (``../x``, ``/tmp/x``) only while it builds, and a folder (``x/``) is no file."""
+
+    expected = "a file path inside the site like 'about/index.html' (relative, without '..')"
+
+    def parse(self, text, ctx):
+        text = text.strip()
+        parts = text.split("/")
+        if not text or "\\" in text or ":" in text or any(part in ("", ".", "..") for part in parts):
+            raise Invalid(self.expected, shown(text))
+        return text

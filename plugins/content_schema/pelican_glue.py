@@ -30,8 +30,17 @@ def pelican_slugify(settings) -> callable:
     )
 
 
+def pelican_template_dirs() -> list[str]:
+    """Pelican's own theme: its loader falls back to it for a template the site's theme lacks."""
+    import os
+
+    import pelican
+
+    return [os.path.join(os.path.dirname(pelican.__file__), "themes", "simple", "templates")]
+
+
 def check_content(settings) -> Report:
-    return validate_settings(settings, slugify=pelican_slugify(settings))
+    return validate_settings(settings, slugify=pelican_slugify(settings), template_dirs=pelican_template_dirs())
 
 
 def validate_before_reading(pelican) -> None:

@@ -21,6 +21,8 @@ from .fields import (
     ImagePath,
     Int,
     ListOf,
+    OutputPath,
+    Pattern,
     Slug,
     Text,
     Timezone,
@@ -46,6 +48,7 @@ class Kind:
     checks: list = field(default_factory=list)  # functions(values, lines, kind name) -> [(field, line, message)]
     sections: tuple[str, ...] = ()  # body headings that must be present
     timezone_field: str | None = None  # a field whose zone applies to this file's naive dates
+    unique: tuple[str, ...] = ()  # fields whose value no two files of this kind may share
 
 
 # Fields every file may have (Pelican's own, in the form this site uses them).
@@ -117,7 +120,7 @@ KINDS: dict[str, Kind] = {
             "date": Field(DateTime()),
             "modified": Field(DateTime()),
             "url": Field(Text(120, what="a URL path")),
-            "save_as": Field(Text(120, what="an output path")),
+            "save_as": Field(OutputPath(), help="output file, e.g. about/index.html; no generated file's path"),
             **IMAGE,
         },
         is_article=False,
@@ -136,8 +139,9 @@ KINDS["events"] = Kind(
     "events",
     {
         **ARTICLE,
-        "uid": Field(
-            Text(120, what="a stable identifier"), help="the calendar entry's stable id, never changed once published"
+        "uid": Field(  # the events plugin's UID_PATTERN; unique across events (validate.check_unique_fields)
+            Pattern(r"[A-Za-z0-9%][A-Za-z0-9._/%~-]{0,119}", "a stable identifier of letters, digits and . _ / - ~ %"),
+            help="the calendar entry's stable id, never changed once published",
         ),
         "start": Field(DateTime(), required=True, help="date, or date and time, in the event's timezone"),
         "end": Field(DateTime(), help="not before start"),
@@ -158,6 +162,7 @@ KINDS["events"] = Kind(
     },
     checks=[checks.end_not_before_start, checks.lat_lon_together],
     timezone_field="timezone",
+    unique=("uid",),
 )
 # ------------------------------------------------------------------------------------ end of EVENTS
 

@@ -26,6 +26,9 @@ from zoneinfo import ZoneInfo
 from site_build.walk import files_under
 
 from . import body as body_checks
+from . import claims
+from . import tags as tag_checks
+from .characters import control_characters, field_of_line
 from .fields import Context, Invalid, ListOf, Moment, as_written, did_you_mean, shown
 from .header import Header, HeaderField, parse_header
 from .schema import ARTICLE, KINDS, Kind
@@ -33,6 +36,7 @@ from .schema import ARTICLE, KINDS, Kind
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
 OTHER_READER_SUFFIXES = {".rst", ".html", ".htm"}  # Pelican would read these too, unchecked
 MAX_ENCODING_ERRORS = 5  # per file: a file in the wrong encoding has a bad byte on most lines
+TEMPLATE_NAME_RE = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*")
 
 
 @dataclass(frozen=True, order=True)
@@ -63,6 +67,9 @@ class Item:
     links: list[tuple[str, int, str, str]] = field(
         default_factory=list
     )  # (field, line, link, target rel) of {filename} links
+    save_as: list[str] = field(default_factory=list)  # the output files it is written to
+    save_as_line: int | None = None  # the line of its Save_as field, if it has one
+    uniques: tuple[tuple[str, int, str], ...] = ()  # (field, line, value) of the kind's unique fields
 
     def publishes_at(self, now: datetime) -> datetime | None:
         """When the item appears on the site (None: never, it is a draft)."""
@@ -104,9 +111,12 @@ class SiteRules:
     slugify: Callable[[str], str] = simple_slugify
     allowed_tags: dict[str, set[str]] = field(default_factory=dict)
     slugify_source: str = "title"
+    templates: frozenset[str] | None = None  # names a Template: field may give (None: not checked)
 
     @classmethod
-    def from_settings(cls, settings: Mapping, slugify: Callable[[str], str] | None = None) -> SiteRules:
+    def from_settings(cls, settings: Mapping, slugify: Callable[[str], str] | None = None,
+                      template_dirs: list[str] | None = None) -> SiteRules:
+        """``template_dirs``: where templates are found besides the theme's (Pelican's own theme)."""
         kinds = {}
         for folder in settings.get("CONTENT_KINDS", {}):
             kinds[folder] = KINDS.get(folder) or Kind(folder, dict(ARTICLE))
@@ -125,6 +135,7 @@ class SiteRules:
             slugify=slugify or simple_slugify,
             allowed_tags={k: set(v) for k, v in settings.get("CONTENT_SCHEMA_ALLOWED_TAGS", {}).items()},
             slugify_source=settings.get("SLUGIFY_SOURCE", "title"),
+            templates=template_names(settings, template_dirs) if settings.get("THEME") else None,
         )
 
     def per_file_rules(self) -> tuple:
@@ -140,7 +151,19 @@ class SiteRules:
             self.allowed_tags,
             self.slugify_source,
             _function_identity(self.slugify),
+            self.templates,
         )
+
+
+def template_names(settings: Mapping, extra_dirs: list[str] | None) -> frozenset[str]:
+    """Every template a page may name, as Pelican's loader finds them (overrides, theme, extra)."""
+    folders = [*settings.get("THEME_TEMPLATES_OVERRIDES", []), os.path.join(settings["THEME"], "templates"),
+               *(extra_dirs or [])]
+    names = set()
+    for suffix in settings.get("TEMPLATE_EXTENSIONS", [".html"]):
+        for folder in folders:
+            names.update(p.relative_to(folder).as_posix().removesuffix(suffix) for p in files_under(folder, suffix))
+    return frozenset(names)
 
 
 def _function_identity(function) -> tuple:
@@ -160,7 +183,8 @@ def validate_tree(rules: SiteRules) -> Report:
         )
         return report
     checked = CheckedFiles(rules)
-    for path in [p for p in files_under(root) if p.is_file()]:  # (is_file: not a broken link)
+    linked: list[Path] = []
+    for path in [p for p in files_under(root, linked_folders=linked) if p.is_file()]:  # (is_file: not a broken link)
         parts = path.relative_to(root).parts
         rel = "/".join(parts)
         shown_path = f"{root.name}/{rel}"
@@ -191,7 +215,16 @@ def validate_tree(rules: SiteRules) -> Report:
             add_item(report, facts.record, rules)
     report.files_reused = checked.reused
     checked.keep()
-    check_urls(report, rules)
+    report_linked_folders(report, linked, root)
+    for item, line, name, message in [
+        *claims.check_urls(report.items),
+        *claims.check_outputs(report.items, rules),
+        *claims.check_unique_values(report.items, rules.kinds),
+    ]:
+        report.errors.append(Finding(item.path, line, name, message))
+    uses = [tag_checks.TagUse(i.path, line, tag, slug) for i in report.items for line, tag, slug in i.tags]
+    for use, message in tag_checks.site_problems(uses):
+        report.errors.append(Finding(use.path, use.line, "tags", message))
     check_references(report)
     check_link_targets(report, rules.build_now)
     report.errors.sort(key=lambda f: (f.path, f.line))  # stable: a line's findings stay in the order found
@@ -199,8 +232,20 @@ def validate_tree(rules: SiteRules) -> Report:
     return report
 
 
-def validate_settings(settings: Mapping, slugify: Callable[[str], str] | None = None) -> Report:
-    return validate_tree(SiteRules.from_settings(settings, slugify))
+def validate_settings(settings: Mapping, slugify: Callable[[str], str] | None = None,
+                      template_dirs: list[str] | None = None) -> Report:
+    return validate_tree(SiteRules.from_settings(settings, slugify, template_dirs))
+
+
+def report_linked_folders(report: Report, linked: list[Path], root: Path) -> None:
+    """Pelican follows a symbolic link to a folder: the files behind it would be published a second
+    time (or from outside content/), and never checked."""
+    for path in linked:
+        target = os.readlink(path)
+        report.errors.append(Finding(
+            f"{root.name}/{path.relative_to(root).as_posix()}", 1, "file",
+            f"expected a folder, got a symbolic link to {target!r} (the build would publish what it links to "
+            "again, unchecked: move or copy the files instead)"))
 
 
 @dataclass(slots=True)
@@ -217,7 +262,10 @@ class Recorded:
     status_line: int | None
     date: Moment | None
     date_line: int | None
-    url_fields: tuple[tuple[str, object], ...]  # the file's url and lang, for url_of
+    url_fields: tuple[tuple[str, object], ...]  # the file's url, lang and save_as, for url_of and save_as_of
+    save_as_line: int | None
+    uniques: tuple[tuple[str, int, str], ...]
+    tags: tuple[tuple[int, str, str], ...]  # (line, tag, slug) for the site-wide tag check
     refs: tuple[tuple[str, int, str], ...]
     links: tuple[tuple[str, int, str, str], ...]
 
@@ -289,7 +337,10 @@ def add_item(report: Report, record: Recorded, rules: SiteRules) -> None:
         when = as_written(record.date.at.astimezone(rules.timezone))
         report.infos.append(Finding(record.path, record.date_line, "date", f"scheduled: publishes on {when}"))
     item = Item(record.path, record.rel, record.kind, record.slug, record.slug_line, "", record.status, record.date, record.is_article)
-    item.url = url_of(item, dict(record.url_fields), rules)
+    values = dict(record.url_fields)
+    item.url = claims.url_of(item, values, rules)
+    item.save_as = claims.save_as_of(item, values, rules)
+    item.save_as_line, item.uniques, item.tags = record.save_as_line, record.uniques, record.tags
     item.links = list(record.links)
     item.refs = list(record.refs)
     report.items.append(item)
@@ -320,6 +371,7 @@ class FileCheck:
         text = self.decode(self.path.read_bytes())
         if text is not None:
             header = parse_header(text)
+            self.check_characters(text, header)
             if header.fields:
                 self.check_fields(header)
                 self.check_body(header)
@@ -360,6 +412,12 @@ class FileCheck:
                 f"expected UTF-8 text, got {len(bad) - MAX_ENCODING_ERRORS} more lines with bytes that are not UTF-8",
             )
         return raw.decode("utf-8", errors="replace")  # go on: report the other problems too
+
+    def check_characters(self, text: str, header: Header) -> None:
+        for line, column, char in control_characters(text.removeprefix("\ufeff")):
+            self.error(line, field_of_line(line, header.fields, header.body_line),
+                       f"expected text without control characters, got {char} at column {column} (delete it: "
+                       "no page, feed or email can show it)")
 
     def context(self, header: Header) -> Context:
         zone = self.rules.timezone
@@ -403,6 +461,7 @@ class FileCheck:
                     f"expected the {name} field ({name.capitalize()}: {spec.type.describe(ctx)}), got none",
                 )
         self.check_tags()
+        self.check_template()
         for rule in self.kind.checks:
             for name, line, message in rule(self.values, self.lines, self.kind.name):
                 self.error(line, name, message)
@@ -425,7 +484,18 @@ class FileCheck:
         except Invalid as bad:
             self.error(item.line, item.key, str(bad))
 
+    def check_template(self) -> None:
+        name, known = self.values.get("template"), self.rules.templates
+        if name is None or known is None or name in known:
+            return
+        hint = did_you_mean(name, sorted(known)) if TEMPLATE_NAME_RE.fullmatch(name) else ""
+        self.error(self.lines["template"], "template",
+                   f"expected the name of a template of the theme like 'page' (without .html){hint}, got {name!r}, "
+                   "which the theme does not have")
+
     def check_tags(self) -> None:
+        for message in tag_checks.file_problems(self.values.get("tags", []), self.rules.slugify):
+            self.error(self.lines["tags"], "tags", message)
         allowed = self.rules.allowed_tags.get(self.kind.name)
         if allowed is None:
             return
@@ -478,83 +548,14 @@ class FileCheck:
             status_line=self.lines.get("status"),
             date=date,
             date_line=self.lines.get("date"),
-            url_fields=tuple((name, self.values[name]) for name in ("url", "lang") if name in self.values),
+            url_fields=tuple((name, self.values[name]) for name in ("url", "lang", "save_as") if name in self.values),
+            save_as_line=self.lines.get("save_as") if "save_as" in self.values else None,
+            uniques=tuple((name, self.lines[name], str(self.values[name])) for name in self.kind.unique
+                          if name in self.values),
+            tags=tuple((self.lines["tags"], tag, self.rules.slugify(tag)) for tag in self.values.get("tags", [])),
             refs=tuple((name, self.lines[name], ref) for name in REF_FIELDS for ref in self.values.get(name, [])),
             links=tuple(self.links),
         )
-
-
-def url_of(item: Item, values: dict, rules: SiteRules) -> str:
-    """The URL Pelican will give the item (newsletters get a namespace of their own)."""
-    if "url" in values:
-        return values["url"]
-    if item.kind == "newsletters":
-        return f"(newsletter) {item.slug}"
-    settings = rules.settings
-    lang = values.get("lang", settings.get("DEFAULT_LANG", "en"))
-    translated = lang != settings.get("DEFAULT_LANG", "en")
-    page = not rules.kinds[item.rel.split("/", 1)[0]].is_article
-    if item.status == "draft":
-        key = "DRAFT_PAGE" if page else "DRAFT"
-    else:
-        key = "PAGE" if page else "ARTICLE"
-    pattern = settings.get(f"{key}_LANG_URL" if translated else f"{key}_URL") or "{slug}/"
-    date = item.date.at if item.date else rules.build_now
-    try:
-        return pattern.format(slug=item.slug, category=item.kind, lang=lang, date=date)
-    except (KeyError, IndexError, ValueError):
-        return f"{item.kind}/{item.slug}/"
-
-
-def reserved_urls(rules: SiteRules) -> dict[str, str]:
-    """URLs of pages Pelican generates itself, which no content may take."""
-    settings = rules.settings
-    reserved = {"": "home"}
-    for key, what in (
-        ("TAGS_URL", "tags"),
-        ("CATEGORIES_URL", "sections"),
-        ("ARCHIVES_URL", "archives"),
-        ("AUTHORS_URL", "authors"),
-    ):
-        if settings.get(key):
-            reserved[settings[key]] = what
-    pattern = settings.get("CATEGORY_URL", "category/{slug}.html")
-    for kind, kind_spec in rules.kinds.items():
-        if kind_spec.is_article:
-            try:
-                reserved[pattern.format(slug=kind)] = f"{kind} section"
-            except (KeyError, IndexError):
-                pass  # a pattern with other fields: no fixed URL to protect
-    return reserved
-
-
-def check_urls(report: Report, rules: SiteRules) -> None:
-    reserved = reserved_urls(rules)
-    first_by_url: dict[str, Item] = {}
-    for item in sorted(report.items, key=lambda i: i.path):
-        if not item.slug:
-            continue  # no title to make a slug from: already reported as a missing title
-        if item.url in reserved:
-            report.errors.append(
-                Finding(
-                    item.path,
-                    item.slug_line,
-                    "slug",
-                    f"expected a URL of its own, got '/{item.url}', the site's {reserved[item.url]} page (set another slug)",
-                )
-            )
-        elif item.url in first_by_url:
-            first = first_by_url[item.url]
-            report.errors.append(
-                Finding(
-                    item.path,
-                    item.slug_line,
-                    "slug",
-                    f"expected a unique slug/URL, got '/{item.url}', already used by {first.path}:{first.slug_line} (set another slug)",
-                )
-            )
-        else:
-            first_by_url[item.url] = item
 
 
 REF_FIELDS = ("pin", "exclude", "order", "web-only", "email-only")

@@ -14,7 +14,7 @@ from pelican.generators import Generator
 
 from feeds.stable_ids import default_uid, domain_of
 
-from .display import describe_when, iso, short_date
+from .display import event_display
 from .ical import CalendarEntry, build_calendar
 from .jsonld import event_jsonld, to_script_json
 from .model import EventMetadataError, is_valid_timezone, parse_event, split_upcoming_past
@@ -149,11 +149,9 @@ class EventsGenerator(Generator):
         site = settings["PUBLIC_SITEURL"].rstrip("/")
         event.data = data
         event.published = event.date  # when the event was announced; Date: is required
-        event.when_text = describe_when(data)
-        event.short_date = short_date(data)
-        event.start_iso = iso(data.start)
-        event.end_iso = iso(data.end) if data.end is not None else None
-        event.place_text = data.location_text or "Place to be announced"
+        # the one description every surface prints (page, lists, home, newsletter, feeds, calendars)
+        event.display = event_display(data, settings["BUILD_NOW"])
+        event.newsletter_display = event.display.text()
         event.public_url = f"{site}/{event.url}"
         event.public_ics_url = f"{site}/{event.ics_url}"
         description = _plain(event.summary)
@@ -170,10 +168,8 @@ class EventsGenerator(Generator):
                 image=f"{site}/{event.image_path}" if event.image_path else None,
             )
         )
-        event.feed_preface_html = (
-            f"<p><strong>When:</strong> {escape(event.when_text)}</p>"
-            f"<p><strong>Where:</strong> {escape(event.place_text)}</p>"
-            + (f"<p><strong>Status:</strong> {escape(data.status_label)}</p>" if data.status != "scheduled" else "")
+        event.feed_preface_html = "".join(
+            f"<p><strong>{label}:</strong> {escape(text)}</p>" for label, text in event.display.lines()
         )
         return True
 
@@ -217,7 +213,8 @@ class EventsGenerator(Generator):
 
     def calendar_entry(self, event) -> CalendarEntry:
         stamp = getattr(event, "modified", None) or event.date  # the last edit, else the announcement
-        return CalendarEntry(event=event.data, url=event.public_url, description=event.plain_summary, stamp=stamp)
+        return CalendarEntry(event=event.data, url=event.public_url, description=event.plain_summary, stamp=stamp,
+                             facts=tuple(event.display.lines()), register_url=event.display.register_url)
 
     def generate_output(self, writer):
         settings = self.settings

@@ -30,6 +30,8 @@ class CalendarEntry:
     url: str  # absolute public URL of the event page
     description: str  # plain text
     stamp: datetime  # aware: when this version of the event was published or last edited
+    facts: tuple[tuple[str, str], ...] = ()  # (label, text) from display.EventDisplay.lines(): what the site says
+    register_url: str | None = None  # only while registering makes sense (display.EventDisplay.register_url)
 
 
 def ical_uid(uid: str, domain: str) -> str:
@@ -82,11 +84,19 @@ def _build_calendar(
     if entries:
         first = min(e.event.starts_at for e in entries).year
         last = max(e.event.ends_at for e in entries).year
-        cal.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1))
+        _add_timezones(cal, sorted(cal.get_missing_tzids()), first, last)
     elif zone_when_empty:
         zone, year = zone_when_empty
-        cal.add_component(Timezone.from_tzid(zone, first_date=date(year, 1, 1), last_date=date(year + 1, 1, 1)))
+        _add_timezones(cal, [zone], year, year)
     return cal.to_ical()
+
+
+def _add_timezones(cal: Calendar, zones: list[str], first_year: int, last_year: int) -> None:
+    """A VTIMEZONE per zone, in the given order, before the events. Not add_missing_timezones:
+    it walks a set of TZIDs, so the order changed with the process's hash seed."""
+    components = [Timezone.from_tzid(zone, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1))
+                  for zone in zones]
+    cal.subcomponents[:0] = components
 
 
 def _vevent(entry: CalendarEntry, domain: str) -> Event:
@@ -95,7 +105,8 @@ def _vevent(entry: CalendarEntry, domain: str) -> Event:
     vevent.add("uid", ical_uid(ev.uid, domain))
     vevent.add("dtstamp", entry.stamp.astimezone(timezone.utc))
     vevent.add("last-modified", entry.stamp.astimezone(timezone.utc))
-    vevent.add("summary", ev.title)
+    # calendar apps that ignore STATUS (many do for subscribed calendars) still show the state
+    vevent.add("summary", ev.title if ev.status == "scheduled" else f"{ev.title} ({ev.status_label})")
     if ev.all_day:
         vevent.add("dtstart", ev.start)
         vevent.add("dtend", ev.end + timedelta(days=1))  # DTEND of a DATE event is exclusive
@@ -110,11 +121,12 @@ def _vevent(entry: CalendarEntry, domain: str) -> Event:
         vevent.add("location", ev.location_text)
     if ev.lat is not None:
         vevent.add("geo", (ev.lat, ev.lon))
-    description = entry.description
+    facts = "\n".join(f"{label}: {text}" for label, text in entry.facts)
+    description = f"{facts}\n\n{entry.description}".strip()
     if ev.organiser:
         description = f"{description}\n\nOrganised by {ev.organiser}."
-    if ev.registration_url:
-        description = f"{description}\nRegistration: {ev.registration_url}"
+    if entry.register_url:
+        description = f"{description}\nRegistration: {entry.register_url}"
     vevent.add("description", f"{description}\n\n{entry.url}".strip())
     vevent.add("class", "PUBLIC")
     return vevent

@@ -48,6 +48,7 @@ class Source:
     city: str = ""
     path: str = ""  # site-relative URL, for the web page's links
     source: str = ""  # content path (news/2016-07-08-x.md): Pin/Exclude/... may name items by it
+    display: dict | None = None  # events only: when/place/status as the events plugin words them everywhere
 
 
 @dataclass
@@ -155,7 +156,8 @@ def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | N
         "sections": sections,
         "regional": regional,
         "events": [{**_item(e, channel_of(e)), "start": e.start.isoformat(),
-                    "end": e.end.isoformat() if e.end else None, "venue": e.venue, "city": e.city} for e in events],
+                    "end": e.end.isoformat() if e.end else None, "venue": e.venue, "city": e.city,
+                    "display": e.display} for e in events],
         "figures": _figures(summary, chart, meta.date),
     }
 

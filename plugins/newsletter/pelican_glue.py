@@ -101,6 +101,7 @@ def to_source(article, settings) -> Source:
         region=str(meta.get("region", "")).strip(), channel=str(meta.get("newsletter", "both")).strip().lower() or "both",
         start=_aware(meta.get("start"), zone), end=_aware(meta.get("end"), zone),
         venue=str(meta.get("venue", "")), city=str(meta.get("city", "")),
+        display=getattr(article, "newsletter_display", None),
     )
 
 

@@ -13,6 +13,7 @@ import jinja2
 from mjml import mjml2html
 
 from .message import PLACEHOLDER
+from .plaintext import html_to_text
 
 EMAIL_WIDTH = 600
 CONTENT_WIDTH = 552  # the body width minus the sections' side padding
@@ -25,7 +26,6 @@ def _environment(template_dir: str) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dir), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["day"] = lambda iso: _format(iso, "%-d %B %Y")
-    env.filters["when"] = lambda iso: _format(iso, "%-d %B %Y, %H:%M")
     env.filters["thousands"] = lambda n: f"{int(n):,}"
     return env
 
@@ -58,14 +58,14 @@ def render_html(issue: dict, site: dict, template_dir: str | Path, segment_regio
 
 
 def render_text(issue: dict, site: dict, segment_regions=None) -> str:
-    """The plain-text part: the letter, then every item's title, summary and link."""
+    """The plain-text part: the letter (from its HTML, so lists stay lists and no markdown shows),
+    then every item's title, summary and link, then the events as the events plugin words them."""
     ed = edition(issue, segment_regions)
     wrap = textwrap.TextWrapper(width=72, break_long_words=False, break_on_hyphens=False)
     rule = "=" * 72
     out = [site["sitename"].upper(), f"{ed['title']} - {_format(ed['date'], '%-d %B %Y')}",
            f"View in your browser: {ed['url']}", rule, ""]
-    for para in ed["letter_text"].strip().split("\n\n"):
-        out += wrap.wrap(" ".join(para.split())) + [""]
+    out += [html_to_text(ed["letter_html"]), ""]
     figures = ed.get("figures")
     if figures:
         out += [rule, "HEADLINE CRIME FIGURES", ""]
@@ -83,8 +83,13 @@ def render_text(issue: dict, site: dict, segment_regions=None) -> str:
     if ed["events"]:
         out += [rule, "UPCOMING EVENTS", ""]
         for event in ed["events"]:
-            where = ", ".join(p for p in (event["venue"], event["city"]) if p)
-            out += wrap.wrap(event["title"]) + [_format(event["start"], "%-d %B %Y, %H:%M") + (f" - {where}" if where else ""),
-                                                event["url"], ""]
+            shown = event["display"]
+            facts = [("When", shown["when"]), ("Where", shown["place"])] + ([("Status", shown["status"])]
+                                                                           if shown["status"] else [])
+            out += wrap.wrap(event["title"])
+            for label, text in facts:
+                out += textwrap.wrap(f"{label}: {text}", 72, subsequent_indent="  ", break_long_words=False,
+                                     break_on_hyphens=False)
+            out += [event["url"], ""]
     out += [rule, f"Unsubscribe: {PLACEHOLDER}", site["contact_address"], site["contact_email"], ""]
     return "\n".join(out)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 
+from .manifest import MANIFEST_NAME
 from .minify import minify_tree
 from .plan import make_plan, normalise_prefix, scan_output
-from .s3sync import SyncReport, add_recorded_hashes, read_remote, run_plan
+from .s3sync import SyncReport, add_recorded_hashes, manifest_key, read_ownership, read_remote, run_plan
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,14 @@ def sync_output(output: Path, target: Target, *, dry_run: bool = False, force_de
     local = scan_output(output)
     if not local:
         raise ValueError(f"{output} holds no files: build the site first")
+    if any(f.path == MANIFEST_NAME for f in local):
+        raise ValueError(f"{output / MANIFEST_NAME}: this name is reserved for the publish manifest; rename the file")
     prefix = normalise_prefix(target.prefix)
-    remote = add_recorded_hashes(s3, target.bucket, prefix, local, read_remote(s3, target.bucket, prefix), workers)
-    plan = make_plan(local, remote, prefix, full=full)
+    listed = read_remote(s3, target.bucket, prefix)
+    listed.pop(manifest_key(prefix), None)
+    owned = read_ownership(s3, target.bucket, prefix)
+    remote = add_recorded_hashes(s3, target.bucket, prefix, local, listed, workers)
+    plan = make_plan(local, remote, prefix, full=full, owned=owned)
     return run_plan(plan, s3, cloudfront, bucket=target.bucket, prefix=prefix,
                     distribution_id=target.distribution_id, dry_run=dry_run, force_delete=force_delete,
                     max_delete_share=max_delete_share, console=console, workers=workers)
@@ -54,14 +61,32 @@ def sync_output(output: Path, target: Target, *, dry_run: bool = False, force_de
 
 def publish(settings_file: Path, *, dry_run: bool = False, force_delete: bool = False, full: bool = False,
             console: Console | None = None, overrides: dict | None = None) -> SyncReport:
-    """Build with ``settings_file`` (atomically), minify the output, then sync it to the bucket."""
-    from site_build.build import build_site, load_settings
+    """Build with ``settings_file`` (atomically), minify the output, then sync it to the bucket.
+
+    A dry run builds into a temporary folder, removed afterwards: output/ (which may hold the
+    editor's development build) and the bucket are left exactly as they were."""
+    from site_build.build import load_settings
 
     console = console or Console(stderr=True)
     settings = load_settings(settings_file, overrides)
     target = Target.from_settings(settings)  # fail on a missing bucket before spending a build
+    max_delete_share = float(settings.get("PUBLISH_MAX_DELETE_SHARE", 0.2))
+    if not dry_run:
+        output = build_and_minify(settings_file, overrides, console)
+        return sync_output(output, target, force_delete=force_delete, full=full,
+                           max_delete_share=max_delete_share, console=console)
+    with tempfile.TemporaryDirectory(prefix="publish-dry-run-") as scratch:
+        output = build_and_minify(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(Path(scratch) / "output")},
+                                  console)
+        console.print(f"Dry run: built in {scratch} (removed afterwards); {settings['OUTPUT_PATH']} is untouched.")
+        return sync_output(output, target, dry_run=True, force_delete=force_delete, full=full,
+                           max_delete_share=max_delete_share, console=console)
+
+
+def build_and_minify(settings_file: Path, overrides: dict | None, console: Console) -> Path:
+    from site_build.build import build_site
+
     output = build_site(settings_file, overrides)
     report = minify_tree(output)
     console.print(f"Minified {report.files} files: {report.bytes_before:,} -> {report.bytes_after:,} bytes")
-    return sync_output(output, target, dry_run=dry_run, force_delete=force_delete, full=full,
-                       max_delete_share=float(settings.get("PUBLISH_MAX_DELETE_SHARE", 0.2)), console=console)
+    return output

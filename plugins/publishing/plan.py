@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from .content_types import UnknownContentType, cache_control, content_type
+from .manifest import Ownership
 
 HASH_METADATA = "sha256"  # x-amz-meta-sha256: our own record of the uploaded bytes
 
@@ -36,10 +37,13 @@ class RemoteObject:
 @dataclass
 class SyncPlan:
     uploads: list[LocalFile] = field(default_factory=list)  # in upload order: assets first, HTML last
-    deletions: list[str] = field(default_factory=list)  # object keys
+    deletions: list[str] = field(default_factory=list)  # object keys an earlier publish put there
     invalidations: list[str] = field(default_factory=list)  # public URL paths
     unchanged: int = 0
-    remote_count: int = 0
+    remote_count: int = 0  # the site's objects in the bucket (the deletion guard's whole)
+    left_alone: list[str] = field(default_factory=list)  # object keys no publish recorded: never deleted
+    ownership: Ownership = field(default_factory=Ownership)  # what the bucket's manifest records
+    built: list[str] = field(default_factory=list)  # every site path of the build
 
     @property
     def is_empty(self) -> bool:
@@ -106,13 +110,14 @@ def public_paths(path: str) -> list[str]:
 
 
 def make_plan(local: list[LocalFile], remote: dict[str, RemoteObject], prefix: str = "",
-              full: bool = False) -> SyncPlan:
+              full: bool = False, owned: Ownership = Ownership()) -> SyncPlan:
     """Compare the build with the bucket (``remote`` maps keys under ``prefix`` to objects).
 
-    ``full`` uploads every file again (after a change of content types or cache policy, which the
-    content hashes cannot see)."""
+    Only objects in ``owned`` (recorded by earlier publishes) are deleted when the build no longer
+    has them; any other object is left alone. ``full`` uploads every file again (after a change of
+    content types or cache policy, which the content hashes cannot see)."""
     prefix = normalise_prefix(prefix)
-    plan = SyncPlan(remote_count=len(remote))
+    plan = SyncPlan(ownership=owned, built=[f.path for f in local])
     wanted = set()
     for file in local:
         key = prefix + file.path
@@ -123,7 +128,10 @@ def make_plan(local: list[LocalFile], remote: dict[str, RemoteObject], prefix: s
         else:
             plan.uploads.append(file)
     plan.uploads.sort(key=lambda f: (upload_tier(f.path), f.path))
-    plan.deletions = sorted(key for key in remote if key not in wanted)
+    extra = sorted(key for key in remote if key not in wanted)
+    plan.deletions = [key for key in extra if key[len(prefix):] in owned]
+    plan.left_alone = [key for key in extra if key[len(prefix):] not in owned]
+    plan.remote_count = len(remote) - len(plan.left_alone)
     changed = [f.path for f in plan.uploads] + [key[len(prefix):] for key in plan.deletions]
     plan.invalidations = sorted({p for path in changed for p in public_paths(path)})
     return plan

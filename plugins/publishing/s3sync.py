@@ -7,6 +7,7 @@ come only after every upload succeeded, and one CloudFront invalidation closes t
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -14,6 +15,8 @@ from itertools import groupby
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
+from . import manifest
+from .manifest import Ownership
 from .plan import HASH_METADATA, RemoteObject, SyncPlan, upload_tier
 
 RERUN = "invoke publish"
@@ -38,6 +41,7 @@ class SyncReport:
     deleted: list[str] = field(default_factory=list)
     invalidation_id: str | None = None
     invalidated: list[str] = field(default_factory=list)
+    left_alone: list[str] = field(default_factory=list)  # objects no publish put there
     dry_run: bool = False
 
 
@@ -55,6 +59,42 @@ def read_remote(s3, bucket: str, prefix: str) -> dict[str, RemoteObject]:
             f"AWS_ACCESS_KEY_ID..., AWS_ENDPOINT_URL if set), then re-run `{RERUN}`."
         ) from exc
     return remote
+
+
+def manifest_key(prefix: str) -> str:
+    return prefix + manifest.MANIFEST_NAME
+
+
+def read_ownership(s3, bucket: str, prefix: str) -> Ownership:
+    """The manifest of earlier publishes; an empty Ownership (found=False) when there is none yet."""
+    key = manifest_key(prefix)
+    try:
+        data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except s3.exceptions.NoSuchKey:
+        return Ownership()
+    except Exception as exc:
+        raise PublishError(f"cannot read s3://{bucket}/{key}: {type(exc).__name__}: {exc}\n"
+                           f"Nothing was uploaded or deleted. Re-run `{RERUN}` once it can be read.") from exc
+    try:
+        return manifest.decode(data)
+    except manifest.ManifestUnreadable as exc:
+        raise PublishError(
+            f"s3://{bucket}/{key} is not a publish manifest: {exc}. Nothing was uploaded or deleted. "
+            "It records which objects earlier publishes uploaded (the only ones a publish may delete). "
+            f"If it was damaged, delete it and re-run `{RERUN}`: that run deletes nothing, reports the "
+            "objects it leaves alone, and records the current build as the site's."
+        ) from None
+
+
+def write_ownership(s3, bucket: str, prefix: str, ownership: Ownership, state: str) -> None:
+    """Store the manifest; ``state`` tells the editor where the run stands if that fails."""
+    key = manifest_key(prefix)
+    try:
+        s3.put_object(Bucket=bucket, Key=key, Body=manifest.encode(ownership), ContentType="application/json",
+                      CacheControl=manifest.CACHE_CONTROL, Metadata={"published-by": manifest.PUBLISHER})
+    except Exception as exc:
+        raise PublishError(f"cannot write s3://{bucket}/{key}: {type(exc).__name__}: {exc}\n"
+                           f"{state} Fix the cause and re-run `{RERUN}`.") from exc
 
 
 def add_recorded_hashes(s3, bucket: str, prefix: str, local, remote: dict[str, RemoteObject],
@@ -83,8 +123,8 @@ def check_deletion_guard(plan: SyncPlan, max_share: float, force: bool) -> None:
     share = len(plan.deletions) / plan.remote_count
     if share > max_share:
         raise DeletionRefused(
-            f"refusing to delete {len(plan.deletions)} of the {plan.remote_count} objects in the bucket "
-            f"({share:.0%}, more than the allowed {max_share:.0%}). Nothing was uploaded or deleted. "
+            f"refusing to delete {len(plan.deletions)} of the {plan.remote_count} objects the site has in the "
+            f"bucket ({share:.0%}, more than the allowed {max_share:.0%}). Nothing was uploaded or deleted. "
             f"Check that the build is complete (e.g. `ls output/`), then re-run `{RERUN} --force-delete` "
             "if these deletions are intended."
         )
@@ -96,6 +136,12 @@ def describe_plan(plan: SyncPlan, console: Console, bucket: str, prefix: str, it
         f"[bold]Plan for {where}[/bold]: {len(plan.uploads)} to upload, {len(plan.deletions)} to delete, "
         f"{plan.unchanged} unchanged, {len(plan.invalidations)} paths to invalidate."
     )
+    if not plan.ownership.found:
+        console.print(f"No publish manifest at {where}{manifest.MANIFEST_NAME} yet (a new bucket, or one published "
+                      "by an older version): nothing is deleted, and the build's files are recorded as the site's.")
+    if plan.left_alone:
+        console.print(f"Left alone: {len(plan.left_alone)} objects that no publish uploaded "
+                      f"({by_folder(plan.left_alone, prefix)}).")
     if not itemised:
         return
     for f in plan.uploads:
@@ -104,6 +150,16 @@ def describe_plan(plan: SyncPlan, console: Console, bucket: str, prefix: str, it
         console.print(f"  delete  {key}")
     for path in plan.invalidations:
         console.print(f"  invalidate  {path}")
+
+
+def by_folder(keys: list[str], prefix: str, shown: int = 5) -> str:
+    """'backups/ 60, news/ 1': the top-level folders of ``keys`` (under ``prefix``), most first."""
+    folders = Counter()
+    for key in keys:
+        top, slash, _rest = key[len(prefix):].partition("/")
+        folders[top + slash] += 1
+    ranked = sorted(folders.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{name} {count}" for name, count in ranked[:shown]) + (", ..." if len(ranked) > shown else "")
 
 
 def upload_one(s3, bucket: str, key: str, file) -> None:
@@ -177,7 +233,7 @@ def run_plan(plan: SyncPlan, s3, cloudfront, *, bucket: str, prefix: str, distri
              console: Console | None = None, workers: int = 8) -> SyncReport:
     console = console or Console(stderr=True)
     describe_plan(plan, console, bucket, prefix, itemised=dry_run)
-    report = SyncReport(dry_run=dry_run)
+    report = SyncReport(dry_run=dry_run, left_alone=plan.left_alone)
     if dry_run:
         try:
             check_deletion_guard(plan, max_delete_share, force_delete)
@@ -186,8 +242,27 @@ def run_plan(plan: SyncPlan, s3, cloudfront, *, bucket: str, prefix: str, distri
         console.print("[yellow]Dry run: nothing was uploaded, deleted or invalidated.[/yellow]")
         return report
     check_deletion_guard(plan, max_delete_share, force_delete)
+    # Claim the build's paths before uploading, so that a run stopped half-way still knows its uploads.
+    claimed = plan.ownership.claiming(plan.built)
+    if claimed != plan.ownership:
+        write_ownership(s3, bucket, prefix, claimed, "Nothing was uploaded or deleted.")
     if plan.uploads:
         report.uploaded = upload_all(s3, plan, bucket, prefix, console, workers)
+    delete_all(s3, plan, bucket, report)
+    final = Ownership.of(plan.built)  # the deleted paths are no longer ours to track
+    if final != claimed:
+        write_ownership(s3, bucket, prefix, final, "The bucket is up to date; the manifest still lists the "
+                        "deleted paths, which is harmless. No CloudFront invalidation was made yet.")
+    invalidate_changed(cloudfront, distribution_id, plan, report, console)
+    console.print(
+        f"[green]Published[/green]: {len(report.uploaded)} uploaded, {len(report.deleted)} deleted, "
+        f"{plan.unchanged} unchanged, {len(plan.left_alone)} left alone"
+        + (f", invalidation {report.invalidation_id}" if report.invalidation_id else "")
+    )
+    return report
+
+
+def delete_all(s3, plan: SyncPlan, bucket: str, report: SyncReport) -> None:
     for start in range(0, len(plan.deletions), 1000):  # DeleteObjects takes at most 1000 keys
         batch = plan.deletions[start : start + 1000]
         response = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in batch], "Quiet": True})
@@ -198,6 +273,10 @@ def run_plan(plan: SyncPlan, s3, cloudfront, *, bucket: str, prefix: str, distri
                 f"The site is consistent (the failed objects are orphans). Re-run `{RERUN}` to retry."
             )
         report.deleted += batch
+
+
+def invalidate_changed(cloudfront, distribution_id: str | None, plan: SyncPlan, report: SyncReport,
+                       console: Console) -> None:
     if plan.invalidations and distribution_id:
         try:
             report.invalidation_id = invalidate(cloudfront, distribution_id, plan.invalidations)
@@ -210,8 +289,3 @@ def run_plan(plan: SyncPlan, s3, cloudfront, *, bucket: str, prefix: str, distri
         report.invalidated = plan.invalidations if len(plan.invalidations) <= MAX_INVALIDATION_PATHS else ["/*"]
     elif plan.invalidations:
         console.print("No CloudFront distribution id is set: no invalidation was made.")
-    console.print(
-        f"[green]Published[/green]: {len(report.uploaded)} uploaded, {len(report.deleted)} deleted, "
-        f"{plan.unchanged} unchanged" + (f", invalidation {report.invalidation_id}" if report.invalidation_id else "")
-    )
-    return report

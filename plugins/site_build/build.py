@@ -1,4 +1,5 @@
-"""Run Pelican with a settings file and overrides; any logged error fails the build."""
+"""Run Pelican with a settings file and overrides; any logged error, or an output file written by
+two producers (output_guard), fails the build."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 from pathlib import Path
 
 from .atomic import staged_directory
+from .output_guard import guarded_writes
 
 
 class BuildFailed(Exception):
@@ -42,14 +44,18 @@ def run_pelican(settings: dict) -> None:
     root = logging.getLogger()
     root.addHandler(collector)
     try:
-        Pelican(settings).run()
-    except Exception as exc:  # a plugin raising is an error like any other
-        errors = getattr(exc, "errors", None) or [f"{type(exc).__name__}: {exc}"]
-        raise BuildFailed(collector.messages + list(errors)) from exc
+        with guarded_writes(settings["OUTPUT_PATH"], settings["PATH"]) as ledger:
+            try:
+                Pelican(settings).run()
+            except Exception as exc:  # a plugin raising is an error like any other
+                errors = getattr(exc, "errors", None) or [f"{type(exc).__name__}: {exc}"]
+                # two producers of one file first: Pelican's own message names only a staging path
+                raise BuildFailed(ledger.collisions() + collector.messages + list(errors)) from exc
+            collisions = ledger.collisions()
     finally:
         root.removeHandler(collector)
-    if collector.messages:
-        raise BuildFailed(collector.messages)
+    if collisions or collector.messages:
+        raise BuildFailed(collisions + collector.messages)
 
 
 def build_site(settings_file: str | Path, overrides: dict | None = None) -> Path:

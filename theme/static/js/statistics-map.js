@@ -16,9 +16,16 @@
     return node;
   }
 
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"];
+  function humanDate(iso) {  // "2019-07-08" -> "8 July 2019", the site's one human date format
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    return m ? Number(m[3]) + " " + MONTHS[Number(m[2]) - 1] + " " + m[1] : iso;
+  }
+
   function popup(p) {
     var box = document.createElement("div");
-    box.appendChild(text("strong", p.date + ": " + (labels[p.attack_type] || p.attack_type)));
+    box.appendChild(text("strong", humanDate(p.date) + ": " + (labels[p.attack_type] || p.attack_type)));
     box.appendChild(text("p", [p.location_text || p.port, p.country_iso3].filter(Boolean).join(", ")));
     if (p.narrative) { box.appendChild(text("p", p.narrative)); }
     return box;

@@ -26,6 +26,11 @@
   form.addEventListener("change", applyFilters);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
 
+  // a date cell sorts by its <time datetime> (ISO), not by the words people read
+  function sortKey(cell) {
+    var time = cell.querySelector("time[datetime]");
+    return time ? time.getAttribute("datetime") : cell.textContent.trim();
+  }
   var headers = table.tHead.rows[0].cells;
   Array.prototype.forEach.call(headers, function (th, index) {
     var button = document.createElement("button");
@@ -38,7 +43,7 @@
       Array.prototype.forEach.call(headers, function (h) { h.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
       rows.sort(function (a, b) {
-        var x = a.cells[index].textContent.trim(), y = b.cells[index].textContent.trim();
+        var x = sortKey(a.cells[index]), y = sortKey(b.cells[index]);
         var c = x.localeCompare(y, undefined, { numeric: true });
         return ascending ? c : -c;
       });
