@@ -19,6 +19,7 @@ import argparse
 import http.client
 import json
 import random
+import socket
 import threading
 import time
 import urllib.parse
@@ -64,6 +65,10 @@ def _handler(upstream: str, faults: Faults):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as boto3 expects
 
+        def setup(self):
+            super().setup()  # headers and body go out in two writes: without NODELAY, Nagle + delayed ACK add 40 ms
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def log_message(self, *args):  # quiet
             pass
 
@@ -91,8 +96,11 @@ def _handler(upstream: str, faults: Faults):
         def _upstream(self, body: bytes):
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("connection", "content-length")}
             for attempt in (1, 2):  # a kept-alive upstream connection may have been closed: reopen once
-                conn = getattr(local, "conn", None) or http.client.HTTPConnection(target.hostname, target.port, timeout=60)
-                local.conn = conn
+                conn = getattr(local, "conn", None)
+                if conn is None:
+                    conn = local.conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+                    conn.connect()
+                    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as urllib3 does
                 try:
                     conn.request(self.command, self.path, body=body, headers=headers)
                     response = conn.getresponse()

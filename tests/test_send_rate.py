@@ -53,8 +53,8 @@ class SimulatedSES:
 
 
 def _drive(bucket, clock, ses, seconds, retry_wait=0.02):
-    """The sender's loop on the manual clock: a token per attempt, throttled calls retried after a short
-    wait (with a token). Returns [(time, messages accepted so far, bucket rate)] per accepted message."""
+    """The sender's loop on the manual clock: a token per message, throttled calls retried after a short
+    wait (without a token, as the sender does). Returns [(time, accepted so far, bucket rate)] per message."""
     rng = random.Random(9)
     trace, accepted = [], 0
     while clock.now < seconds:
@@ -62,7 +62,6 @@ def _drive(bucket, clock, ses, seconds, retry_wait=0.02):
         while not ses.accepts():
             bucket.on_throttle()
             clock.sleep(rng.uniform(0, retry_wait))
-            bucket.acquire()
         bucket.on_success()
         accepted += 1
         trace.append((clock.now, accepted, bucket.rate))
@@ -80,7 +79,7 @@ def test_sparse_random_throttling_keeps_the_set_rate():
     clock = Clock()
     bucket = TokenBucket(100, clock=clock, sleep=clock.sleep)
     trace = _drive(bucket, clock, SimulatedSES(clock, random_share=0.10), seconds=300)
-    assert _rate_between(trace, 0, 300) >= 80
+    assert _rate_between(trace, 0, 300) >= 90  # the target is 80
     assert bucket.throttled > 2500 and bucket.cuts <= 6  # thousands of throttles, a chance cut or two
     assert min(rate for t, _, rate in trace if t > 5) >= 50
 
@@ -97,14 +96,16 @@ def test_an_isolated_throttle_changes_nothing():
 
 
 def test_throttling_from_going_too_fast_converges_to_the_real_limit():
-    """Set to 100 msg/s, SES really allows 40: the accepted rate settles at 40, the bucket's rate close
-    above it (it probes upwards additively, and cuts when a quarter of a window is throttled)."""
+    """Set to 100 msg/s, SES really allows 40: the accepted rate settles at 40 and so does the bucket's
+    rate, oscillating around it (it probes upwards additively, and cuts when a quarter of a window is
+    throttled to a little under what SES accepted)."""
     clock = Clock()
     bucket = TokenBucket(100, clock=clock, sleep=clock.sleep)
     trace = _drive(bucket, clock, SimulatedSES(clock, limit=40), seconds=120)
     assert _rate_between(trace, 20, 120) == pytest.approx(40, rel=0.03)
     late = [rate for t, _, rate in trace if t > 20]
-    assert 0.9 * 40 <= min(late) and max(late) <= 1.5 * 40
+    assert sum(late) / len(late) == pytest.approx(40, rel=0.1)  # the bucket's rate settles at the limit
+    assert 0.8 * 40 <= min(late) and max(late) <= 1.3 * 40
     assert bucket.cuts >= 5
 
 

@@ -192,7 +192,7 @@ class _Pump:
         self.outcomes: list = []
 
     def deliver(self, row):
-        """In a worker thread: one row to SES, retrying throttled calls (each retry takes a token)."""
+        """In a worker thread: one row to SES, retrying throttled calls after a jittered backoff."""
         content = self.editions[row["segment"]].content(row["token"])
         tags = {"issue": self.issue, "segment": row["segment"].replace(" ", "_") or "general"}
         config = self.config
@@ -205,8 +205,8 @@ class _Pump:
                 self.bucket.on_throttle()
                 with self._throttles_lock:
                     self.throttles += 1
-                time.sleep(_backoff(config, attempt))
-                self.bucket.acquire()
+                time.sleep(_backoff(config, attempt))  # no new token: the bucket paces messages, and SES
+                # counts the messages it accepts against MaxSendRate, not the calls it throttled
             except Uncertain as exc:
                 return row, "uncertain", str(exc), None
             except Rejected as exc:

@@ -1,14 +1,14 @@
 """The send rate: a token bucket whose rate an AIMD controller adjusts from the outcomes of the calls.
 
-One throttled call says little: SES (or the network in front of it) throttles now and then at any
-rate, and that call is simply retried after a short backoff (the retry takes a token too, so every
-attempt counts against the rate). Throttling that is *sustained* (a quarter or more of the last
+The bucket paces messages (one token per row handed to SES): SES's MaxSendRate counts the messages it
+accepts. One throttled call says little: SES (or the network in front of it) throttles now and then at
+any rate, and that call is simply retried after a short jittered backoff, without a new token (so
+sparse throttling costs its retries, not the rate). Throttling that is *sustained* (a quarter or more of the last
 ``window`` outcomes) means we are going faster than the account allows: the rate is then cut to what
 SES actually accepted over that window (a little under it), never below half the current rate
 in one step, and the window starts afresh so the next decision is judged at the new rate. Between
 cuts the rate climbs back additively, never above the set rate (which preflight already capped at the
-account's MaxSendRate). So sparse random throttling costs only its retries, and throttling from going
-too fast converges to the rate SES really accepts.
+account's MaxSendRate). So throttling from going too fast converges to the rate SES really accepts.
 """
 
 from __future__ import annotations
