@@ -109,3 +109,23 @@ def test_a_killed_owner_is_told_apart_and_recovered_by_the_next_run(two_runs):
     assert max(counts.values()) == 1 and set(counts) <= members
     assert all(counts.get(e) == 1 for e, s in states.items() if s == "sent")
     assert members - set(counts) <= uncertain  # whoever got nothing is reported uncertain
+
+
+def test_the_lock_is_the_kernel_s_not_a_pid_file(tmp_path):
+    """Two holders in one process conflict too (flock is per open file); leaving the block releases it;
+    the lock file names the holder's pid for the message but never an address."""
+    from newsletter.owner import IssueBusy, IssueOwnership
+
+    database = tmp_path / "var" / "newsletter.sqlite3"
+    first, second = db.connect(database), db.connect(database)
+    with IssueOwnership(first, SLUG) as held:
+        with pytest.raises(IssueBusy, match=f"pid {os.getpid()}, started "):
+            with IssueOwnership(second, SLUG):
+                pass
+        with IssueOwnership(second, "another-issue"):  # other issues are not held
+            pass
+    with IssueOwnership(second, SLUG):  # released on leaving the block
+        pass
+    assert held.path.parent == database.parent and "@" not in held.path.read_text()
+    with IssueOwnership(sqlite3.connect(":memory:"), SLUG) as memory:  # no other process can see it
+        assert memory.path is None
