@@ -201,16 +201,17 @@ def members_sync(c):
             "test_to": "comma-separated test addresses ([TEST] subject, ledger untouched)",
             "rate": "messages per second (capped by the account's MaxSendRate)",
             "resend_uncertain": "send again to recipients whose earlier send is uncertain",
+            "retry_failed": "send again to recipients SES rejected (after fixing the cause)",
             "allow_partial": "send what the 24-hour quota allows, leave the rest pending",
             "output": "the built site (default: OUTPUT_PATH)"})
 def newsletter_send(c, slug, dry_run=False, test_to=None, rate=None, resend_uncertain=False, allow_partial=False,
-                    output=None):
+                    output=None, retry_failed=False):
     """Send a built newsletter issue through SES (resumable; never twice to the same member)."""
     from newsletter.commands import newsletter_send as run
 
     sys.exit(run(DEV_SETTINGS, slug, output=output, dry=dry_run, test_to=test_to,
                  rate=float(rate) if rate else None, resend_uncertain=resend_uncertain,
-                 allow_partial=allow_partial, progress=sys.stderr.isatty()))
+                 allow_partial=allow_partial, progress=sys.stderr.isatty(), retry_failed=retry_failed))
 
 
 @task(help={"queue_url": "SQS queue receiving SES notifications", "from_dir": "folder of saved notification JSON files"})

@@ -11,7 +11,7 @@ from . import db as newsletter_db
 from . import sent_issue
 from .message import MessageError
 from .render import render_html, render_text
-from .sender import Edition, PreflightFailed, SendConfig, dry_run, send_issue, send_test, unsubscribe_of
+from .sender import Edition, IssueBusy, PreflightFailed, SendConfig, dry_run, send_issue, send_test, unsubscribe_of
 from .ses import SesClient
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def issue_regions(issue: dict) -> list[str]:
 
 
 def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, rate=None, resend_uncertain=False,
-                    allow_partial=False, progress=True, sesv2=None) -> int:
+                    allow_partial=False, progress=True, sesv2=None, retry_failed=False) -> int:
     settings = load(settings_file)
     try:
         issue = load_issue(settings, slug, output)
@@ -89,7 +89,7 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
     conn = newsletter_db.connect(newsletter_db.db_path(settings))
     try:
         config = send_config(settings, rate=rate, resend_uncertain=resend_uncertain, allow_partial=allow_partial,
-                             progress=progress)
+                             progress=progress, retry_failed=retry_failed)
     except MessageError as exc:
         print(f"refused: {exc}")
         return 1
@@ -110,7 +110,7 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
                                           lambda i: editions_for(i, settings), *_site(settings), output or settings["OUTPUT_PATH"])
     try:
         report = send_issue(conn, slug, issue["subject"], issue_regions(issue), edition_for, client, config)
-    except (PreflightFailed, MessageError) as exc:  # nothing was sent
+    except (PreflightFailed, MessageError, IssueBusy) as exc:  # nothing was sent
         print(f"refused: {exc}")
         return 1
     print(report.summary())

@@ -3,7 +3,8 @@
 States: pending -> sending (committed before the call) -> sent (+ MessageId) | failed (rejected
 address) | uncertain (timeout, 5xx, or found 'sending' after a crash: SES may or may not have it).
 Rows that must not be sent are 'skipped' with a reason. Only 'pending' rows are ever claimed,
-so a row is handed to SES at most once unless an operator asks to resend the uncertain ones.
+so a row is handed to SES at most once unless an operator asks to resend the uncertain ones
+(which may duplicate) or to retry the failed ones (SES rejected those: nothing was delivered).
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ def counts(conn, issue: str) -> Counter:
 
 
 def recover_interrupted(conn, issue: str) -> int:
-    """Rows left 'sending' by a crashed run: SES may have accepted them, so they become uncertain."""
+    """Rows left 'sending' by a crashed run: SES may have accepted them, so they become uncertain.
+
+    Only for the run that owns the issue (owner.IssueOwnership): then no live run has rows 'sending'."""
     return conn.execute(
         "UPDATE ledger SET state='uncertain', reason='interrupted while sending (process stopped)', updated=? "
         "WHERE issue=? AND state='sending'", (_now(), issue)).rowcount
@@ -81,6 +84,19 @@ def requeue_uncertain(conn, issue: str) -> int:
     return conn.execute(
         "UPDATE ledger SET state='pending', reason='resend requested', updated=? WHERE issue=? AND state='uncertain'",
         (_now(), issue)).rowcount
+
+
+def requeue_failed(conn, issue: str) -> int:
+    """Rows SES rejected (certainly not delivered) go back to pending: the editor asked to retry them."""
+    return conn.execute(
+        "UPDATE ledger SET state='pending', reason='retry of failed row requested', updated=? "
+        "WHERE issue=? AND state='failed'", (_now(), issue)).rowcount
+
+
+def never_tried(conn, issue: str) -> list[str]:
+    """Addresses of pending rows never handed to SES by any run (for hashing into the report)."""
+    return [row[0] for row in conn.execute(
+        "SELECT email FROM ledger WHERE issue=? AND state='pending' AND attempts=0 ORDER BY id", (issue,))]
 
 
 def pending_ids(conn, issue: str, limit: int | None = None) -> list[int]:

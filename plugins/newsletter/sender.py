@@ -2,22 +2,22 @@
 
 Guarantees (see the README): a row is handed to SES only after it was committed as 'sending';
 only 'pending' rows are claimed; a crash leaves at most the in-flight rows 'sending', which the
-next run turns into 'uncertain' (reported, resent only with --resend-uncertain).
+next run turns into 'uncertain' (reported, resent only with --resend-uncertain). A run owns its
+issue (an OS lock, see owner.py) from the freeze to the report: a second run of the same issue is
+refused, so recovery only ever sees rows of a run that is certainly dead.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
 import random
-import re
 import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -25,27 +25,19 @@ from typing import Callable
 from . import ledger
 from .members import iter_members, suppressed
 from .message import MessageTemplate, Unsubscribe
+from .owner import IssueBusy, IssueOwnership
+from .runreport import Progress, RunReport, recipient_hash, redact, write_report
 from .ses import Rejected, SesClient, Systemic, Throttled, Uncertain
 from .throttle import TokenBucket
+
+__all__ = ["Edition", "IssueBusy", "PreflightFailed", "RunReport", "SendConfig", "dry_run", "freeze", "preflight",
+           "recipient_hash", "redact", "send_issue", "send_test"]
 
 log = logging.getLogger(__name__)
 
 
 class PreflightFailed(Exception):
     pass
-
-
-def recipient_hash(email: str) -> str:
-    """A stable pseudonym for logs and reports: addresses never appear there."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:12]
-
-
-_ADDRESS = re.compile(r"[^\s<>(),;:\"']+@[^\s<>(),;:\"']+\.[A-Za-z0-9-]+")
-
-
-def redact(text: str) -> str:
-    """Error messages from SES can quote addresses: reports and logs get their hash instead."""
-    return _ADDRESS.sub(lambda m: f"<{recipient_hash(m.group(0))}>", text)
 
 
 @dataclass
@@ -65,6 +57,7 @@ class SendConfig:
     rate: float | None = None
     allow_partial: bool = False
     resend_uncertain: bool = False
+    retry_failed: bool = False  # put rows SES rejected back to pending (the editor fixed the cause)
     workers: int | None = None
     max_throttle_retries: int = 8
     backoff_base: float = 0.05
@@ -73,42 +66,6 @@ class SendConfig:
     quota_override: tuple[float, float] | None = None  # (max 24 h, max rate) for emulators with fixed quotas
     reports_dir: Path = Path("var/reports")
     progress: bool = True
-
-
-@dataclass
-class RunReport:
-    issue: str
-    mode: str
-    started: str
-    finished: str = ""
-    duration_s: float = 0.0
-    set_rate: float = 0.0
-    effective_rate: float = 0.0
-    sent: int = 0
-    failed: int = 0
-    uncertain: int = 0
-    throttles: int = 0
-    recovered_interrupted: int = 0
-    requeued_uncertain: int = 0
-    paused: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    ledger: dict[str, int] = field(default_factory=dict)
-    message_ids: list[list[str]] = field(default_factory=list)  # [recipient hash, MessageId] (test sends)
-    message_ids_file: str = ""  # a send run streams [recipient hash, MessageId] lines here (memory stays flat)
-    uncertain_recipients: list[str] = field(default_factory=list)  # hashes
-    failed_recipients: list[list[str]] = field(default_factory=list)  # [hash, reason]
-    report_path: str = ""
-
-    def summary(self) -> str:
-        parts = [f"{self.issue} ({self.mode}): sent {self.sent}, failed {self.failed}, uncertain {self.uncertain}",
-                 f"throttled {self.throttles} times, {self.effective_rate:.1f} msg/s (set {self.set_rate:.1f}), {self.duration_s:.1f} s",
-                 "ledger: " + ", ".join(f"{k} {v}" for k, v in sorted(self.ledger.items()))]
-        if self.recovered_interrupted:
-            parts.append(f"{self.recovered_interrupted} rows were interrupted by a previous crash: now uncertain")
-        if self.paused:
-            parts.append(f"PAUSED: {self.paused} (fix it, then run the same command again to resume)")
-        parts += [f"warning: {w}" for w in self.warnings]
-        return "\n".join(parts)
 
 
 def unsubscribe_of(config: SendConfig) -> Unsubscribe:
@@ -185,13 +142,22 @@ class _Editions:
 
 def send_issue(conn, issue: str, subject: str, issue_regions, edition_for: Callable[[str], Edition],
                client: SesClient, config: SendConfig) -> RunReport:
-    """Send ``issue`` to every pending recipient of its ledger (freezing the audience the first time)."""
+    """Send ``issue`` to every pending recipient of its ledger (freezing the audience the first time).
+
+    Raises IssueBusy, before touching anything, when another live run owns the issue."""
+    with IssueOwnership(conn, issue):
+        return _send_owned(conn, issue, subject, issue_regions, edition_for, client, config)
+
+
+def _send_owned(conn, issue, subject, issue_regions, edition_for, client, config: SendConfig) -> RunReport:
     report = RunReport(issue=issue, mode="send", started=_now())
     frozen = freeze(conn, issue, subject, issue_regions)
     log.info("issue %s audience: %s", issue, dict(frozen))
-    report.recovered_interrupted = ledger.recover_interrupted(conn, issue)
+    report.recovered_interrupted = ledger.recover_interrupted(conn, issue)  # we own the issue: their run is dead
     if config.resend_uncertain:
         report.requeued_uncertain = ledger.requeue_uncertain(conn, issue)
+    if config.retry_failed:
+        report.requeued_failed = ledger.requeue_failed(conn, issue)
     pending = ledger.counts(conn, issue).get("pending", 0)
     if pending == 0:
         return _finish(conn, report, 0.0, time.monotonic(), config)
@@ -201,7 +167,8 @@ def send_issue(conn, issue: str, subject: str, issue_regions, edition_for: Calla
     for (segment,) in conn.execute("SELECT DISTINCT segment FROM ledger WHERE issue=? AND state='pending'", (issue,)):
         editions[segment]  # render every edition before the first call: a template error stops nothing mid-run
     started = time.monotonic()
-    _pump(conn, issue, editions, client, config, rate, allowed, report)
+    bucket = _Pump(conn, issue, editions, client, config, rate, report).run(allowed)
+    report.final_rate, report.rate_cuts = round(bucket.rate, 2), bucket.cuts
     return _finish(conn, report, rate, started, config)
 
 
@@ -210,26 +177,36 @@ def _backoff(config: SendConfig, attempt: int) -> float:
     return random.uniform(0, min(config.backoff_cap, config.backoff_base * 2 ** attempt))
 
 
-def _pump(conn, issue, editions, client, config, rate, allowed, report) -> None:
-    bucket = TokenBucket(rate)
-    workers = config.workers or max(2, min(32, math.ceil(rate * 0.25)))
-    counters = Counter()
-    counters_lock = threading.Lock()
-    managed = list_management(client, config)
+class _Pump:
+    """Claims pending rows one by one at the bucket's rate, sends them from a thread pool, records outcomes."""
 
-    def deliver(row):
-        content = editions[row["segment"]].content(row["token"])
-        tags = {"issue": issue, "segment": row["segment"].replace(" ", "_") or "general"}
+    def __init__(self, conn, issue, editions, client, config: SendConfig, rate: float, report: RunReport):
+        self.conn, self.issue, self.editions, self.client, self.config = conn, issue, editions, client, config
+        self.report = report
+        self.bucket = TokenBucket(rate)
+        self.workers = config.workers or max(2, min(32, math.ceil(rate * 0.25)))
+        self.managed = list_management(client, config)
+        self.throttles = 0
+        self._throttles_lock = threading.Lock()
+        self.consecutive_rejections = 0
+        self.outcomes: list = []
+
+    def deliver(self, row):
+        """In a worker thread: one row to SES, retrying throttled calls after a jittered backoff."""
+        content = self.editions[row["segment"]].content(row["token"])
+        tags = {"issue": self.issue, "segment": row["segment"].replace(" ", "_") or "general"}
+        config = self.config
         for attempt in range(config.max_throttle_retries + 1):
             try:
-                message_id = client.send(config.sender, row["email"], content, managed, tags)
+                message_id = self.client.send(config.sender, row["email"], content, self.managed, tags)
+                self.bucket.on_success()
                 return row, "sent", "", message_id
             except Throttled:
-                bucket.on_throttle()
-                with counters_lock:
-                    counters["throttles"] += 1
-                time.sleep(_backoff(config, attempt))
-                bucket.acquire()
+                self.bucket.on_throttle()
+                with self._throttles_lock:
+                    self.throttles += 1
+                time.sleep(_backoff(config, attempt))  # no new token: the bucket paces messages, and SES
+                # counts the messages it accepts against MaxSendRate, not the calls it throttled
             except Uncertain as exc:
                 return row, "uncertain", str(exc), None
             except Rejected as exc:
@@ -238,91 +215,75 @@ def _pump(conn, issue, editions, client, config, rate, allowed, report) -> None:
                 return row, "release", str(exc), None
         return row, "release", f"still throttled after {config.max_throttle_retries} retries", None
 
-    progress = _progress(config.progress, allowed)
-    directory = Path(config.reports_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    ids_path = directory / f"{issue}-send-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%fZ')}-message-ids.jsonl"
-    report.message_ids_file = str(ids_path)
-    ids_file = ids_path.open("a", encoding="utf-8")
-    queue: deque[int] = deque()
-    inflight = set()
-    outcomes = []
-    consecutive_rejections = 0
-    claimed_total = 0
-
-    def settle(done) -> None:
-        nonlocal consecutive_rejections
+    def settle(self, done) -> None:
+        report = self.report
         for future in done:
             row, state, reason, message_id = future.result()
             if state == "release":
-                ledger.release(conn, [row["id"]], f"paused: {reason}")
+                ledger.release(self.conn, [row["id"]], f"paused: {reason}")
                 report.paused = report.paused or redact(reason)
                 continue
-            outcomes.append((row["id"], state, reason, message_id))
+            self.outcomes.append((row["id"], state, reason, message_id))
             h = recipient_hash(row["email"])
             if state == "sent":
                 report.sent += 1
-                ids_file.write(json.dumps([h, message_id]) + "\n")
-                consecutive_rejections = 0
+                self.ids_file.write(json.dumps([h, message_id]) + "\n")
+                self.consecutive_rejections = 0
             elif state == "failed":
                 report.failed += 1
                 report.failed_recipients.append([h, redact(reason)])
-                consecutive_rejections += 1
-                if consecutive_rejections >= config.pause_after_rejections:
-                    report.paused = report.paused or f"{consecutive_rejections} rejections in a row (last: {redact(reason)})"
+                self.consecutive_rejections += 1
+                if self.consecutive_rejections >= self.config.pause_after_rejections:
+                    report.paused = report.paused or (f"{self.consecutive_rejections} rejections in a row "
+                                                      f"(last: {redact(reason)})")
             else:
                 report.uncertain += 1
                 report.uncertain_recipients.append(h)
-            progress.advance()
-        ledger.record(conn, outcomes)
-        outcomes.clear()
+            self.progress.advance()
+        ledger.record(self.conn, self.outcomes)
+        self.outcomes.clear()
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ses") as pool:
-        try:
-            while report.paused is None and claimed_total < allowed:
-                if len(inflight) >= workers:
-                    done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                    inflight -= done
-                    settle(done)
-                    continue
-                finished = {f for f in inflight if f.done()}
-                if finished:
-                    inflight -= finished
-                    settle(finished)
-                    continue
+    def run(self, allowed: int) -> TokenBucket:
+        directory = Path(self.config.reports_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S%fZ')
+        ids_path = directory / f"{self.issue}-send-{stamp}-message-ids.jsonl"
+        self.report.message_ids_file = str(ids_path)
+        self.progress = Progress(self.config.progress, allowed)
+        inflight: set = set()
+        with ids_path.open("a", encoding="utf-8") as self.ids_file, \
+                ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ses") as pool:
+            try:
+                self._loop(pool, inflight, allowed)
+            finally:
+                done, _ = wait(inflight)
+                self.settle(done)
+                self.progress.close()
+        self.report.throttles = self.throttles
+        return self.bucket
+
+    def _loop(self, pool, inflight: set, allowed: int) -> None:
+        queue: deque[int] = deque()
+        claimed_total = 0
+        while self.report.paused is None and claimed_total < allowed:
+            if len(inflight) >= self.workers:
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                inflight -= done
+                self.settle(done)
+                continue
+            finished = {f for f in inflight if f.done()}
+            if finished:
+                inflight -= finished
+                self.settle(finished)
+                continue
+            if not queue:
+                queue.extend(ledger.pending_ids(self.conn, self.issue, limit=1000))
                 if not queue:
-                    queue.extend(ledger.pending_ids(conn, issue, limit=1000))
-                    if not queue:
-                        break
-                bucket.acquire()
-                rows = ledger.claim(conn, [queue.popleft()])
-                for row in rows:
-                    claimed_total += 1
-                    inflight.add(pool.submit(deliver, row))
-        finally:
-            done, _ = wait(inflight)
-            settle(done)
-            progress.close()
-            ids_file.close()
-    report.throttles = counters["throttles"]
-
-
-class _progress:
-    def __init__(self, enabled: bool, total: int):
-        self.bar = None
-        if enabled:
-            from rich.progress import Progress
-            self.bar = Progress(transient=False)
-            self.bar.start()
-            self.task = self.bar.add_task("sending", total=total)
-
-    def advance(self) -> None:
-        if self.bar:
-            self.bar.advance(self.task)
-
-    def close(self) -> None:
-        if self.bar:
-            self.bar.stop()
+                    break
+            self.bucket.acquire()
+            for row in ledger.claim(self.conn, [queue.popleft()]):
+                claimed_total += 1
+                inflight.add(pool.submit(self.deliver, row))
 
 
 def _finish(conn, report: RunReport, rate: float, started: float, config: SendConfig) -> RunReport:
@@ -332,19 +293,13 @@ def _finish(conn, report: RunReport, rate: float, started: float, config: SendCo
     done = report.sent + report.failed + report.uncertain
     report.effective_rate = round(done / report.duration_s, 2) if report.duration_s > 0 else 0.0
     report.ledger = dict(ledger.counts(conn, report.issue))
-    _write_report(report, config.reports_dir)
+    never = ledger.never_tried(conn, report.issue)
+    report.never_tried, report.never_tried_recipients = len(never), [recipient_hash(e) for e in never]
+    report.pending_tried_before = report.ledger.get("pending", 0) - report.never_tried
+    write_report(report, config.reports_dir)
     log.info("issue %s: sent %d, failed %d, uncertain %d, throttled %d", report.issue, report.sent,
              report.failed, report.uncertain, report.throttles)
     return report
-
-
-def _write_report(report: RunReport, directory: Path) -> None:
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    path = directory / f"{report.issue}-{report.mode}-{stamp}.json"
-    report.report_path = str(path)
-    path.write_text(json.dumps(report.__dict__, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def send_test(issue: str, edition: Edition, addresses: list[str], client: SesClient, config: SendConfig) -> RunReport:
@@ -364,7 +319,7 @@ def send_test(issue: str, edition: Edition, addresses: list[str], client: SesCli
             report.failed_recipients.append([recipient_hash(address), redact(str(exc))])
     report.finished = _now()
     report.duration_s = round(time.monotonic() - started, 3)
-    _write_report(report, config.reports_dir)
+    write_report(report, config.reports_dir)
     return report
 
 
@@ -389,5 +344,5 @@ def dry_run(conn, issue: str, issue_regions, edition_for, config: SendConfig, ou
     report.finished = _now()
     report.duration_s = round(time.monotonic() - started, 3)
     report.ledger = dict(ledger.counts(conn, issue))
-    _write_report(report, config.reports_dir)
+    write_report(report, config.reports_dir)
     return report
