@@ -13,6 +13,19 @@ SHARED = ROOT.parent / "shared"
 PINNED_EPOCH = 1562544000  # 2019-07-08 00:00 UTC: the sample events of 2019 are upcoming then
 
 
+def _content_files() -> set[str]:
+    return {str(p.relative_to(ROOT)) for p in (ROOT / "content").rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def content_is_left_as_it_was():
+    """No test leaves a new file in the project's content/ (a send's record, an import's output)."""
+    before = _content_files()
+    yield
+    left = sorted(_content_files() - before)
+    assert not left, f"tests left files in content/: {left}"
+
+
 @pytest.fixture
 def pinned_now(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(PINNED_EPOCH))

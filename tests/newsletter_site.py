@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import tempfile
 import io
 import json
 import urllib.request
@@ -104,14 +105,22 @@ def build_fixture_site(root, summary=SUMMARY, files=None):
 
 
 @contextmanager
-def moto_ses(monkeypatch, quota="1000000:500", regions=REGIONS):
-    """A ThreadedMotoServer on a free port, provisioned; yields its URL. boto3 reaches it via AWS_ENDPOINT_URL."""
+def moto_ses(monkeypatch, quota="1000000:500", regions=REGIONS, records_in_content=False):
+    """A ThreadedMotoServer on a free port, provisioned; yields its URL. boto3 reaches it via AWS_ENDPOINT_URL.
+
+    A real send records what it sent beside the issue (newsletter.sent_issue); tests that send with the
+    project's own settings would write into content/, so the records go to a scratch folder unless
+    ``records_in_content`` (the tests of the records themselves, on fixture sites)."""
     from moto.server import ThreadedMotoServer
 
     from newsletter.localaws import FAKE_CREDENTIALS, provision
 
     for key, value in FAKE_CREDENTIALS.items():
         monkeypatch.setenv(key, value)
+    if records_in_content:
+        monkeypatch.delenv("NEWSLETTER_SENT_DIR", raising=False)
+    else:
+        monkeypatch.setenv("NEWSLETTER_SENT_DIR", tempfile.mkdtemp(prefix="sent-records-"))
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -94,7 +94,7 @@ def test_each_archived_page_email_text_and_json_is_composed_as_of_its_date(out):
         when = _issue_date(folder)
         page = soup(folder / "index.html")
         figures = page.select_one(".newsletter-figures")
-        end = _window_ends(figures.select("p")[-1].get_text(" ", strip=True), ISO_DAY, "%Y-%m-%d")
+        end = _window_ends(figures.select("p")[-1].get_text(" ", strip=True), HUMAN_DAY, "%d %B %Y")
         assert end.date() <= when.date(), f"{folder.name}: web figures end {end:%Y-%m-%d}"
         assert _check_links(out, [a["href"] for a in page.select("article.newsletter a[href]")], when, "web") >= 3
 
@@ -129,7 +129,7 @@ def test_the_newsletter_feed_dates_each_entry_and_links_only_what_the_issue_coul
         body = BeautifulSoup(entry.content[0].value, "html.parser")
         figures = body.select_one(".newsletter-figures")
         assert figures is not None, f"feed {entry.link}: no figures"
-        end = _window_ends(figures.select("p")[-1].get_text(" ", strip=True), ISO_DAY, "%Y-%m-%d")
+        end = _window_ends(figures.select("p")[-1].get_text(" ", strip=True), HUMAN_DAY, "%d %B %Y")
         assert end.date() <= when.date(), f"feed {entry.link}: figures end {end:%Y-%m-%d}"
         links = [a["href"] for a in body.find_all("a", href=True)]
         assert _check_links(out, links, when, f"feed {entry.link}") >= 3

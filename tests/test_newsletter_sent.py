@@ -68,7 +68,7 @@ def sent_site(tmp_path_factory):
     monkeypatch = pytest.MonkeyPatch()
     try:
         settings_env(monkeypatch, root)
-        with moto_ses(monkeypatch) as url:
+        with moto_ses(monkeypatch, records_in_content=True) as url:
             conn = db.connect(root / "var" / "newsletter.sqlite3")
             for i in range(6):
                 add_member(conn, f"member{i}@example.org", name=f"M {i}", regions=(REGIONS[i % 2],) if i % 3 else ())

@@ -12,12 +12,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .sent_issue import SUFFIX
+from .sent_issue import SUFFIX, sent_folder
 
 
 def sent_issue_changes(settings: dict) -> dict[str, list[str]]:
     """Slug -> how composing that sent issue now would differ from its record ({} without records)."""
-    folder = Path(settings["PATH"]) / settings.get("NEWSLETTER_PATH", "newsletters")
+    folder = sent_folder(settings)
     if not any(folder.glob(f"*{SUFFIX}")):
         return {}
     from pelican import Pelican, signals

@@ -106,7 +106,7 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
         report = send_test(slug, edition_for(" ".join(issue_regions(issue))), addresses, client, config)
         print(report.summary())
         return 0 if not report.failed else 2
-    edition_for = sent_issue.recorder_for(settings["PATH"], settings.get("NEWSLETTER_PATH", "newsletters"), slug, issue,
+    edition_for = sent_issue.recorder_for(sent_issue.sent_folder(settings), slug, issue,
                                           lambda i: editions_for(i, settings), *_site(settings), output or settings["OUTPUT_PATH"])
     try:
         report = send_issue(conn, slug, issue["subject"], issue_regions(issue), edition_for, client, config)

@@ -135,7 +135,7 @@ class NewsletterGenerator(Generator):
 
     def _as_sent(self, page, folder: str):
         """A sent issue's Page as sent (title, date, letter from its record), else ``page`` itself."""
-        path = sent_issue.sent_file(self.path, folder, page.slug)
+        path = sent_issue.sent_file(sent_issue.sent_folder(self.settings), page.slug)
         if not path.exists():
             return page
         try:
@@ -153,7 +153,7 @@ class NewsletterGenerator(Generator):
         return sent_page
 
     def _orphan_records(self, folder: str) -> None:
-        for path in sorted((Path(self.path) / folder).glob(f"*{sent_issue.SUFFIX}")):
+        for path in sorted(sent_issue.sent_folder(self.settings).glob(f"*{sent_issue.SUFFIX}")):
             slug = path.name.removesuffix(sent_issue.SUFFIX)
             if not any(p.slug == slug for p in self.issues):
                 log.error("newsletter %s: no issue in %s/ has the slug %s (expected the issue it records: was its "

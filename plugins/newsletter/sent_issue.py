@@ -43,8 +43,15 @@ class SentIssue:
     figures_png: bytes | None = None
 
 
-def sent_file(content_path: str | Path, folder: str, slug: str) -> Path:
-    return Path(content_path) / folder / f"{slug}{SUFFIX}"
+def sent_folder(settings: dict) -> Path:
+    """Where sent issues' records live: the newsletters folder of the content, unless the environment
+    variable or setting NEWSLETTER_SENT_DIR puts them elsewhere (as NEWSLETTER_DB does the members)."""
+    custom = os.environ.get("NEWSLETTER_SENT_DIR") or settings.get("NEWSLETTER_SENT_DIR")
+    return Path(custom) if custom else Path(settings["PATH"]) / settings.get("NEWSLETTER_PATH", "newsletters")
+
+
+def sent_file(folder: str | Path, slug: str) -> Path:
+    return Path(folder) / f"{slug}{SUFFIX}"
 
 
 def load(path: Path) -> SentIssue:
@@ -161,12 +168,12 @@ def differences(sent: dict, live: dict) -> list[str]:
     return out
 
 
-def recorder_for(content_path, folder: str, slug: str, issue: dict, editions_for, site: dict, template_dir,
+def recorder_for(folder: Path, slug: str, issue: dict, editions_for, site: dict, template_dir,
                  output_dir: Path) -> Recorder:
     """The Recorder for a real send of ``slug`` from the site built in ``output_dir`` (commands.py)."""
     from .render import render_html, render_text
 
     png = Path(output_dir) / "newsletters" / slug / "figures.png"
-    return Recorder(sent_file(content_path, folder, slug), issue, editions_for,
+    return Recorder(sent_file(folder, slug), issue, editions_for,
                     lambda i: (render_html(i, site, template_dir), render_text(i, site)),
                     png.read_bytes() if (issue.get("figures") or {}).get("chart") and png.exists() else None)
