@@ -26,11 +26,15 @@ def three_years_before(d: date) -> date:
     return date(d.year - 3, d.month, day)
 
 
-def headline(in_scope: list[dict]) -> tuple[date | None, dict]:
+def headline(in_scope: list[dict], as_of: date | None = None) -> tuple[date | None, dict]:
+    """The three-year headline. ``as_of`` is a document's own date (a newsletter issue's): only
+    incidents on or before it count, and the window ends there. Default: the newest in-scope incident."""
+    if as_of is not None:
+        in_scope = [r for r in in_scope if r["date"] <= as_of]
     if not in_scope:
         return None, {"window_start": None, "window_end": None, "countries": 0, "ships_boarded": 0, "criminals": 0,
                       "criminals_known_for": 0, "crew": 0, "crew_estimated_for": 0}
-    as_of = max(r["date"] for r in in_scope)
+    as_of = as_of or max(r["date"] for r in in_scope)
     start = three_years_before(as_of)
     window = [r for r in in_scope if start < r["date"] <= as_of]
     boarded = [r for r in window if r["attack_type"] in BOARDED_TYPES]
