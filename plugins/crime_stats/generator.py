@@ -6,11 +6,12 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+from datetime import date
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import aggregate, charts, downloads, maps, pages
+from . import aggregate, charts, downloads, maps, pages, wording
 from .check import incidents_path
 from .incidents import load_incidents
 from .ports import PortIndex, load_ports
@@ -34,6 +35,16 @@ def _setting_path(settings: dict, name: str, default_rel: str) -> Path:
     return Path(value) if value else Path(settings["PATH"]) / default_rel
 
 
+def _dated_words(summary: dict, today) -> dict:
+    """The home page's crime box says its window and the age of the newest record in words."""
+    head, as_of = summary["headline"], summary["as_of"]
+    if not as_of:
+        return {"statistics_window": None, "statistics_newest": None}
+    first, last = date.fromisoformat(head["window_start"]), date.fromisoformat(as_of)
+    return {"statistics_window": {"first": wording.human_date(first), "last": wording.human_date(last)},
+            "statistics_newest": wording.newest_record(last, today)}
+
+
 class StatisticsGenerator(Generator):
     """Statistics pages from `content/data/incidents.csv` (setting INCIDENTS_FILE) and a port list
     (setting PORTS_FILE, default `content/data/ports.csv` when present)."""
@@ -49,6 +60,7 @@ class StatisticsGenerator(Generator):
         if self.incidents_file.exists():  # without data there are no figures for other plugins to show
             self.context["statistics_summary"] = self.summary
             self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
+            self.context.update(_dated_words(self.summary, today))
         # the raw table holds non-public records and confidential fields: never copy it as a static file
         readme = self.incidents_file.with_name("README.md")  # notes for editors, not for the web
         for path in (self.incidents_file, self.ports_file, readme):
