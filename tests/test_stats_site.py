@@ -184,10 +184,11 @@ def recompute(rows: list[dict], extra_records=()) -> dict:
                    **{t: sum(1 for i in items if str(i["date"].year) == y and i["type"] == t) for t in types}} for y in years}
     regions = sorted(["asia", "west_africa", "gulf_of_aden", "mediterranean", "americas", "other"])
     countries = sorted({i["country"] for i in items if i["country"]})
+    sample = any(r["source"] == "sample" for r in [*rows, *extra_records])
     return {
-        "sample_data": True,
+        "sample_data": sample,
         "notice": "Sample data: these figures are computed from synthetic sample incidents made for this site's "
-                  "demonstration, not from real reports.",
+                  "demonstration, not from real reports." if sample else None,
         "as_of": d.isoformat(),
         "headline": {"window_start": (start + timedelta(days=1)).isoformat(), "window_end": d.isoformat(),
                      "countries": len({i["country"] for i in win if i["country"]}),
