@@ -234,3 +234,62 @@ def test_pages_say_how_old_the_newest_record_is_in_words(small_site, sample_site
 def test_age_in_words(newest, built, expected):
     assert wording.age(newest, built) == expected
     assert wording.human_date(date(2019, 6, 27)) == "27 June 2019"
+
+
+# ------------------------------------------------------------------ other figures shown in more than one place
+
+
+def _first_column_counts(page, first_header: str) -> dict[str, tuple[int, str]]:
+    """{row name: (count, caption)} of every table whose first column is ``first_header``."""
+    found = {}
+    for table in page.select("table"):
+        headers = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+        if headers and headers[0] == first_header:
+            column = next(i for i, h in enumerate(headers) if "incidents" in h.lower())
+            caption = table.caption.get_text(" ", strip=True)
+            for tr in table.tbody.find_all("tr"):
+                if tr.th is not None:
+                    found[tr.th.get_text(strip=True)] = (int([tr.th, *tr.find_all("td")][column].get_text()), caption)
+    return found
+
+
+def test_a_country_shows_one_all_years_count_and_a_region_page_names_its_area(sample_site):
+    stats = sample_site / "statistics"
+    listed = _first_column_counts(soup(stats / "countries" / "index.html"), "Country")
+    mapped = _first_column_counts(soup(stats / "map" / "index.html"), "Country")
+    assert {k: n for k, (n, _) in listed.items() if n} == {k: n for k, (n, _) in mapped.items()}
+    for path in (stats / "countries").glob("*/index.html"):
+        page = soup(path)
+        name = page.h1.get_text().split(": maritime crime")[0]
+        sentence = next(p.get_text() for p in page.select("main p") if "in the waters of" in p.get_text())
+        said = re.match(r"(\d+) in-scope incidents, all years \(to 27 June 2019\), in the waters of", sentence)
+        assert said and int(said.group(1)) == listed[name][0], path
+    # a country whose waters lie in two regions shows, on each region page, its count in that region, so labelled
+    for path in (stats / "regions").glob("*/index.html"):
+        page = soup(path)
+        region = page.h1.get_text().split(": regional crime summary")[0]
+        for name, (n, caption) in _first_column_counts(page, "Country").items():
+            assert n <= listed[name][0] and f"in {region}, all years" in caption, (path, name)
+
+
+def test_region_totals_agree_on_the_overview_the_region_page_and_a_report_page(sample_site):
+    overview = soup(sample_site / "statistics" / "index.html")
+    table = overview.find("caption", string="In-scope incidents per region and year").parent
+    totals = {tr.th.get_text(strip=True): sum(int(td.get_text()) for td in tr.find_all("td")) for tr in table.tbody.find_all("tr")}
+    for path in (sample_site / "statistics" / "regions").glob("*/index.html"):
+        page = soup(path)
+        region = page.h1.get_text().split(": regional crime summary")[0]
+        years = page.find("caption", string=lambda s: s and "per year by attack type" in s).parent
+        assert sum(int(tr.td.get_text()) for tr in years.tbody.find_all("tr")) == totals[region], path
+    boxes = [box for p in sample_site.rglob("*.html") if "statistics" not in p.parts
+             for box in soup(p).select("main .article-region-stats")]
+    assert boxes
+    for box in boxes:
+        region = box.h2.get_text().split(": crime statistics")[0]
+        assert re.search(rf"\b{totals[region]} in-scope incidents recorded in {region} since 2013", box.get_text()), box
+
+
+def test_the_home_box_and_the_statistics_page_say_the_same_headline(sample_site):
+    home = soup(sample_site / "index.html").select_one(".headline-figures")
+    stats = soup(sample_site / "statistics" / "index.html").select_one(".headline-sentence").get_text()
+    assert stats in home.get_text()
