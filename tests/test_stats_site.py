@@ -76,7 +76,7 @@ def test_statistics_page_shows_headline_with_period_and_charts(site):
         assert svg.get("role") == "img" and svg.find("title") and svg.find("desc")
     assert len(page.select("figure.stats-chart svg")) == 3
     table = page.find("caption", string="In-scope incidents per year by attack type").parent
-    totals = {tr.th.get_text(): int(tr.td.get_text()) for tr in table.tbody.find_all("tr")}
+    totals = {tr.th.get_text().split()[0]: int(tr.td.get_text()) for tr in table.tbody.find_all("tr")}
     assert totals == {y: v["total"] for y, v in summary["by_year"].items()}
     assert page.select_one("[data-pagefind-body]") is not None
     assert "Sample data" in page.get_text()
@@ -186,7 +186,11 @@ def recompute(rows: list[dict], extra_records=()) -> dict:
                    **{t: sum(1 for i in items if str(i["date"].year) == y and i["type"] == t) for t in types}} for y in years}
     regions = sorted(["asia", "west_africa", "gulf_of_aden", "mediterranean", "americas", "other"])
     countries = sorted({i["country"] for i in items if i["country"]})
+    sample = any(r["source"] == "sample" for r in [*rows, *extra_records])
     return {
+        "sample_data": sample,
+        "notice": "Sample data: these figures are computed from synthetic sample incidents made for this site's "
+                  "demonstration, not from real reports." if sample else None,
         "as_of": d.isoformat(),
         "headline": {"window_start": (start + timedelta(days=1)).isoformat(), "window_end": d.isoformat(),
                      "countries": len({i["country"] for i in win if i["country"]}),
@@ -196,6 +200,7 @@ def recompute(rows: list[dict], extra_records=()) -> dict:
                      "crew": sum(i["crew"] if i["crew"] is not None else crew_guess[i["vt"]] for i in boarded),
                      "crew_estimated_for": sum(1 for i in boarded if i["crew"] is None)},
         "by_year": by_year,
+        "partial_year": None if (d.month, d.day) == (12, 31) else {"year": str(d.year), "to": d.isoformat()},
         "by_region": {g: {y: sum(1 for i in items if i["region"] == g and str(i["date"].year) == y) for y in years} for g in regions},
         "by_country": {c: sum(1 for i in items if i["country"] == c) for c in countries},
         "by_vessel_status": {s: sum(1 for i in items if i["status"] == s) for s in sorted(["anchored", "berthed", "underway", "unknown"])},

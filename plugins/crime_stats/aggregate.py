@@ -1,4 +1,5 @@
-"""summary.json (exactly as the design note fixes it) and the figures behind the statistics pages.
+"""summary.json (the design note's keys, plus `sample_data`, `notice` and `partial_year`, so that the
+file says what its figures are) and the figures behind the statistics pages.
 
 All counts use every record, public or not: non-public records count in totals but are never listed.
 """
@@ -9,6 +10,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from .incidents import ATTACK_TYPES, SITE_REGIONS, VESSEL_STATUSES
+from .wording import SAMPLE_NOTICE, partial_year, percent_change_shown, period
 
 BOARDED_TYPES = ("boarded", "hijacked")
 # Typical crew complements by vessel type, used only where a boarded ship's crew is not stated.
@@ -26,13 +28,15 @@ def three_years_before(d: date) -> date:
     return date(d.year - 3, d.month, day)
 
 
-def headline(in_scope: list[dict], window_end: date | None = None) -> tuple[date | None, dict]:
-    """The three-year headline figures; the window ends on the newest record unless ``window_end`` is given."""
+def headline(in_scope: list[dict], as_of: date | None = None) -> tuple[date | None, dict]:
+    """The three-year headline. ``as_of`` is a document's own date (a newsletter issue's): only
+    incidents on or before it count, and the window ends there. Default: the newest in-scope incident."""
+    if as_of is not None:
+        in_scope = [r for r in in_scope if r["date"] <= as_of]
     if not in_scope:
         return None, {"window_start": None, "window_end": None, "countries": 0, "ships_boarded": 0, "criminals": 0,
                       "criminals_known_for": 0, "crew": 0, "crew_estimated_for": 0}
-    newest = max(r["date"] for r in in_scope)
-    as_of = window_end or newest
+    as_of = as_of or max(r["date"] for r in in_scope)
     start = three_years_before(as_of)
     window = [r for r in in_scope if start < r["date"] <= as_of]
     boarded = [r for r in window if r["attack_type"] in BOARDED_TYPES]
@@ -49,6 +53,11 @@ def headline(in_scope: list[dict], window_end: date | None = None) -> tuple[date
         "crew": sum(crew_known) + sum(crew_estimated),
         "crew_estimated_for": len(crew_estimated),
     }
+
+
+def is_sample(records: list[dict]) -> bool:
+    """Figures are sample figures when any record behind them is synthetic sample data."""
+    return any(r["source"] == "sample" for r in records)
 
 
 def summary(records: list[dict]) -> dict:
@@ -68,10 +77,15 @@ def summary(records: list[dict]) -> dict:
         if r["country_iso3"]:
             by_country[r["country_iso3"]] += 1
         by_status[r["vessel_status"]] += 1
+    sample = is_sample(records)
+    partial = partial_year(as_of)
     return {
+        "sample_data": sample,
+        "notice": SAMPLE_NOTICE if sample else None,
         "as_of": as_of.isoformat() if as_of else None,
         "headline": head,
         "by_year": by_year,
+        "partial_year": {"year": str(partial["year"]), "to": partial["to"]} if partial else None,
         "by_region": by_region,
         "by_country": dict(sorted(by_country.items())),
         "by_vessel_status": by_status,
@@ -85,8 +99,8 @@ def summary_as_of(records: list[dict], day: date) -> dict:
     known = [r for r in records if r["date"] <= day]
     result = summary(known)
     if result["as_of"] is not None:
-        result["headline"] = headline([r for r in known if r["in_scope"]], window_end=day)[1]
-    result["sample"] = any(r["source"] == "sample" for r in known)
+        result["headline"] = headline([r for r in known if r["in_scope"]], as_of=day)[1]
+    result["sample"] = result["sample_data"]  # the newsletter's name for the same flag
     return result
 
 
@@ -106,10 +120,10 @@ def trend(records: list[dict], as_of: date | None) -> dict:
     two = date(as_of.year - 2, as_of.month, 28 if (as_of.month, as_of.day) == (2, 29) else as_of.day)
     current = sum(1 for r in records if r["in_scope"] and one < r["date"] <= as_of)
     previous = sum(1 for r in records if r["in_scope"] and two < r["date"] <= one)
-    change = None if previous == 0 else round(100 * (current - previous) / previous)
+    # no percentage on a base too small to mean anything (1 -> 2 is not "+100%")
+    change = round(100 * (current - previous) / previous) if percent_change_shown(previous) else None
     return {"current": current, "previous": previous, "change": change,
-            "period": f"{(one + timedelta(days=1)).isoformat()} to {as_of.isoformat()}",
-            "previous_period": f"{(two + timedelta(days=1)).isoformat()} to {one.isoformat()}"}
+            "period": period(one + timedelta(days=1), as_of), "previous_period": period(two + timedelta(days=1), one)}
 
 
 def group_by(records: list[dict], field: str) -> dict[str, list[dict]]:

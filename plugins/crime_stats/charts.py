@@ -7,10 +7,12 @@ Pages wrap each SVG in a <figure> with a title, a description and the same data 
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 
 import vl_convert as vlc
 
+from . import wording
 from .incidents import ATTACK_TYPES
 
 ATTACK_LABELS = {
@@ -30,23 +32,39 @@ def _config() -> dict:
             "axis": {"labelFontSize": 12, "titleFontSize": 12}, "legend": {"labelFontSize": 12}}
 
 
-def by_year_spec(by_year: dict, title: str = "In-scope incidents per year, by attack type") -> dict:
+# Counts are whole incidents: no 0.2 ... 1.8 ticks on a small scale.
+COUNT_AXIS = {"tickMinStep": 1, "format": "d"}
+
+
+def by_year_spec(by_year: dict, title: str = "In-scope incidents per year, by attack type",
+                 partial: dict | None = None, subtitle: str = "") -> dict:
+    """Stacked bars per year; a partial year (``partial``: wording.partial_year) is labelled
+    "2019 / to 27 June" under its bar, drawn paler and named in the subtitle."""
     values = [
         {"year": year, "type": ATTACK_LABELS[t], "count": counts[t]}
         for year, counts in by_year.items() for t in ATTACK_TYPES
     ]
     order = [ATTACK_LABELS[t] for t in ATTACK_TYPES]
+    x_axis = {"labelAngle": 0}
+    encoding = {
+        "x": {"field": "year", "type": "ordinal", "title": "Year", "axis": x_axis},
+        "y": {"field": "count", "type": "quantitative", "title": "Incidents", "stack": "zero", "axis": COUNT_AXIS},
+        "color": {"field": "type", "type": "nominal", "title": "Attack type",
+                  "scale": {"domain": order, "range": [ATTACK_COLOURS[t] for t in ATTACK_TYPES]}},
+    }
+    notes = [subtitle] if subtitle else []
+    if partial and str(partial["year"]) in by_year:
+        year = str(partial["year"])
+        x_axis["labelExpr"] = f"datum.value == '{year}' ? ['{year}', '(partial: {partial['label']})'] : datum.value"
+        encoding["opacity"] = {"condition": {"test": f"datum.year == '{year}'", "value": 0.55}, "value": 1}
+        notes.append(partial["note"])
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": title, "width": 640, "height": 280, "config": _config(),
+        "title": {"text": title, **({"subtitle": " ".join(notes)} if notes else {})},
+        "width": 640, "height": 280, "config": _config(),
         "data": {"values": values},
         "mark": "bar",
-        "encoding": {
-            "x": {"field": "year", "type": "ordinal", "title": "Year", "axis": {"labelAngle": 0}},
-            "y": {"field": "count", "type": "quantitative", "title": "Incidents", "stack": "zero"},
-            "color": {"field": "type", "type": "nominal", "title": "Attack type",
-                      "scale": {"domain": order, "range": [ATTACK_COLOURS[t] for t in ATTACK_TYPES]}},
-        },
+        "encoding": encoding,
     }
 
 
@@ -58,7 +76,7 @@ def bars_spec(values: dict[str, int], title: str, x_title: str, colour: str = "#
         "mark": {"type": "bar", "color": colour},
         "encoding": {
             "x": {"field": "label", "type": "ordinal", "title": x_title, "sort": None, "axis": {"labelAngle": 0}},
-            "y": {"field": "count", "type": "quantitative", "title": "Incidents"},
+            "y": {"field": "count", "type": "quantitative", "title": "Incidents", "axis": COUNT_AXIS},
         },
     }
 
@@ -86,7 +104,16 @@ def to_svg(spec: dict, title: str, description: str, chart_id: str) -> str:
     return re.sub(r"(<svg\b[^>]*>)", r"\1" + head.replace("\\", "\\\\"), svg, count=1)
 
 
+def headline_chart_spec(summary: dict) -> dict:
+    """The email's headline chart: says in its own title when the figures are sample data."""
+    partial = summary.get("partial_year")
+    if partial:
+        partial = wording.partial_year(date.fromisoformat(partial["to"]))
+    title = "Maritime crime incidents per year" + (" (SAMPLE DATA)" if summary.get("sample_data") else "")
+    subtitle = "Synthetic sample incidents, not real reports." if summary.get("sample_data") else ""
+    return by_year_spec(summary.get("by_year", {}), title, partial, subtitle)
+
+
 def headline_chart_png(summary: dict, scale: float = 2.0) -> bytes:
     """The headline chart (incidents per year by attack type) as PNG bytes, for the newsletter email."""
-    spec = by_year_spec(summary.get("by_year", {}), title="Maritime crime incidents per year")
-    return vlc.vegalite_to_png(spec, scale=scale)
+    return vlc.vegalite_to_png(headline_chart_spec(summary), scale=scale)

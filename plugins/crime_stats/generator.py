@@ -7,11 +7,12 @@ import contextlib
 import functools
 import gc
 import os
+from datetime import date
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import aggregate, charts, downloads, maps, pages
+from . import aggregate, charts, downloads, maps, pages, wording
 from .check import incidents_path
 from .incidents import load_incidents
 from .ports import PortIndex, load_ports
@@ -35,6 +36,16 @@ def _setting_path(settings: dict, name: str, default_rel: str) -> Path:
     return Path(value) if value else Path(settings["PATH"]) / default_rel
 
 
+def _dated_words(summary: dict, today) -> dict:
+    """The home page's crime box says its window and the age of the newest record in words."""
+    head, as_of = summary["headline"], summary["as_of"]
+    if not as_of:
+        return {"statistics_window": None, "statistics_newest": None}
+    first, last = date.fromisoformat(head["window_start"]), date.fromisoformat(as_of)
+    return {"statistics_window": {"first": wording.human_date(first), "last": wording.human_date(last)},
+            "statistics_newest": wording.newest_record(last, today)}
+
+
 class StatisticsGenerator(Generator):
     """Statistics pages from `content/data/incidents.csv` (setting INCIDENTS_FILE) and a port list
     (setting PORTS_FILE, default `content/data/ports.csv` when present)."""
@@ -51,6 +62,7 @@ class StatisticsGenerator(Generator):
             self.context["statistics_summary"] = self.summary
             self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
             self.context["statistics_as_of"] = functools.partial(aggregate.summary_as_of, self.records)
+            self.context.update(_dated_words(self.summary, today))
         # the raw table holds non-public records and confidential fields: never copy it as a static file
         readme = self.incidents_file.with_name("README.md")  # notes for editors, not for the web
         for path in (self.incidents_file, self.ports_file, readme):

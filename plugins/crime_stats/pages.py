@@ -13,13 +13,14 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from . import aggregate, charts, maps
+from . import aggregate, charts, maps, port_figures
 from .aggregate import CREW_ESTIMATE_BY_VESSEL_TYPE
 from .charts import ATTACK_LABELS
 from .countries import name_of
 from .incidents import ATTACK_TYPES, SITE_REGIONS, public_records
-from .ports import PORT_RADIUS_NM, RISK_RULE, PortIndex, risk_level
+from .ports import PORT_RADIUS_NM, RISK_RULE, PortIndex
 from .regions import REGION_LABELS
+from .wording import human_date, newest_record, partial_year, period
 
 STATUS_LABELS = {"berthed": "Berthed", "anchored": "Anchored", "underway": "Underway", "unknown": "Unknown"}
 TOP_N = 10
@@ -86,59 +87,65 @@ def _table_by(records, field, labels=None) -> list[tuple[str, int]]:
     return [((labels or {}).get(k, k), n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def _year_type_chart(rows: list[dict], chart_id: str, title: str) -> str:
+def year_rows(records: list[dict], partial: dict | None) -> list[dict]:
+    """The per-year table rows, the partial year marked (``partial``: "to 27 June", else "")."""
+    rows = aggregate.year_type_table(records)
+    for row in rows:
+        row["partial"] = partial["label"] if partial and row["year"] == partial["year"] else ""
+    return rows
+
+
+def _year_type_chart(rows: list[dict], chart_id: str, title: str, partial: dict | None) -> str:
     by_year = {str(row["year"]): row for row in rows}
     if not by_year:
         return ""
     description = "Stacked bars of in-scope incidents per year by attack type; the same figures are in the table below."
-    return charts.to_svg(charts.by_year_spec(by_year, title), title, description, chart_id)
+    if partial and str(partial["year"]) in by_year:
+        description += " " + partial["note"]
+    return charts.to_svg(charts.by_year_spec(by_year, title, partial), title, description, chart_id)
 
 
-def incidents_near_ports(records: list[dict], ports: PortIndex, radius_nm: float = PORT_RADIUS_NM) -> dict[str, list[dict]]:
-    """{port slug: incidents within radius}: records bucketed by whole degree, searched per port."""
-    import math
+@dataclass
+class _Shared:
+    """What every page builder needs: the records, their rows, the window, the port figures."""
+    records: list[dict]
+    public: list[dict]
+    row_of: dict
+    as_of: date | None
+    window_start: date | None
+    partial: dict | None
+    ports: dict[str, port_figures.PortFigure]
+    near: dict[str, list[dict]]
+    articles_by_region: dict[str, list]
 
-    from .positions import distance_nm
+    def recent(self, records: list[dict]) -> list[dict]:
+        return [self.row_of[id(r)] for r in records[:TOP_N]]
 
-    cells: dict[tuple[int, int], list[dict]] = {}
-    for r in records:
-        cells.setdefault((math.floor(r["lat"]), math.floor(r["lon"])), []).append(r)
-    near: dict[str, list[dict]] = {}
-    dlat = math.ceil(radius_nm / 60) + 1
-    for port in ports.ports:
-        dlon = min(180, math.ceil(radius_nm / 60 / max(math.cos(math.radians(min(abs(port.lat), 89))), 0.01)) + 1)
-        cy, cx = math.floor(port.lat), math.floor(port.lon)
-        found = [
-            r
-            for y in range(cy - dlat, cy + dlat + 1)
-            for x in range(cx - dlon, cx + dlon + 1)
-            for r in cells.get((y, ((x + 180) % 360) - 180), ())
-            if distance_nm(port.lat, port.lon, r["lat"], r["lon"]) <= radius_nm
-        ]
-        if found:
-            near[port.slug] = found
-    return near
+
+def _port_rows(figures) -> list[tuple]:
+    return [(f.slug, escape(f.name), f.count) for f in port_figures.ranked(figures, TOP_N)]
 
 
 def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, build_now: date,
                 articles_by_region: dict[str, list] | None = None, site_url: str = "") -> list[Page]:
     """Every statistics page: (save_as, url, template, context)."""
-    articles_by_region = articles_by_region or {}
     as_of = date.fromisoformat(summary["as_of"]) if summary["as_of"] else None
     head = summary["headline"]
     window_start = date.fromisoformat(head["window_start"]) if head["window_start"] else None
     public = sorted(public_records(records), key=lambda r: (r["date"], r["id"]), reverse=True)
-    # each public record's table row is built once and shared by every page that lists it
-    row_of = {id(r): incident_row(r, site_url) for r in public}
-    public_by_region = aggregate.group_by(public, "region")
-    public_by_country = aggregate.group_by(public, "country_iso3")
-    in_scope = [r for r in records if r["in_scope"]]
-    sample = any(r["source"] == "sample" for r in records)
+    near = port_figures.incidents_near_ports(records, ports) if ports is not None else {}
+    shared = _Shared(records, public, {id(r): incident_row(r, site_url) for r in public}, as_of, window_start,
+                     partial_year(as_of), port_figures.port_figures(near, ports, as_of, window_start) if ports else {},
+                     near, articles_by_region or {})
     common = {
         "stats_summary": summary,
         "stats_as_of": summary["as_of"],
-        "stats_updated": build_now.isoformat(),
-        "stats_sample": sample,
+        "stats_newest": newest_record(as_of, build_now),
+        "stats_window": period(window_start, as_of) if as_of and window_start else "",
+        "stats_window_first": human_date(window_start) if window_start else "",
+        "stats_window_last": human_date(as_of) if as_of else "",
+        "stats_partial": shared.partial,
+        "stats_sample": aggregate.is_sample(records),
         "region_labels": REGION_LABELS,
         "attack_labels": ATTACK_LABELS,
         "status_labels": STATUS_LABELS,
@@ -146,41 +153,49 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
         "legend": maps.legend_items(),
         "total_records": len(records),
         "public_count": len(public),
-        "in_scope_count": len(in_scope),
+        "in_scope_count": sum(1 for r in records if r["in_scope"]),
+        "port_radius": int(PORT_RADIUS_NM),
     }
     pages: list[Page] = []
 
     def add(path: str, template: str, **context):
         pages.append(Page(f"{path}index.html", path, template, {**common, **context}))
 
-    year_rows = aggregate.year_type_table(records)
-    by_region_rows = [(region, REGION_LABELS[region], summary["by_region"][region]) for region in sorted(SITE_REGIONS)]
+    _overview_pages(add, shared, summary)
+    _region_pages(add, shared)
+    _country_pages(add, shared)
+    _port_pages(add, shared, has_port_list=ports is not None)
+    return pages
+
+
+def _overview_pages(add, shared: _Shared, summary: dict) -> None:
+    head, public, partial = summary["headline"], shared.public, shared.partial
+    rows = year_rows(shared.records, partial)
     region_totals = {REGION_LABELS[k]: sum(v.values()) for k, v in summary["by_region"].items()}
     status_counts = {STATUS_LABELS[k]: v for k, v in summary["by_vessel_status"].items()}
+    to = f" (to {human_date(shared.as_of)})" if shared.as_of else ""
     add(
         "statistics/", "statistics/index.html",
         headline=headline_sentence(head), head=head,
         crew_estimates=CREW_ESTIMATE_BY_VESSEL_TYPE,
-        year_rows=year_rows,
-        years=list(summary["by_year"]),
-        by_region_rows=by_region_rows,
+        year_rows=rows,
+        years=[(y, partial["label"] if partial and int(y) == partial["year"] else "") for y in summary["by_year"]],
+        by_region_rows=[(region, REGION_LABELS[region], summary["by_region"][region]) for region in sorted(SITE_REGIONS)],
         status_rows=list(status_counts.items()),
-        year_chart=_year_type_chart(year_rows, "chart-years", "In-scope incidents per year, by attack type"),
-        region_chart=charts.to_svg(charts.bars_spec(region_totals, "In-scope incidents by region, all years", "Region"),
-                                   "In-scope incidents by region, all years",
-                                   "Bars of in-scope incidents per region; the figures are in the table below.", "chart-regions") if records else "",
-        status_chart=charts.to_svg(charts.bars_spec(status_counts, "Vessel status when attacked", "Vessel status", "#5b6b7b"),
-                                   "Vessel status when attacked",
-                                   "Bars of in-scope incidents by vessel status; the figures are in the table below.", "chart-status") if records else "",
+        year_chart=_year_type_chart(rows, "chart-years", "In-scope incidents per year, by attack type", partial),
+        region_chart=charts.to_svg(charts.bars_spec(region_totals, f"In-scope incidents by region, all years{to}", "Region"),
+                                   f"In-scope incidents by region, all years{to}",
+                                   "Bars of in-scope incidents per region; the figures are in the table below.", "chart-regions") if shared.records else "",
+        status_chart=charts.to_svg(charts.bars_spec(status_counts, f"Vessel status when attacked, all years{to}", "Vessel status", "#5b6b7b"),
+                                   f"Vessel status when attacked, all years{to}",
+                                   "Bars of in-scope incidents by vessel status; the figures are in the table below.", "chart-status") if shared.records else "",
         world_map=maps.map_svg(public, "map-home", "Public incidents on a world map",
                                "Each dot is one or more public incidents, coloured by attack type."),
     )
-
     add("statistics/incidents/", "statistics/incidents.html",
-        rows=[row_of[id(r)] for r in public],
+        rows=[shared.row_of[id(r)] for r in public],
         years=sorted({r["date"].year for r in public}, reverse=True),
         regions=[(r, REGION_LABELS[r]) for r in SITE_REGIONS])
-
     country_counts = summary["by_country"]
     add("statistics/map/", "statistics/map.html",
         points_map=maps.map_svg(public, "map-points", "Map of public incidents by attack type",
@@ -193,55 +208,58 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
         attack_labels_json=json.dumps(ATTACK_LABELS, sort_keys=True),
         country_rows=[(code, escape(name_of(code)), n) for code, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))])
 
-    # regions
+
+def _region_pages(add, shared: _Shared) -> None:
+    public_by_region = aggregate.group_by(shared.public, "region")
     for region in SITE_REGIONS:
-        here = [r for r in records if r["region"] == region]
-        rows = aggregate.year_type_table(here)
+        here = [r for r in shared.records if r["region"] == region]
+        rows = year_rows(here, shared.partial)
         add(f"statistics/regions/{region}/", "statistics/region.html",
             region=region, region_label=REGION_LABELS[region],
-            trend=aggregate.trend(here, as_of),
+            trend=aggregate.trend(here, shared.as_of),
             year_rows=rows,
-            year_chart=_year_type_chart(rows, f"chart-{region}", f"{REGION_LABELS[region]}: in-scope incidents per year"),
+            year_chart=_year_type_chart(rows, f"chart-{region}", f"{REGION_LABELS[region]}: in-scope incidents per year", shared.partial),
             top_countries=[(code, escape(name_of(code)), n) for code, n in _table_by(here, "country_iso3")[:TOP_N]],
-            top_ports=[(escape(name), n) for name, n in _table_by(here, "port")[:TOP_N]],
+            top_ports=_port_rows(f for f in shared.ports.values() if f.region == region),
             region_map=maps.map_svg(public_by_region.get(region, []), f"map-{region}",
                                     f"Map of public incidents in {REGION_LABELS[region]}",
                                     "Each dot is one or more public incidents, coloured by attack type.", region=region),
-            articles=articles_by_region.get(region, []),
-            recent=[row_of[id(r)] for r in public_by_region.get(region, [])[:TOP_N]])
+            articles=shared.articles_by_region.get(region, []),
+            recent=shared.recent(public_by_region.get(region, [])))
 
-    # countries
-    by_country = aggregate.group_by(records, "country_iso3")
+
+def _country_pages(add, shared: _Shared) -> None:
+    public_by_country = aggregate.group_by(shared.public, "country_iso3")
     country_list = []
-    for code, here in sorted(by_country.items()):
+    for code, here in sorted(aggregate.group_by(shared.records, "country_iso3").items()):
         name = escape(name_of(code))
         in_scope_here = sum(1 for r in here if r["in_scope"])
         country_list.append((code, name, in_scope_here))
         add(f"statistics/countries/{code.lower()}/", "statistics/country.html",
             code=code, name=name, count=in_scope_here,
             regions=sorted({r["region"] for r in here}),
-            trend=aggregate.trend(here, as_of),
-            year_rows=aggregate.year_type_table(here),
-            top_ports=[(escape(n), c) for n, c in _table_by(here, "port")[:TOP_N]],
+            trend=aggregate.trend(here, shared.as_of),
+            year_rows=year_rows(here, shared.partial),
+            top_ports=_port_rows(f for f in shared.ports.values() if f.country_iso3 == code),
             status_rows=_table_by(here, "vessel_status", STATUS_LABELS),
-            recent=[row_of[id(r)] for r in public_by_country.get(code, [])[:TOP_N]])
+            recent=shared.recent(public_by_country.get(code, [])))
     add("statistics/countries/", "statistics/countries.html", countries=country_list)
 
-    # ports: every port of the list with at least one incident within 20 nm
+
+def _port_pages(add, shared: _Shared, has_port_list: bool) -> None:
+    """Every port of the list with at least one incident within the radius, any year, has a page."""
     port_list = []
-    if ports is not None:
-        near = incidents_near_ports(records, ports)
-        for slug, here in sorted(near.items()):
-            port = ports.by_slug[slug]
-            level = risk_level(here, as_of, window_start)
-            name = escape(port.name)
-            port_list.append((slug, name, port.country_iso3, sum(1 for r in here if r["in_scope"]), level))
-            add(f"statistics/ports/{slug}/", "statistics/port.html",
-                port=port, name=name, country_name=escape(name_of(port.country_iso3)) if port.country_iso3 else "",
-                risk=level, risk_rule=RISK_RULE, radius=PORT_RADIUS_NM,
-                year_rows=aggregate.year_type_table(here),
-                status_rows=_table_by(here, "vessel_status", STATUS_LABELS),
-                recent=[row_of[id(r)] for r in sorted((r for r in here if r["public"]), key=lambda r: (r["date"], r["id"]), reverse=True)[:TOP_N]])
-    add("statistics/ports/", "statistics/ports.html", ports=port_list, risk_rule=RISK_RULE, radius=PORT_RADIUS_NM,
-        has_port_list=ports is not None)
-    return pages
+    for slug, figure in shared.ports.items():
+        here = shared.near[slug]
+        name = escape(figure.name)
+        port_list.append((slug, name, figure.country_iso3, figure.count, figure.risk))
+        newest_public = sorted((r for r in here if r["public"]), key=lambda r: (r["date"], r["id"]), reverse=True)
+        add(f"statistics/ports/{slug}/", "statistics/port.html",
+            port=figure, name=name, count=figure.count,
+            country_name=escape(name_of(figure.country_iso3)) if figure.country_iso3 else "",
+            risk=figure.risk, risk_rule=RISK_RULE,
+            year_rows=year_rows(here, shared.partial),
+            status_rows=_table_by(here, "vessel_status", STATUS_LABELS),
+            recent=shared.recent(newest_public))
+    add("statistics/ports/", "statistics/ports.html", ports=port_list, risk_rule=RISK_RULE,
+        has_port_list=has_port_list)

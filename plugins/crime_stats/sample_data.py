@@ -1,7 +1,8 @@
-"""Synthetic SAMPLE incidents (never real reports): deterministic from a seed, for the sample site,
-the tests and the benchmarks. Every record has source `sample` and says so in its narrative.
+"""Synthetic SAMPLE incidents (never real reports): deterministic from a seed, for the tests and the
+benchmarks (`generate`), and the sample site's own table (`write_sample`, see sample_story.py).
+Every record has source `sample` (or is a sample member report) and says so in its narrative.
 
-    .venv/bin/python -m crime_stats.sample_data content/data/incidents.csv   (from plugins/)
+    cd plugins && ../.venv/bin/python -m crime_stats.sample_data ../content/data/incidents.csv
 """
 
 from __future__ import annotations
@@ -83,13 +84,13 @@ def generate(n: int = 420, seed: int = 2016, start: date = START, end: date = EN
     return records
 
 
-def write_sample(path: str | Path, ports_file: str | Path | None = None, n: int = 420, seed: int = 2016) -> list[dict]:
-    from .importer import enrich
+def write_sample(path: str | Path, ports_file: str | Path | None = None, seed: int = 2016) -> list[dict]:
+    """The project's sample table (crime_stats.sample_story: the July 2016 newsletter's story)."""
     from .incidents import write_incidents
     from .ports import PortIndex, load_ports
+    from .sample_story import build_story_table
 
-    records = generate(n, seed)
-    enrich(records, PortIndex(load_ports(ports_file)) if ports_file else None)
+    records = build_story_table(seed, PortIndex(load_ports(ports_file)) if ports_file else None)
     write_incidents(path, records)
     return records
 
