@@ -32,15 +32,15 @@ FRAMES_WITH_CONTENT = 4  # how far up from the writing function a content item i
 
 # Libraries other than Pelican only carry a producer's write (Pillow's save opens the file that
 # images.variants then renames into place): the producer is the project's or Pelican's code above them.
-PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
+PRODUCER_PACKAGES = {"pelican"} | {
+    entry.name for entry in os.scandir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    if entry.is_dir() and os.path.exists(os.path.join(entry.path, "__init__.py"))
+}
 
 
 def _is_plumbing(frame) -> bool:
     module = frame.f_globals.get("__name__", "")
-    if module.startswith(PLUMBING):
-        return True
-    own = frame.f_code.co_filename.startswith(PROJECT_ROOT) and "site-packages" not in frame.f_code.co_filename
-    return not (own or module == "pelican" or module.startswith("pelican."))
+    return module.startswith(PLUMBING) or module.partition(".")[0] not in PRODUCER_PACKAGES
 
 
 _active: WriteLedger | None = None
