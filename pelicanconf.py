@@ -47,12 +47,24 @@ CONTENT_KINDS = {
     "intelligence": "Regional intelligence",
     "events": "Events",
 }
-REGIONS = {
-    "asia": "Asia",
-    "west_africa": "West Africa",
-    "gulf_of_aden": "Gulf of Aden",
-    "mediterranean": "Mediterranean",
+# Regions, defined once. The key is what content says (`Region: gulf_of_aden`) and incidents.csv
+# stores; the label is what every page, feed, email and SES topic shows; the slug is the one URL
+# form (/regions/<slug>/, /statistics/regions/<slug>/, /feeds/regions/<slug>.*, SES topic
+# region-<slug>). `filing`: content, feeds and newsletter segments may use it; statistics-only
+# regions are counted but no report is filed there. `former_slugs`: URL slugs used before, where a
+# small page now points to the new URL. Polygons: one feature per key in REGION_POLYGONS (first
+# match wins), except "other", the waters no polygon covers.
+REGION_TABLE = {
+    "asia": {"label": "Asia", "slug": "asia", "filing": True},
+    "west_africa": {"label": "West Africa", "slug": "west-africa", "filing": True, "former_slugs": ["west_africa"]},
+    "gulf_of_aden": {"label": "Gulf of Aden", "slug": "gulf-of-aden", "filing": True, "former_slugs": ["gulf_of_aden"]},
+    "arabian_gulf": {"label": "Arabian Gulf and Gulf of Oman", "slug": "arabian-gulf", "filing": True},
+    "mediterranean": {"label": "Mediterranean", "slug": "mediterranean", "filing": True},
+    "americas": {"label": "Americas", "slug": "americas", "filing": False},  # no regional intelligence yet
+    "other": {"label": "Other waters", "slug": "other", "filing": False},
 }
+REGION_POLYGONS = os.path.join(HERE, "plugins", "crime_stats", "data", "regions.geojson")
+REGIONS = {key: r["label"] for key, r in REGION_TABLE.items() if r["filing"]}  # where content is filed
 ARTICLE_PATHS = [kind for kind in CONTENT_KINDS if kind != "events"]  # events have their own generator
 EVENT_PATHS = ["events"]  # read by plugins/events (pages, calendars, home page list)
 PAGE_PATHS = ["pages"]

@@ -121,5 +121,5 @@ def test_region_feeds_follow_the_region_pages_when_there_are_some():
     regions = {"west_africa": "West Africa"}
     without = {s.key: s for s in feed_specs("CSO Alliance", {}, regions)}
     with_pages = {s.key: s for s in feed_specs("CSO Alliance", {}, regions, region_url="regions/{slug}/")}
-    assert without["region-west_africa"].page == "" and with_pages["region-west_africa"].page == "regions/west_africa/"
+    assert without["region-west_africa"].page == "" and with_pages["region-west_africa"].page == "regions/west-africa/"
     assert with_pages["region-west_africa"].atom_path == "feeds/regions/west-africa.atom.xml"

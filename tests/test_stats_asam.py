@@ -12,7 +12,7 @@ import pytest
 from crime_stats.importer import import_incidents
 from crime_stats.incidents import read_incidents
 from crime_stats.positions import parse_dms
-from crime_stats.regions import nga_subregion_region, regions_of
+from crime_stats.regions import nga_subregion_regions, regions_of
 from sites import build
 
 ASAM_ROWS = 8642
@@ -58,8 +58,8 @@ def test_region_polygons_agree_with_nga_subregions(shared_data, capsys):
         rows = list(csv.DictReader(fh))
     positions = [parse_dms(r["position"]) for r in rows]
     ours = regions_of([p[0] for p in positions], [p[1] for p in positions])
-    theirs = [nga_subregion_region(r["subreg"]) for r in rows]
-    agreement = sum(a == b for a, b in zip(ours, theirs)) / len(rows)
+    theirs = [nga_subregion_regions(r["subreg"]) for r in rows]  # subregion 62 spans two of ours
+    agreement = sum(a in b for a, b in zip(ours, theirs)) / len(rows)
     with capsys.disabled():
         print(f"\nregion agreement with NGA subregions: {agreement:.4%} of {len(rows)} records")
     assert agreement >= 0.99

@@ -16,6 +16,7 @@ from . import aggregate, charts, downloads, maps, pages, wording
 from .check import incidents_path
 from .incidents import load_incidents
 from .ports import PortIndex, load_ports
+from .regions import REGIONS_FILE, SiteRegions
 
 
 @contextlib.contextmanager
@@ -52,6 +53,8 @@ class StatisticsGenerator(Generator):
 
     def generate_context(self):
         self.incidents_file = incidents_path(self.settings)
+        self.regions = SiteRegions.from_table(self.settings["REGION_TABLE"],
+                                              self.settings.get("REGION_POLYGONS") or REGIONS_FILE)
         self.ports_file = _setting_path(self.settings, "PORTS_FILE", "data/ports.csv")
         today = self.settings["BUILD_NOW"].date()
         with _no_cyclic_gc():
@@ -87,12 +90,14 @@ class StatisticsGenerator(Generator):
             return
         build_now = self.settings["BUILD_NOW"].date()
         with _no_cyclic_gc():
-            all_pages = pages.build_pages(self.records, self.summary, self.ports, build_now,
+            all_pages = pages.build_pages(self.records, self.summary, self.ports, build_now, self.regions,
                                           self._articles_by_region(), self.settings.get("SITEURL", ""))
         for page in all_pages:
             context = {**self.context, **page.context, "page_url": page.url}
             writer.write_file(page.save_as, self.get_template(page.template.removesuffix(".html")), context,
                               relative_urls=self.settings["RELATIVE_URLS"])
+        for old, new in pages.moved_region_pages(self.regions).items():  # key-style URLs of before
+            writer.write_file(f"{old}index.html", self.get_template("moved"), self.context, moved_to=new)
         out = Path(self.output_path) / "statistics"
         out.mkdir(parents=True, exist_ok=True)
         with _no_cyclic_gc():

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pycountry
 
+from .regions import region_keys
+
 FIELDS = [
     "id", "source", "source_ref", "also_reported_by", "date", "time_utc", "time_local",
     "lat", "lon", "location_precision", "location_text", "country_iso3", "region", "port",
@@ -33,7 +35,7 @@ CONFIDENTIAL_FIELDS = ("vessel_name", "vessel_imo", "flag_iso2")
 PUBLIC_FIELDS = [f for f in FIELDS if f not in CONFIDENTIAL_FIELDS and f != "public"]
 
 KNOWN_SOURCES = ("nga_asam", "imb", "recaap", "mdat_gog", "ukmto", "member_report", "press", "sample")
-SITE_REGIONS = ("asia", "west_africa", "gulf_of_aden", "mediterranean", "americas", "other")
+SITE_REGIONS = region_keys()  # the polygons' keys and "other" (labels and slugs: the settings' REGION_TABLE)
 ATTACK_TYPES = ("hijacked", "boarded", "fired_upon", "attempted", "suspicious_approach", "unknown")
 VESSEL_STATUSES = ("berthed", "anchored", "underway", "unknown")
 VESSEL_TYPES = ("bulk_carrier", "tanker", "container", "general_cargo", "ro_ro", "passenger", "offshore",

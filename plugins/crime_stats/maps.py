@@ -12,11 +12,12 @@ import math
 from collections import Counter
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 
 from .charts import ATTACK_COLOURS, ATTACK_LABELS
 from .countries import iso3_from_numeric
 from .incidents import ATTACK_TYPES
-from .regions import load_regions
+from .regions import FALLBACK_REGION, REGIONS_FILE, load_regions
 from .topology import countries
 
 SCALE = 2.5  # pixels per degree: a 900 x 450 world
@@ -68,10 +69,10 @@ def country_paths() -> list[tuple[str, str, str]]:
     return result
 
 
-def region_view_box(region: str, margin: float = 3.0) -> tuple[float, float, float, float]:
-    if region == "other":
+def region_view_box(region: str, margin: float = 3.0, polygons: str | Path = REGIONS_FILE) -> tuple[float, float, float, float]:
+    if region == FALLBACK_REGION:
         return 0, 0, WIDTH, HEIGHT
-    bounds = [g.bounds for r, g in load_regions() if r == region]
+    bounds = [g.bounds for r, g in load_regions(polygons) if r == region]
     minx, miny, maxx, maxy = bounds[0]
     # the regions reach to 60S for simplicity; crop the map to where ships are
     miny = max(miny, -45 if region != "americas" else -58)
@@ -103,9 +104,9 @@ def _colour_for(count: int, classes) -> str:
 
 
 def map_svg(records: list[dict], map_id: str, title: str, description: str, region: str | None = None,
-            country_counts: dict[str, int] | None = None) -> str:
+            country_counts: dict[str, int] | None = None, polygons: str | Path = REGIONS_FILE) -> str:
     """An accessible inline SVG: points by attack type, or a choropleth when country_counts is given."""
-    x, y, w, h = region_view_box(region) if region else (0, 0, WIDTH, HEIGHT)
+    x, y, w, h = region_view_box(region, polygons=polygons) if region else (0, 0, WIDTH, HEIGHT)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="incident-map" viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}" '
         f'role="img" aria-labelledby="{map_id}-title {map_id}-desc" preserveAspectRatio="xMidYMid meet">',

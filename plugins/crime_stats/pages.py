@@ -17,9 +17,9 @@ from . import aggregate, charts, maps, port_figures
 from .aggregate import CREW_ESTIMATE_BY_VESSEL_TYPE
 from .charts import ATTACK_LABELS
 from .countries import name_of
-from .incidents import ATTACK_TYPES, SITE_REGIONS, public_records
+from .incidents import ATTACK_TYPES, public_records
 from .ports import PORT_RADIUS_NM, RISK_RULE, PortIndex
-from .regions import REGION_LABELS
+from .regions import SiteRegions
 from .wording import human_date, newest_record, partial_year, period
 
 STATUS_LABELS = {"berthed": "Berthed", "anchored": "Anchored", "underway": "Underway", "unknown": "Unknown"}
@@ -50,7 +50,7 @@ def _human_day(day: date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def incident_row(r: dict, site_url: str = "") -> dict:
+def incident_row(r: dict, regions: SiteRegions, site_url: str = "") -> dict:
     """Public fields of one public record, escaped, for the list and tables; ``html`` is the <tr>
     (built here once per record, because the list of 100,000 incidents must render quickly)."""
     row = {
@@ -58,7 +58,8 @@ def incident_row(r: dict, site_url: str = "") -> dict:
         "date": r["date"].isoformat(),
         "year": r["date"].year,
         "region": r["region"],
-        "region_label": REGION_LABELS[r["region"]],
+        "region_label": regions.labels[r["region"]],
+        "region_slug": regions.slugs[r["region"]],
         "country": r["country_iso3"],
         "country_name": escape(name_of(r["country_iso3"])) if r["country_iso3"] else "",
         "location": escape(r["location_text"] or r["port"]),
@@ -75,7 +76,7 @@ def incident_row(r: dict, site_url: str = "") -> dict:
     scope = "" if row["in_scope"] else " (out of scope)"
     row["html"] = Markup(
         f'<tr data-year="{row["year"]}" data-region="{row["region"]}" data-type="{row["attack_type"]}">'
-        f'<td><time datetime="{row["date"]}">{_human_day(r["date"])}</time></td><td><a href="{site_url}/statistics/regions/{row["region"]}/">{row["region_label"]}</a></td>'
+        f'<td><time datetime="{row["date"]}">{_human_day(r["date"])}</time></td><td><a href="{site_url}/statistics/regions/{row["region_slug"]}/">{row["region_label"]}</a></td>'
         f'<td>{country}</td><td>{row["location"]}</td><td>{row["attack_label"]}{scope}</td><td>{row["status"]}</td>'
         f'<td>{row["vessel_type"]}</td><td>{row["source"]}</td><td class="narrative">{row["narrative"]}</td></tr>'
     )
@@ -117,6 +118,7 @@ class _Shared:
     ports: dict[str, port_figures.PortFigure]
     near: dict[str, list[dict]]
     articles_by_region: dict[str, list]
+    regions: SiteRegions
 
     def recent(self, records: list[dict]) -> list[dict]:
         return [self.row_of[id(r)] for r in records[:TOP_N]]
@@ -126,7 +128,7 @@ def _port_rows(figures) -> list[tuple]:
     return [(f.slug, escape(f.name), f.count) for f in port_figures.ranked(figures, TOP_N)]
 
 
-def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, build_now: date,
+def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, build_now: date, regions: SiteRegions,
                 articles_by_region: dict[str, list] | None = None, site_url: str = "") -> list[Page]:
     """Every statistics page: (save_as, url, template, context)."""
     as_of = date.fromisoformat(summary["as_of"]) if summary["as_of"] else None
@@ -134,9 +136,9 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
     window_start = date.fromisoformat(head["window_start"]) if head["window_start"] else None
     public = sorted(public_records(records), key=lambda r: (r["date"], r["id"]), reverse=True)
     near = port_figures.incidents_near_ports(records, ports) if ports is not None else {}
-    shared = _Shared(records, public, {id(r): incident_row(r, site_url) for r in public}, as_of, window_start,
-                     partial_year(as_of), port_figures.port_figures(near, ports, as_of, window_start) if ports else {},
-                     near, articles_by_region or {})
+    shared = _Shared(records, public, {id(r): incident_row(r, regions, site_url) for r in public}, as_of, window_start,
+                     partial_year(as_of), port_figures.port_figures(near, ports, as_of, window_start, regions.polygons) if ports else {},
+                     near, articles_by_region or {}, regions)
     common = {
         "stats_summary": summary,
         "stats_as_of": summary["as_of"],
@@ -146,7 +148,8 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
         "stats_window_last": human_date(as_of) if as_of else "",
         "stats_partial": shared.partial,
         "stats_sample": aggregate.is_sample(records),
-        "region_labels": REGION_LABELS,
+        "region_labels": regions.labels,
+        "region_slugs": regions.slugs,
         "attack_labels": ATTACK_LABELS,
         "status_labels": STATUS_LABELS,
         "attack_types": ATTACK_TYPES,
@@ -171,7 +174,7 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
 def _overview_pages(add, shared: _Shared, summary: dict) -> None:
     head, public, partial = summary["headline"], shared.public, shared.partial
     rows = year_rows(shared.records, partial)
-    region_totals = {REGION_LABELS[k]: sum(v.values()) for k, v in summary["by_region"].items()}
+    region_totals = {shared.regions.labels[k]: sum(v.values()) for k, v in summary["by_region"].items()}
     status_counts = {STATUS_LABELS[k]: v for k, v in summary["by_vessel_status"].items()}
     to = f" (to {human_date(shared.as_of)})" if shared.as_of else ""
     add(
@@ -180,7 +183,8 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
         crew_estimates=CREW_ESTIMATE_BY_VESSEL_TYPE,
         year_rows=rows,
         years=[(y, partial["label"] if partial and int(y) == partial["year"] else "") for y in summary["by_year"]],
-        by_region_rows=[(region, REGION_LABELS[region], summary["by_region"][region]) for region in sorted(SITE_REGIONS)],
+        by_region_rows=[(shared.regions.slugs[region], shared.regions.labels[region], summary["by_region"][region])
+                        for region in sorted(shared.regions.keys)],
         status_rows=list(status_counts.items()),
         year_chart=_year_type_chart(rows, "chart-years", "In-scope incidents per year, by attack type", partial),
         region_chart=charts.to_svg(charts.bars_spec(region_totals, f"In-scope incidents by region, all years{to}", "Region"),
@@ -195,7 +199,7 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
     add("statistics/incidents/", "statistics/incidents.html",
         rows=[shared.row_of[id(r)] for r in public],
         years=sorted({r["date"].year for r in public}, reverse=True),
-        regions=[(r, REGION_LABELS[r]) for r in SITE_REGIONS])
+        regions=list(shared.regions.labels.items()))
     country_counts = summary["by_country"]
     add("statistics/map/", "statistics/map.html",
         points_map=maps.map_svg(public, "map-points", "Map of public incidents by attack type",
@@ -211,21 +215,30 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
 
 def _region_pages(add, shared: _Shared) -> None:
     public_by_region = aggregate.group_by(shared.public, "region")
-    for region in SITE_REGIONS:
+    for region, label in shared.regions.labels.items():
         here = [r for r in shared.records if r["region"] == region]
         rows = year_rows(here, shared.partial)
-        add(f"statistics/regions/{region}/", "statistics/region.html",
-            region=region, region_label=REGION_LABELS[region],
+        slug = shared.regions.slugs[region]
+        add(f"statistics/regions/{slug}/", "statistics/region.html",
+            region=region, region_label=label, region_slug=slug,
+            region_filing=region in shared.regions.filing,  # has a /regions/ page to link back to
             trend=aggregate.trend(here, shared.as_of),
             year_rows=rows,
-            year_chart=_year_type_chart(rows, f"chart-{region}", f"{REGION_LABELS[region]}: in-scope incidents per year", shared.partial),
+            year_chart=_year_type_chart(rows, f"chart-{region}", f"{label}: in-scope incidents per year", shared.partial),
             top_countries=[(code, escape(name_of(code)), n) for code, n in _table_by(here, "country_iso3")[:TOP_N]],
             top_ports=_port_rows(f for f in shared.ports.values() if f.region == region),
             region_map=maps.map_svg(public_by_region.get(region, []), f"map-{region}",
-                                    f"Map of public incidents in {REGION_LABELS[region]}",
-                                    "Each dot is one or more public incidents, coloured by attack type.", region=region),
+                                    f"Map of public incidents in {label}",
+                                    "Each dot is one or more public incidents, coloured by attack type.", region=region,
+                                    polygons=shared.regions.polygons),
             articles=shared.articles_by_region.get(region, []),
             recent=shared.recent(public_by_region.get(region, [])))
+
+
+def moved_region_pages(regions: SiteRegions) -> dict[str, str]:
+    """{old path: new path} for the statistics region pages' former URLs (gulf_of_aden)."""
+    return {f"statistics/regions/{old}/": f"statistics/regions/{regions.slugs[key]}/"
+            for key, olds in regions.former_slugs.items() for old in olds}
 
 
 def _country_pages(add, shared: _Shared) -> None:

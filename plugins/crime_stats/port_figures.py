@@ -7,10 +7,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from .ports import PORT_RADIUS_NM, PortIndex, risk_level
 from .positions import distance_nm
-from .regions import region_of
+from .regions import REGIONS_FILE, region_of
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,14 @@ def incidents_near_ports(records: list[dict], ports: PortIndex, radius_nm: float
 
 
 def port_figures(near: dict[str, list[dict]], ports: PortIndex, as_of: date | None,
-                 window_start: date | None) -> dict[str, PortFigure]:
+                 window_start: date | None, polygons: str | Path = REGIONS_FILE) -> dict[str, PortFigure]:
     """{slug: PortFigure} for every port with any incident nearby (its page exists), by slug."""
     figures = {}
     for slug, here in sorted(near.items()):
         port = ports.by_slug[slug]
         in_window = 0 if as_of is None or window_start is None else sum(
             1 for r in here if r["in_scope"] and window_start <= r["date"] <= as_of)
-        figures[slug] = PortFigure(slug, port.name, port.country_iso3, port.lat, port.lon, region_of(port.lat, port.lon), in_window,
+        figures[slug] = PortFigure(slug, port.name, port.country_iso3, port.lat, port.lon, region_of(port.lat, port.lon, polygons), in_window,
                                    risk_level(here, as_of, window_start))
     return figures
 

@@ -46,11 +46,13 @@ def feed_specs(
     with_newsletters: bool = False,
     region_url: str | None = None,
     pages: dict[str, str] | None = None,
+    slugs: dict[str, str] | None = None,
 ):
     """A feed's channel links to the page it follows when the site has one, else the home page:
     ``pages`` maps kinds (and "newsletters") to their listing's URL, ``region_url`` (e.g.
-    "regions/{slug}/") is the region pages' URL pattern."""
-    pages = pages or {}
+    "regions/{slug}/") is the region pages' URL pattern, ``slugs`` the regions' URL slugs (the
+    settings' REGION_TABLE; without it, the key with hyphens)."""
+    pages, slugs = pages or {}, slugs or {}
     specs = [FeedSpec("all", f"{site_name}: everything", f"Everything {site_name} publishes", "feeds/all", "", "site")]
     for kind, label in kinds.items():
         specs.append(
@@ -65,13 +67,14 @@ def feed_specs(
             )
         )
     for region, label in regions.items():
+        slug = slugs.get(region, region.replace("_", "-"))
         specs.append(
             FeedSpec(
                 f"region-{region}",
                 f"{site_name}: {label}",
                 f"Reports and intelligence about {label} from {site_name}",
-                f"feeds/regions/{region.replace('_', '-')}",
-                region_url.format(slug=region) if region_url else "",
+                f"feeds/regions/{slug}",
+                region_url.format(slug=slug) if region_url else "",
                 "region",
                 region=region,
             )

@@ -37,6 +37,7 @@ class FeedsGenerator(Generator):
             if "regions" in settings.get("PLUGINS", [])
             else None,
             pages=self.listing_pages(),
+            slugs={key: row["slug"] for key, row in settings.get("REGION_TABLE", {}).items()},
         )
         self.catalogue = FeedCatalogue(specs, settings.get("REGIONS", {}))
         self.context["feed_catalogue"] = self.catalogue

@@ -118,6 +118,11 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
     return 2 if report.paused else 0
 
 
+def region_slugs(settings: dict) -> dict:
+    """The URL slug of each region (settings' REGION_TABLE): SES topics are region-<slug>."""
+    return {key: row["slug"] for key, row in settings.get("REGION_TABLE", {}).items()}
+
+
 def members_import(settings_file, csv_file, skip_invalid=False) -> int:
     from .members import import_csv
 
@@ -134,7 +139,7 @@ def members_sync(settings_file) -> int:
 
     settings = load(settings_file)
     conn = newsletter_db.connect(newsletter_db.db_path(settings))
-    report = sync_members(conn, make_sesv2(), contact_list(settings), settings.get("REGIONS", {}))
+    report = sync_members(conn, make_sesv2(), contact_list(settings), settings.get("REGIONS", {}), region_slugs(settings))
     print(report.summary())
     return 0
 
@@ -164,7 +169,7 @@ def aws_local(settings_file, port=5000) -> int:
     proc, url = start_moto_process(int(port))
     names = provision(url, settings.get("NEWSLETTER_SENDER", "newsletter@csoalliance.com"),
                       settings.get("NEWSLETTER_CONTACT_LIST", "members"), settings.get("REGIONS", {}),
-                      settings.get("NEWSLETTER_CONFIGURATION_SET", "newsletter"))
+                      settings.get("NEWSLETTER_CONFIGURATION_SET", "newsletter"), slugs=region_slugs(settings))
     print(f"moto SES/SQS on {url}: sender {names['sender']} verified, contact list {names['contact_list']}, "
           f"feedback queue {names['queue_url']}")
     print("In another shell:")

@@ -45,14 +45,14 @@ def start_moto_process(port: int | None = None, env: dict | None = None) -> tupl
 
 
 def provision(endpoint: str, sender: str, contact_list: str, regions: dict, configuration_set: str | None,
-              queue_name: str | None = "ses-feedback") -> dict:
+              queue_name: str | None = "ses-feedback", slugs: dict | None = None) -> dict:
     """Create what a send needs; return the names/URLs created."""
     kwargs = {"endpoint_url": endpoint, "region_name": os.environ.get("AWS_DEFAULT_REGION", "eu-west-1")}
     v1 = boto3.client("ses", **kwargs)
     v2 = boto3.client("sesv2", **kwargs)
     address = sender.rpartition("<")[2].rstrip(">").strip()
     v1.verify_email_identity(EmailAddress=address)
-    ensure_contact_list(v2, contact_list, regions)
+    ensure_contact_list(v2, contact_list, regions, slugs)
     if configuration_set:
         try:
             v2.create_configuration_set(ConfigurationSetName=configuration_set)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pelican.generators import Generator
 
-from .grouping import group_by_region
+from .grouping import group_by_region, moved_pages
 
 DEFAULTS = {
     "REGION_URL": "regions/{slug}/",
@@ -27,7 +27,7 @@ class RegionsGenerator(Generator):
     def generate_context(self):
         regions = group_by_region(
             self.context.get("articles", []),
-            self.settings.get("REGIONS", {}),
+            self.settings.get("REGION_TABLE", {}),
             self._setting("REGION_URL"),
             self._setting("REGION_SAVE_AS"),
         )
@@ -57,3 +57,11 @@ class RegionsGenerator(Generator):
                 url=region.url,
                 region=region,
             )
+        self._write_moved(writer)
+
+    def _write_moved(self, writer):
+        """Old key-style URLs (regions/gulf_of_aden/) point readers to the slug-style page."""
+        template = self.get_template("moved")
+        url_pattern, save_as_pattern = self._setting("REGION_URL"), self._setting("REGION_SAVE_AS")
+        for old_save_as, new_url in moved_pages(self.settings.get("REGION_TABLE", {}), url_pattern, save_as_pattern):
+            writer.write_file(old_save_as, template, self.context, template_name="moved", moved_to=new_url)

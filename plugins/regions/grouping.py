@@ -1,5 +1,6 @@
 """Group items by region. Plain Python: items are any objects with ``date``, ``slug`` and an
-optional ``region`` attribute; regions are ``{key: label}`` in display order."""
+optional ``region`` attribute; regions are the settings' REGION_TABLE rows (``{key: {"label",
+"slug", "filing"}}``) in display order, of which only the filing regions get a page."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 class Region:
     key: str
     name: str
+    slug: str
     url: str
     save_as: str
     items: list = field(default_factory=list)
@@ -24,15 +26,18 @@ def region_key(item) -> str | None:
     return str(value).strip() if value else None
 
 
-def group_by_region(items, regions: dict, url_pattern: str, save_as_pattern: str) -> list[Region]:
-    """One Region per configured region (empty ones too), each with its items newest first.
+def group_by_region(items, table: dict, url_pattern: str, save_as_pattern: str) -> list[Region]:
+    """One Region per filing region (empty ones too), each with its items newest first; URLs use
+    the region's slug.
 
-    Items whose region is not configured are ignored here: validating the value is the job of the
-    content schema, which names the file and field.
+    Items whose region is not a filing region are ignored here: validating the value is the job of
+    the content schema, which names the file and field.
     """
     grouped = {
-        key: Region(key, name, url_pattern.format(slug=key), save_as_pattern.format(slug=key))
-        for key, name in regions.items()
+        key: Region(key, row["label"], row["slug"], url_pattern.format(slug=row["slug"]),
+                    save_as_pattern.format(slug=row["slug"]))
+        for key, row in table.items()
+        if row.get("filing")
     }
     for item in items:
         key = region_key(item)
@@ -41,3 +46,9 @@ def group_by_region(items, regions: dict, url_pattern: str, save_as_pattern: str
     for region in grouped.values():
         region.items.sort(key=lambda item: (item.date, item.slug), reverse=True)
     return list(grouped.values())
+
+
+def moved_pages(table: dict, url_pattern: str, save_as_pattern: str) -> list[tuple[str, str]]:
+    """[(old save_as, new url)] for the region pages' former URLs (regions/gulf_of_aden/)."""
+    return [(save_as_pattern.format(slug=old), url_pattern.format(slug=row["slug"]))
+            for row in table.values() if row.get("filing") for old in row.get("former_slugs", ())]
