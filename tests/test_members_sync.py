@@ -37,3 +37,14 @@ def test_push_then_read_back_unsubscribes_and_regions(tmp_path, monkeypatch):
     members = {m.email: m for m in iter_members(conn)}
     assert members["a@example.org"].status == "unsubscribed"
     assert members["b@example.org"].regions == ("west_africa",)
+
+
+def test_a_region_added_to_the_settings_becomes_a_topic_of_the_existing_contact_list(monkeypatch):
+    from newsletter.sync import ensure_contact_list
+
+    with moto_ses(monkeypatch, regions=("asia",)):  # the list as provisioned before West Africa was added
+        ses = boto3.client("sesv2")
+        ensure_contact_list(ses, "members", REGIONS, {"asia": "asia", "west_africa": "west-africa"})
+        topics = {t["TopicName"]: t["DisplayName"] for t in ses.get_contact_list(ContactListName="members")["Topics"]}
+    assert topics == {NEWSLETTER_TOPIC: "Member newsletter", "region-asia": "Regional intelligence: Asia",
+                      "region-west-africa": "Regional intelligence: West Africa"}
