@@ -20,7 +20,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTICLE = "/workshops/bimco-workshop-athens-three-panels-and-a-hot-debate/"
 # Pages every build has, plus (below) one page of every other shape found in the output, so pages
 # written by other areas' plugins are scanned too without being listed here.
-PAGES_TO_SCAN = ["/", ARTICLE, "/tags/membership/", "/regions/gulf_of_aden/", "/why-cso-alliance/", "/sections/",
+PAGES_TO_SCAN = ["/", ARTICLE, "/tags/membership/", "/regions/gulf-of-aden/", "/why-cso-alliance/", "/sections/",
                  "/tags/", "/regions/", "/news-workshops/", "/page/2/", "/archives/", "/404.html",
                  "/latest-regional-intelligence/"]
 

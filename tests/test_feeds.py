@@ -258,13 +258,13 @@ def test_feeds_page_lists_every_feed_for_people(site):
 
 
 def test_region_pages_link_their_region_feed(site):
-    page = site / "regions" / "west_africa" / "index.html"
+    page = site / "regions" / "west-africa" / "index.html"
     if not (ROOT / "plugins" / "regions").is_dir():
         pytest.skip("the regions plugin (plugins/regions/) is not in this checkout yet")
     hrefs = [link["href"] for link in soup(page).find_all("link", rel="alternate")]
     assert "/feeds/regions/west-africa.atom.xml" in hrefs and "/feeds/regions/west-africa.rss.xml" in hrefs
     channel = parse(site / "feeds" / "regions" / "west-africa.rss.xml").find("channel")
-    assert channel.findtext("link") == f"{PUBLIC}/regions/west_africa/"
+    assert channel.findtext("link") == f"{PUBLIC}/regions/west-africa/"
 
 
 def test_channel_links_point_at_pages_this_build_has(site):

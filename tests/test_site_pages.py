@@ -114,11 +114,11 @@ def test_region_pages_list_items_of_that_region_paginated(site):
     assert canonical(asia2) == f"{SITE}/regions/asia/page/2/"
     med = soup(site / "regions" / "mediterranean" / "index.html")
     assert listed(med) == ["/intelligence/med-one/"]
-    empty = soup(site / "regions" / "west_africa" / "index.html")
+    empty = soup(site / "regions" / "west-africa" / "index.html")
     assert listed(empty) == [] and empty.select_one(".empty") is not None
     index = soup(site / "regions" / "index.html")
     assert [a["href"] for a in index.select(".region-card h2 a")] == [
-        "/regions/asia/", "/regions/west_africa/", "/regions/gulf_of_aden/", "/regions/mediterranean/"
+        "/regions/asia/", "/regions/west-africa/", "/regions/gulf-of-aden/", "/regions/arabian-gulf/", "/regions/mediterranean/"
     ]
 
 
@@ -225,9 +225,10 @@ def test_sample_site_group_collections(sample_site):
         assert (sample_site / slug / "index.html").is_file()
     intel = soup(sample_site / "latest-regional-intelligence" / "index.html")
     regions = [h.get_text(strip=True) for h in intel.select(".region-card h2")]
-    assert regions == ["Asia", "West Africa", "Gulf of Aden", "Mediterranean"]
+    assert regions == ["Asia", "West Africa", "Gulf of Aden", "Arabian Gulf and Gulf of Oman", "Mediterranean"]
     for card in intel.select(".region-card"):
-        assert card.select(".item-title a"), "every region has intelligence in the sample"
+        if card.h2.get_text(strip=True) != "Arabian Gulf and Gulf of Oman":  # first response reports only, so far
+            assert card.select(".item-title a"), "every region has intelligence in the sample"
 
 
 def test_sample_site_key_items(sample_site):

@@ -36,7 +36,7 @@ FILES = {
         "Summary: Watch for `</script>` in code.\n"
         "Tags: drones\n"
         "Incident_date: 2019-06-20\n"
-        "Region: gulf_of_aden\n"
+        "Region: arabian_gulf\n"
         "Location: Strait of Hormuz\n\n"
         "## What happened\n\nA drone.\n\n## Advice\n\nReport to UKMTO.\n"
     ),
@@ -132,8 +132,8 @@ def test_kind_specific_metadata_is_shown(site):
     }
     assert workshop.select_one("dl.facts time")["datetime"] == "2016-06-28"
     report = soup(site / DRONE)
-    assert facts(report) == {"Incident date": "20 June 2019", "Location": "Strait of Hormuz", "Region": "Gulf of Aden"}
-    assert report.select_one("dl.facts a")["href"] == "/regions/gulf_of_aden/"
+    assert facts(report) == {"Incident date": "20 June 2019", "Location": "Strait of Hormuz", "Region": "Arabian Gulf and Gulf of Oman"}
+    assert report.select_one("dl.facts a")["href"] == "/regions/arabian-gulf/"
     assert [h.get_text() for h in report.select(".entry-body h2")] == ["What happened", "Advice"]
     intel = soup(site / "intelligence" / "asia-item" / "index.html")
     assert facts(intel) == {"Region": "Asia"}

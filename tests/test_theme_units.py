@@ -73,12 +73,15 @@ def test_indexed_related_equals_the_plain_definition(specs, limit, max_tags_inde
 
 
 def test_group_by_region_keeps_every_region_newest_first_and_ignores_unknown():
-    regions = {"asia": "Asia", "west_africa": "West Africa"}
-    items = [item("a1", 1, region="asia"), item("a2", 4, region="asia"), item("x", 2, region="atlantis"), item("n", 3)]
-    grouped = group_by_region(items, regions, "regions/{slug}/", "regions/{slug}/index.html")
-    assert [(r.key, r.url, r.save_as) for r in grouped] == [
-        ("asia", "regions/asia/", "regions/asia/index.html"),
-        ("west_africa", "regions/west_africa/", "regions/west_africa/index.html"),
+    table = {"asia": {"label": "Asia", "slug": "asia", "filing": True},
+             "west_africa": {"label": "West Africa", "slug": "west-africa", "filing": True},
+             "other": {"label": "Other waters", "slug": "other", "filing": False}}  # statistics only: no page
+    items = [item("a1", 1, region="asia"), item("a2", 4, region="asia"), item("x", 2, region="atlantis"),
+             item("o", 2, region="other"), item("n", 3)]
+    grouped = group_by_region(items, table, "regions/{slug}/", "regions/{slug}/index.html")
+    assert [(r.key, r.name, r.url, r.save_as) for r in grouped] == [
+        ("asia", "Asia", "regions/asia/", "regions/asia/index.html"),
+        ("west_africa", "West Africa", "regions/west-africa/", "regions/west-africa/index.html"),
     ]
     assert [i.slug for i in grouped[0].items] == ["a2", "a1"]
     assert grouped[1].items == []
