@@ -76,7 +76,7 @@ def test_old_key_style_urls_point_to_the_new_page(sample_site, old, new):
     page = soup(sample_site / old / "index.html")
     assert page.find("meta", attrs={"name": "robots"})["content"] == "noindex"
     assert page.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url={new}"
-    assert page.select_one("body a")["href"] == new and (sample_site / new.strip("/") / "index.html").is_file()
+    assert page.select_one("main a.moved-to")["href"] == new and (sample_site / new.strip("/") / "index.html").is_file()
     assert f"{old}/" not in (sample_site / "sitemap.xml").read_text(encoding="utf-8")
 
 
