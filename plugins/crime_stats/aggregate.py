@@ -43,7 +43,7 @@ def headline(in_scope: list[dict], as_of: date | None = None) -> tuple[date | No
     known_perps = [r["perpetrators"] for r in boarded if r["perpetrators"] is not None]
     crew_known = [r["crew_onboard"] for r in boarded if r["crew_onboard"] is not None]
     crew_estimated = [CREW_ESTIMATE_BY_VESSEL_TYPE[r["vessel_type"]] for r in boarded if r["crew_onboard"] is None]
-    return newest, {
+    return as_of, {
         "window_start": (start + timedelta(days=1)).isoformat(),
         "window_end": as_of.isoformat(),
         "countries": len({r["country_iso3"] for r in window if r["country_iso3"]}),

@@ -95,6 +95,18 @@ def write_sample(path: str | Path, ports_file: str | Path | None = None, seed: i
     return records
 
 
+def write_generated(path: str | Path, n: int, seed: int, ports_file: str | Path | None = None) -> list[dict]:
+    """A random sample table of ``n`` records (test fixtures and benchmarks; not the project's table)."""
+    from .importer import enrich
+    from .incidents import write_incidents
+    from .ports import PortIndex, load_ports
+
+    records = generate(n, seed)
+    enrich(records, PortIndex(load_ports(ports_file)) if ports_file else None)
+    write_incidents(path, records)
+    return records
+
+
 if __name__ == "__main__":
     target = Path(sys.argv[1])
     write_sample(target, target.with_name("ports.csv") if target.with_name("ports.csv").exists() else None)
