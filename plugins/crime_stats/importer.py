@@ -27,7 +27,7 @@ from pathlib import Path
 from . import asam, dedupe, mapping_import
 from .countries import iso3_from_positions
 from .csv_lines import LineCount, Rejection, SourceRows, clean_text, records as csv_records, split_lines
-from .incidents import (FIELDS, FREE_TEXT_FIELDS, IncidentDataError, format_cell, parse_incidents_text, parse_row,
+from .incidents import (CELL_FORMATTERS, FREE_TEXT_FIELDS, IncidentDataError, parse_incidents_text, parse_row,
                         read_incidents, sort_key, to_csv_text, write_incidents)
 from .ports import PortIndex, load_ports
 from .regions import regions_of
@@ -76,7 +76,7 @@ class ImportReport:
 
 
 def _cells(record: dict) -> dict[str, str]:
-    return {f: format_cell(f, record.get(f)) for f in FIELDS}
+    return {f: fmt(record[f]) for f, fmt in CELL_FORMATTERS}
 
 
 def enrich(records: list[dict], ports: PortIndex | None, country_from_position: bool = True) -> None:

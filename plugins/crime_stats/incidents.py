@@ -259,6 +259,8 @@ def parse_row(cells: dict[str, str], row: int, file: str, today: date, controls:
             record[field] = parser(value, today)
         except _Bad as bad:
             err(field, value, bad.args[0])
+    if any(e.field == "source_ref" for e in errors):  # the id is made of it: one error says it all
+        errors = [e for e in errors if e.field != "id" or not e.value.endswith(cells.get("source_ref") or "\0")]
 
     onboard = record["crew_onboard"]
     if onboard is not None:
@@ -391,11 +393,14 @@ def _cell_formatter(field: str):
     return lambda v: v or ""
 
 
+CELL_FORMATTERS = [(f, _cell_formatter(f)) for f in FIELDS]
+
+
 def to_csv_text(records: list[dict], fields: list[str] = FIELDS) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
-    formatters = [(f, _cell_formatter(f)) for f in fields]
+    formatters = CELL_FORMATTERS if fields is FIELDS else [(f, _cell_formatter(f)) for f in fields]
     writer.writerows([fmt(record[f]) for f, fmt in formatters] for record in sorted(records, key=sort_key))
     return out.getvalue()
 
