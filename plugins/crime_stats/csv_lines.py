@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +76,9 @@ def records(lines: list[str], first: int = 0):
     records with no cells."""
     position = first  # index of the next unread line
     while position < len(lines):
-        reader = csv.reader(itertools.islice(lines, position, None), strict=True)
+        rest = iter(lines)
+        rest.__setstate__(position)  # a list iterator starts anywhere in O(1); islice would walk there
+        reader = csv.reader(rest, strict=True)
         consumed = 0
         try:
             for cells in reader:
