@@ -60,9 +60,6 @@ LIST_SEPARATOR = ";"
 _SOURCE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 # [0-9], not \d: \d and str.isdigit() also take other scripts' digits and superscripts ("²")
 _TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-_COUNT_RE = re.compile(r"^[0-9]+$")
-_IMO_RE = re.compile(r"^[0-9]{7}$")
-_DEGREES_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$")
 _ALSO_RE = re.compile(r"^[a-z][a-z0-9_]*:[^\s;]+$")
 # A reference ends up as `source:ref` in a merged duplicate's also_reported_by (a ';'-separated list)
 _REFERENCE_RE = re.compile(r"^[^\s;]+$")
@@ -132,10 +129,12 @@ def _degrees_parser(limit: int):
     expected = f"decimal degrees between -{limit} and {limit}"
 
     def parse(value: str, today: date) -> float:
-        if not _DEGREES_RE.match(value):  # float() would take "1_0", "nan", "1e1" and other scripts' digits
-            raise _Bad(expected)
-        number = float(value)
-        if not -limit <= number <= limit:
+        try:
+            number = float(value)
+        except ValueError:
+            raise _Bad(expected) from None
+        # float() also reads "1_0" as 10 and other scripts' digits; the range check rejects nan and inf
+        if not -limit <= number <= limit or "_" in value or not value.isascii():
             raise _Bad(expected)
         return number
 
@@ -150,7 +149,7 @@ def _parse_bool(value: str, today: date) -> bool:
 
 
 def _parse_count(value: str, today: date) -> int:
-    if not _COUNT_RE.match(value):
+    if not (value.isascii() and value.isdigit()):
         raise _Bad("a whole number ≥ 0 (or empty when not stated)")
     return int(value)
 
@@ -168,6 +167,8 @@ def _enum_parser(vocabulary: tuple[str, ...]):
     expected = "one of " + ", ".join(vocabulary)
 
     def parse(value: str, today: date) -> str:
+        if value in vocabulary:  # the common case first: this runs for every cell of the table
+            return value
         spelled = _in_vocabulary(value, vocabulary)
         if spelled is None:
             raise _Bad(expected)
@@ -179,22 +180,24 @@ def _enum_parser(vocabulary: tuple[str, ...]):
 def _list_parser(valid, expected: str, vocabulary=None):
     def parse(value: str, today: date) -> list[str]:
         items = _split_list(value)
+        if all(valid(item) for item in items):
+            return items
         if vocabulary is not None:
             items = sorted({_in_vocabulary(item, vocabulary) or item for item in items})
-        if not all(valid(item) for item in items):
-            raise _Bad(expected)
-        return items
+            if all(valid(item) for item in items):
+                return items
+        raise _Bad(expected)
 
     return parse
 
 
 def _pattern_parser(pattern, expected: str, normalise=None):
     def parse(value: str, today: date) -> str:
-        if normalise is not None and value.isascii():
-            value = normalise(value)
-        if not pattern(value):
-            raise _Bad(expected)
-        return value
+        if pattern(value):
+            return value
+        if normalise is not None and value.isascii() and pattern(normalise(value)):
+            return normalise(value)
+        raise _Bad(expected)
 
     return parse
 
@@ -217,7 +220,7 @@ _PARSERS = {
     "time_local": _pattern_parser(_TIME_RE.match, "a time HH:MM (24-hour)"),
     "country_iso3": _pattern_parser(_ISO3.__contains__, "an ISO 3166-1 alpha-3 country code (e.g. NGA)", str.upper),
     "flag_iso2": _pattern_parser(_ISO2.__contains__, "an ISO 3166-1 alpha-2 country code (e.g. LR)", str.upper),
-    "vessel_imo": _pattern_parser(_IMO_RE.match, "a 7-digit IMO number"),
+    "vessel_imo": _pattern_parser(lambda v: v.isascii() and v.isdigit() and len(v) == 7, "a 7-digit IMO number"),
 }
 
 
@@ -232,18 +235,7 @@ def parse_row(cells: dict[str, str], row: int, file: str, today: date, controls:
     def err(field, value, expected):
         errors.append(RowError(file, row, field, value, expected))
 
-    # control characters never enter the table: invisible on a page, and fatal to an XML parser
-    unreadable = set()
-    if controls and CONTROL_CHARACTERS.search("".join(v for v in cells.values() if v)):
-        for field in FIELDS:
-            found = control_characters(cells.get(field) or "")
-            if found:
-                unreadable.add(field)
-                err(field, cells[field], f"text without control characters (found {found})")
-
     for field in FIELDS:
-        if field in unreadable:
-            continue
         value = cells.get(field) or ""
         if value != value.strip():
             value = value.strip()
@@ -259,6 +251,11 @@ def parse_row(cells: dict[str, str], row: int, file: str, today: date, controls:
             record[field] = parser(value, today)
         except _Bad as bad:
             err(field, value, bad.args[0])
+    # control characters never enter the table: invisible on a page, and fatal to an XML parser
+    if controls and CONTROL_CHARACTERS.search("".join(v for v in cells.values() if v)):
+        found = {f: control_characters(cells.get(f) or "") for f in FIELDS}
+        errors[:] = [RowError(file, row, f, cells[f], f"text without control characters (found {where})")
+                     for f, where in found.items() if where] + [e for e in errors if not found[e.field]]
     if any(e.field == "source_ref" for e in errors):  # the id is made of it: one error says it all
         errors = [e for e in errors if e.field != "id" or not e.value.endswith(cells.get("source_ref") or "\0")]
 
