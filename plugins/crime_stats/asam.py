@@ -45,7 +45,7 @@ import re
 from pathlib import Path
 
 from .countries import iso3_from_name
-from .csv_lines import InputFileError, Rejection, SourceFile, SourceRows, clean_text  # noqa: F401 (Rejection: the readers' type)
+from .csv_lines import InputFileError, SourceFile, SourceRows, clean_text
 from .incidents import empty_record
 from .positions import PositionError, parse_dms
 
