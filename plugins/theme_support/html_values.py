@@ -34,8 +34,8 @@ def summary_field_as_html(content) -> None:
     ``summary`` stands for elsewhere (feeds, the newsletter, the events' descriptions read it as HTML).
     Markdown made the same ``<p>`` of the same text, but also ran any markup the text held."""
     text = content.metadata.get("summary")
-    if text is None or isinstance(text, HtmlSummary):
-        return
+    if text is None or isinstance(text, HtmlSummary) or "summary" in content.settings.get("FORMATTED_FIELDS", ()):
+        return  # none, done already, or markdown made it HTML (settings other than pelicanconf's)
     if isinstance(text, list):  # continuation lines: Pelican joined them with newlines for markdown
         text = "\n".join(text)
     html = HtmlSummary(f"<p>{escape(str(text), quote=False)}</p>")  # a text node: quotes need no escaping
