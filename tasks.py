@@ -170,6 +170,18 @@ def stats_import(c, source, input, mapping=None, table="content/data/incidents.c
     print(f"Report and rejected rows written to {report_dir}/")
 
 
+@task(help={
+    "table": "incident table to update (default: the setting INCIDENTS_FILE)",
+    "overlap": "days before the table's newest NGA record to ask for again (late corrections)",
+    "report_dir": "where the report, the rejected rows and the fetched records go (default var/stats-import)",
+})
+def stats_update(c, table=None, overlap=30, report_dir="var/stats-import"):
+    """Fetch new and changed ASAM records from NGA's MSI API (NGA_MSI_BASE_URL) and import them."""
+    from crime_stats.update_command import run_stats_update
+
+    sys.exit(run_stats_update(DEV_SETTINGS, table, int(overlap), ROOT / report_dir))
+
+
 @task(help={"settings": "settings file (default pelicanconf.py)"})
 def stats_check(c, settings=None):
     """Validate the incident table; list every bad row with its field, value and what was expected."""
