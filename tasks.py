@@ -97,20 +97,22 @@ def check(c, settings=None):
     "dry_run": "build in a temporary folder and print the plan; output/ and the bucket are untouched",
     "force_delete": "allow deleting more than PUBLISH_MAX_DELETE_SHARE of the bucket",
     "full": "upload every file again (after changing content types or cache policy)",
+    "break_lock": "take over the bucket's publish lock held by a publish known to be dead",
 })
-def publish(c, dry_run=False, force_delete=False, full=False):
+def publish(c, dry_run=False, force_delete=False, full=False, break_lock=False):
     """Build with publishconf.py, minify, sync output/ to S3 and invalidate CloudFront."""
+    from publishing.bucket_lock import BucketLocked
     from publishing.deploy import publish as run_publish
     from publishing.s3sync import PublishError
     from site_build.build import BuildFailed
 
     try:
-        run_publish(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete, full=full)
+        run_publish(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete, full=full, break_lock=break_lock)
     except BuildFailed as failure:
         print(failure, file=sys.stderr)
         print("Nothing was published; the previous output/ was left untouched.", file=sys.stderr)
         sys.exit(1)
-    except (PublishError, ValueError) as failure:
+    except (PublishError, BucketLocked, ValueError) as failure:
         print(f"publish failed: {failure}", file=sys.stderr)
         sys.exit(1)
 
