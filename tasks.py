@@ -184,6 +184,14 @@ def stats_update(c, table=None, overlap=30, report_dir="var/stats-import"):
     sys.exit(run_stats_update(DEV_SETTINGS, table, int(overlap), ROOT / report_dir))
 
 
+@task(help={"state_dir": "where the report and the last run's state go (default var/daily)"})
+def daily(c, state_dir="var/daily"):
+    """stats-update, a production build, linkcheck, publish; one report; exit 1 at the first failure."""
+    from daily_run.command import run_daily_command
+
+    sys.exit(run_daily_command(PUBLISH_SETTINGS, ROOT / state_dir))
+
+
 @task(help={"settings": "settings file (default pelicanconf.py)"})
 def stats_check(c, settings=None):
     """Validate the incident table; list every bad row with its field, value and what was expected."""
