@@ -177,6 +177,7 @@ def test_a_run_made_a_day_later_moves_the_ended_event_to_the_past_on_every_page(
     assert listed("events/index.html", "[aria-labelledby=events-upcoming]")
     assert not listed("events/index.html", "[aria-labelledby=events-past]")
     assert listed("index.html", ".upcoming-events")
+    assert soup(output / link / "index.html").select_one("a.event-add")  # an upcoming event offers the calendar
     assert first.events_now_past == []
 
     tomorrow = _run(site, NOW + timedelta(days=1))
@@ -184,6 +185,7 @@ def test_a_run_made_a_day_later_moves_the_ended_event_to_the_past_on_every_page(
     assert not listed("events/index.html", "[aria-labelledby=events-upcoming]")
     assert listed("events/index.html", "[aria-labelledby=events-past]")
     assert not listed("index.html", ".upcoming-events")
+    assert soup(output / link / "index.html").select_one("a.event-add") is None  # a past one does not
     assert tomorrow.events_now_past == [
         "Gulf of Guinea briefing (2022-gulf-of-guinea-briefing), ended 2022-06-21T12:00:00+01:00"]
     assert {"events/index.html", "index.html"} <= set(tomorrow.uploaded)
