@@ -13,6 +13,11 @@ if os.path.join(HERE, "plugins") not in sys.path:  # plain domain modules live b
 
 # The theme's Jinja filters and tests, available whichever plugins a build loads.
 from theme_support.filters import JINJA_FILTERS, JINJA_TESTS  # noqa: E402,F401
+from theme_support.html_values import PelicanHtml  # noqa: E402
+
+# Metadata is text: templates escape every value, except HTML by construction (theme_support/html_values.py).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": [PelicanHtml]}
+FORMATTED_FIELDS = []  # Summary: is text, not markdown (theme_support turns it into a paragraph of HTML)
 
 AUTHOR = "CSO Alliance"
 SITENAME = "CSO Alliance"

@@ -98,20 +98,22 @@ def check(c, settings=None):
     "dry_run": "build in a temporary folder and print the plan; output/ and the bucket are untouched",
     "force_delete": "allow deleting more than PUBLISH_MAX_DELETE_SHARE of the bucket",
     "full": "upload every file again (after changing content types or cache policy)",
+    "break_lock": "take over the bucket's publish lock held by a publish known to be dead",
 })
-def publish(c, dry_run=False, force_delete=False, full=False):
+def publish(c, dry_run=False, force_delete=False, full=False, break_lock=False):
     """Build with publishconf.py, minify, sync output/ to S3 and invalidate CloudFront."""
+    from publishing.bucket_lock import BucketLocked
     from publishing.deploy import publish as run_publish
     from publishing.s3sync import PublishError
     from site_build.build import BuildFailed
 
     try:
-        run_publish(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete, full=full)
+        run_publish(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete, full=full, break_lock=break_lock)
     except BuildFailed as failure:
         print(failure, file=sys.stderr)
         print("Nothing was published; the previous output/ was left untouched.", file=sys.stderr)
         sys.exit(1)
-    except (PublishError, ValueError) as failure:
+    except (PublishError, BucketLocked, ValueError) as failure:
         print(f"publish failed: {failure}", file=sys.stderr)
         sys.exit(1)
 
@@ -169,6 +171,26 @@ def stats_import(c, source, input, mapping=None, table="content/data/incidents.c
         sys.exit(1)
     print(report.to_text())
     print(f"Report and rejected rows written to {report_dir}/")
+
+
+@task(help={
+    "table": "incident table to update (default: the setting INCIDENTS_FILE)",
+    "overlap": "days before the table's newest NGA record to ask for again (late corrections)",
+    "report_dir": "where the report, the rejected rows and the fetched records go (default var/stats-import)",
+})
+def stats_update(c, table=None, overlap=30, report_dir="var/stats-import"):
+    """Fetch new and changed ASAM records from NGA's MSI API (NGA_MSI_BASE_URL) and import them."""
+    from crime_stats.update_command import run_stats_update
+
+    sys.exit(run_stats_update(DEV_SETTINGS, table, int(overlap), ROOT / report_dir))
+
+
+@task(help={"state_dir": "where the report and the last run's state go (default var/daily)"})
+def daily(c, state_dir="var/daily"):
+    """stats-update, a production build, linkcheck, publish; one report; exit 1 at the first failure."""
+    from daily_run.command import run_daily_command
+
+    sys.exit(run_daily_command(PUBLISH_SETTINGS, ROOT / state_dir))
 
 
 @task(help={"settings": "settings file (default pelicanconf.py)"})

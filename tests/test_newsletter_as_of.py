@@ -190,9 +190,9 @@ def test_the_as_of_figures_are_the_statistics_pages_figures_on_that_day(tmp_path
 
     from crime_stats.aggregate import summary, summary_as_of
     from crime_stats.incidents import load_incidents
-    from crime_stats.sample_data import write_sample
+    from crime_stats.sample_data import write_generated
 
-    write_sample(tmp_path / "incidents.csv", n=300, seed=5)
+    write_generated(tmp_path / "incidents.csv", n=300, seed=5)
     records = load_incidents(tmp_path / "incidents.csv", date(2019, 7, 8))
     whole = summary(records)
     newest = date.fromisoformat(whole["as_of"])

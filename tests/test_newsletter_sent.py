@@ -16,7 +16,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from crime_stats.sample_data import write_sample
+from crime_stats.sample_data import write_generated
 from newsletter import commands, db
 from newsletter.members import add_member
 from newsletter_site import FILES, REGIONS, moto_ses, received, settings_env
@@ -60,7 +60,7 @@ def sent_site(tmp_path_factory):
     moto's SES, then built again: (root, settings file, surfaces before the send, after, moto's messages)."""
     root = tmp_path_factory.mktemp("sent")
     write_content(root, {k: v for k, v in FILES.items()})
-    write_sample(root / "content" / "data" / "incidents.csv", n=160, seed=2016)
+    write_generated(root / "content" / "data" / "incidents.csv", n=160, seed=2016)
     shutil.copytree(ROOT / "theme" / "email", root / "email")
     settings = _settings_file(root)
     out = build_site(settings)
@@ -112,7 +112,7 @@ def test_a_sent_issue_is_unchanged_by_later_edits_imports_and_template_changes(s
     template = root / "email" / "newsletter.mjml.j2"
     template.write_text(template.read_text(encoding="utf-8").replace("Headline crime figures", "Crime in figures"),
                         encoding="utf-8")
-    write_sample(root / "content" / "data" / "incidents.csv", n=90, seed=7)  # a new import of the table
+    write_generated(root / "content" / "data" / "incidents.csv", n=90, seed=7)  # a new import of the table
     out = build_site(settings)
     now = _surfaces(out)
     for name in (*ARCHIVE, "page", "feed"):

@@ -18,6 +18,7 @@ from aws_local import create_distribution, fake_aws_env, moto_server
 from publishing.content_types import UnknownContentType
 from publishing.deploy import Target, sync_output
 from publishing.manifest import MANIFEST_NAME
+from publishing.content_types import FINGERPRINT, is_fingerprinted
 from publishing.s3sync import DeletionRefused, UploadFailed
 
 SHORT = "public, max-age=300, must-revalidate"
@@ -203,12 +204,33 @@ def test_deletions_are_made_and_the_guard_refuses_mass_deletion(tmp_path, aws):
     before = keys(s3, bucket)
     with pytest.raises(DeletionRefused) as refused:
         deploy(out, bucket, distribution, max_delete_share=0.1)
-    assert f"6 of the {total - 1} objects" in str(refused.value)
+    stable = [k for k in keys(s3, bucket) if not is_fingerprinted(k)]
+    assert f"6 of the {len(stable)} pages and other files with stable names" in str(refused.value)
     assert "--force-delete" in str(refused.value)
     assert keys(s3, bucket) == before
 
     report = deploy(out, bucket, distribution, max_delete_share=0.1, force_delete=True)
     assert len(report.deleted) == 6 and report.uploaded == ["index.html"]
+    assert set(keys(s3, bucket)) == set(local_files(out))
+
+
+def test_superseded_fingerprinted_files_do_not_count_against_the_deletion_guard(tmp_path, aws):
+    """New figures change every Pagefind chunk: the old chunks go without tripping the guard, which
+    measures only files with stable names (the sign of a build that lost pages)."""
+    s3, cloudfront, bucket, distribution = aws
+    out = make_site(tmp_path)
+    deploy(out, bucket, distribution)
+    before = keys(s3, bucket)
+    chunks = [k for k in before if is_fingerprinted(k)]
+    for rel in chunks:  # as a re-index after new figures does: every chunk gets a new content hash
+        old = out / rel
+        name = FINGERPRINT.sub(lambda m: m.group(0)[0] + "f00d" + m.group(0)[5:], old.name)
+        old.rename(old.with_name(name))
+    superseded = set(chunks) - set(local_files(out))
+    assert len(superseded) > 0.1 * len(before)  # the old guard would have refused this publish
+    report = deploy(out, bucket, distribution, max_delete_share=0.1)
+    assert set(report.deleted) & set(chunks)
+    assert all(is_fingerprinted(k) for k in report.deleted)
     assert set(keys(s3, bucket)) == set(local_files(out))
 
 

@@ -149,3 +149,33 @@ def test_dedupe_rules():
     assert not dedupe.is_duplicate(a, dict(near, vessel_type="container"))
     assert dedupe.is_duplicate(a, dict(near, vessel_type="unknown"))
     assert not dedupe.is_duplicate(a, dict(near, source="imb"))  # same source: only by reference
+
+
+def test_a_merged_table_that_would_fail_validation_is_never_written(files, monkeypatch):
+    """The last guard (issue 12, point 1): the text about to replace the table passes the build's
+    validation first. The real merge can no longer produce a bad table, so a fault is injected: a
+    merge that lists a reference the table's schema refuses."""
+    table = files / "incidents.csv"
+    existing = sample_records(1)[0]
+    existing.update(id="imb-2018-001", source="imb", source_ref="2018-001", date=date(2018, 2, 4), lat=6.45, lon=3.42,
+                    vessel_type="unknown", vessel_name="", public=True, attack_type="boarded", country_iso3="NGA")
+    write_incidents(table, [existing])
+    before = table.read_bytes()
+    real_merge = dedupe.merge_pair
+    monkeypatch.setattr(dedupe, "merge_pair", lambda kept, other: dict(real_merge(kept, other), also_reported_by=["example_source:A 1"]))
+    with pytest.raises(ValueError, match="import refused and the table left unchanged") as failure:
+        import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+    assert "field 'also_reported_by': got 'example_source:A 1'" in str(failure.value)
+    assert "record imb-2018-001" in str(failure.value) or "record example_source-A-1" in str(failure.value)
+    assert table.read_bytes() == before
+    assert read_incidents(table, TODAY)[1] == []
+
+
+def test_a_value_already_in_our_vocabulary_needs_no_mapping_entry(files):
+    """A [values.attack_type] table without "*" no longer refuses 'HIJACKED': it is our word in capitals."""
+    (files / "theirs.csv").write_text(THEIR_CSV.replace("A-3,05/02/2018,12.50,47.00,NA,Hijack,", "A-3,05/02/2018,12.50,47.00,NA,HIJACKED,"))
+    table = files / "incidents.csv"
+    report = import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+    assert report.accepted == 3
+    records, _ = read_incidents(table, TODAY)
+    assert [r["attack_type"] for r in records if r["source_ref"] == "A-3"] == ["hijacked"]

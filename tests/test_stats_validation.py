@@ -156,3 +156,17 @@ def test_written_table_reads_back_identically(n, seed):
     assert to_csv_text(back) == text
     assert [[format_cell(f, r[f]) for f in FIELDS] for r in back] == [
         [format_cell(f, r[f]) for f in FIELDS] for r in sorted(records, key=lambda r: (r["date"], r["id"]))]
+
+
+def test_vocabulary_values_in_other_case_are_read_and_normalised(tmp_path):
+    """Issue 12, point 3: 'ANCHORED' can be read unambiguously; a look-alike letter cannot."""
+    rows = rows_of(_good_text())
+    rows[1].update(vessel_status="ANCHORED", attack_type="Boarded", weapons="GUNS;Knives", country_iso3="nga", vessel_type="Tanker")
+    rows[2].update(vessel_type="tan\u212aer")  # KELVIN SIGN, which lower() turns into a Latin k
+    path = tmp_path / "incidents.csv"
+    path.write_text(text_of(rows), encoding="utf-8")
+    records, errors = read_incidents(path, TODAY)
+    assert [(e.row, e.field) for e in errors] == [(4, "vessel_type")]
+    (first,) = [r for r in records if r["_row"] == 3]
+    assert (first["vessel_status"], first["attack_type"], first["weapons"], first["country_iso3"], first["vessel_type"]) == (
+        "anchored", "boarded", ["guns", "knives"], "NGA", "tanker")

@@ -106,8 +106,9 @@ def test_json_ld_is_valid_news_article_even_with_markup_in_the_title(site):
     data = json.loads(raw)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "NewsArticle"
-    assert data["headline"] == page.find("h1").get_text() == "Drone \"attack\" & Tom's risk"
-    assert data["description"] == "Watch for </script> in code."
+    # title and summary are text (issue 12, point 7): the markup in them is shown, not applied
+    assert data["headline"] == page.find("h1").get_text() == "Drone \"attack\" & Tom's <em>risk</em>"
+    assert data["description"] == "Watch for `</script>` in code."
     assert meta(page, property="og:title") == data["headline"]
     assert meta(page, property="og:description") == data["description"]
     assert data["datePublished"] == "2019-06-20T18:00:00+01:00"

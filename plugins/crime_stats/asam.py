@@ -41,13 +41,11 @@ Columns read as they are: `reference` (source_ref, id `nga_asam-<reference>`), `
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .countries import iso3_from_name
+from .csv_lines import InputFileError, SourceFile, SourceRows, clean_text
 from .incidents import empty_record
 from .positions import PositionError, parse_dms
 
@@ -134,24 +132,6 @@ _CREW_EVENTS = {k: [re.compile(p) for p in v] for k, v in _CREW_EVENTS.items()}
 _CREW_GUARDS = {"crew_kidnapped": ("kidnap", "abduct"), "crew_hostage": ("hostage",),
                 "crew_injured": ("injur", "wound"), "crew_killed": ("killed",)}
 _CREW_ONBOARD = re.compile(rf"crew of\s+{_NUM}\b|\b{_NUM}\s+{_CREW}\s+(?:were\s+)?on ?board")
-
-
-def numbered_rows(reader: csv.DictReader, progress=None):
-    """Yield (line number where the record starts, row) for every CSV record; a quoted line break
-    makes one record span several lines, so the number is the record's first line."""
-    line = reader.line_num
-    for row in reader:
-        start, line = line + 1, reader.line_num
-        if progress:
-            progress()
-        yield start, row
-
-
-@dataclass
-class Rejection:
-    row: int
-    reason: str
-    cells: dict = field(default_factory=dict)
 
 
 def extract_attack_type(text: str) -> str:
@@ -279,36 +259,44 @@ def record_from_row(row: dict[str, str]) -> dict:
     return record
 
 
-def read_asam(path: str | Path, progress=None) -> tuple[list[tuple[int, dict]], list[Rejection], int]:
-    """Parse an ASAM export; return ([(row number, record)], rejections, rows read).
+# ASAM's free-text columns: control characters in them are removed (with a note), not fatal
+_TEXT_COLUMNS = ("hostility", "victim", "description")
 
-    Row numbers are CSV line numbers of the record's first line (header = 1), as an editor sees them.
-    """
+
+def read_asam(path: str | Path, progress=None) -> SourceRows:
+    """Parse an ASAM export. Row numbers are CSV line numbers of the record's first line
+    (header = 1), as an editor sees them."""
     from datetime import date
 
-    text = Path(path).read_bytes().decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in ASAM_COLUMNS if c not in (reader.fieldnames or [])]
+    source = SourceFile(path, progress)
+    missing = [c for c in ASAM_COLUMNS if c not in source.header]
     if missing:
-        raise ValueError(f"{path}: not an NGA ASAM export, missing column(s) {', '.join(missing)}; "
-                         f"expected {','.join(ASAM_COLUMNS)}")
-    accepted, rejected, read = [], [], 0
-    for start, row in numbered_rows(reader, progress):
-        read += 1
-        reference = (row.get("reference") or "").strip()
+        raise InputFileError(f"{path}, line 1: not an NGA ASAM export, missing column(s) {', '.join(missing)}; "
+                             f"expected {','.join(ASAM_COLUMNS)}")
+    out = SourceRows(lines=source.count)
+    for line, row, problem in source.rows():
+        out.read += 1
+        if problem:
+            out.rejected.append(source.rejection(line, problem))
+            continue
+        for column in _TEXT_COLUMNS:
+            row[column], note = clean_text(row[column])
+            if note:
+                out.cleaned.append((line.start, "narrative" if column == "description" else column, note))
+        reference = row["reference"].strip()
         if not reference:
-            rejected.append(Rejection(start, "reference: empty, expected NGA's reference such as 2022-146", row))
+            out.rejected.append(source.rejection(line, "reference: empty, expected NGA's reference such as 2022-146", row))
             continue
         try:
-            occurred = date.fromisoformat((row.get("date") or "").strip())
+            occurred = date.fromisoformat(row["date"].strip())
         except ValueError:
-            rejected.append(Rejection(start, f"date: {row.get('date')!r}, expected YYYY-MM-DD", row))
+            out.rejected.append(source.rejection(line, f"date: {row['date']!r}, expected YYYY-MM-DD", row))
             continue
         try:
             record = record_from_row(row)
         except PositionError as exc:
-            rejected.append(Rejection(start, f"position: {exc}", row))
+            out.rejected.append(source.rejection(line, f"position: {exc}", row))
             continue
         record["date"] = occurred
-        accepted.append((start, record))
-    return accepted, rejected, read
+        out.rows.append((line.start, record))
+    return out

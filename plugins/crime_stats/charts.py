@@ -6,6 +6,8 @@ Pages wrap each SVG in a <figure> with a title, a description and the same data 
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 import re
 from datetime import date
 from functools import lru_cache
@@ -101,7 +103,7 @@ def to_svg(spec: dict, title: str, description: str, chart_id: str) -> str:
     from html import escape
 
     head = f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
-    return re.sub(r"(<svg\b[^>]*>)", r"\1" + head.replace("\\", "\\\\"), svg, count=1)
+    return Markup(re.sub(r"(<svg\b[^>]*>)", r"\1" + head.replace("\\", "\\\\"), svg, count=1))  # vl-convert's SVG
 
 
 def headline_chart_spec(summary: dict) -> dict:

@@ -1,13 +1,19 @@
 """Import incidents into `incidents.csv`: read a source, derive region/port/country, merge, report.
 
-Every row read is accounted for: read = accepted + merged + rejected.
+Every physical line of the input is accounted for: lines = header + lines in rows + blank lines
+(a quoted line break makes one row span several lines; a malformed line is a rejected row of its
+own). Every row read is accounted for: read = accepted + merged + rejected.
 * accepted: the row is (or updates, or is identical to) a record of the table;
 * merged:   the row was folded into another record (a later row of the same file with the same
             reference, or a duplicate of another source's record - see dedupe.py);
 * rejected: the row is invalid; the report and the rejected-rows file give its row number and why.
 
-Nothing is written unless the existing table is valid, and the table is replaced atomically, so a
-failed import leaves it exactly as it was. Re-importing the same file changes nothing.
+Control characters in free text (narratives, place and vessel names) are removed and each removal
+is listed in the report; anywhere else they reject the row.
+
+Nothing is written unless the existing table is valid and the table about to be written passes the
+very validation the build applies; the table is replaced atomically, so a failed import leaves it
+exactly as it was. Re-importing the same file changes nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from pathlib import Path
 
 from . import asam, dedupe, mapping_import
 from .countries import iso3_from_positions
-from .incidents import FIELDS, IncidentDataError, format_cell, parse_row, read_incidents, to_csv_text, write_incidents
+from .csv_lines import LineCount, Rejection, SourceRows, clean_text, records as csv_records, split_lines
+from .incidents import (CELL_FORMATTERS, FREE_TEXT_FIELDS, IncidentDataError, parse_incidents_text, parse_row,
+                        read_incidents, sort_key, to_csv_text, write_incidents)
 from .ports import PortIndex, load_ports
 from .regions import regions_of
 
@@ -34,7 +42,9 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     merged: list[tuple[int, str, str]] = field(default_factory=list)  # (row, kept id, why)
-    rejected: list[asam.Rejection] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    cleaned: list[tuple[int, str, str]] = field(default_factory=list)  # (row, field, what was removed)
+    lines: LineCount = field(default_factory=LineCount)
     written: bool = False
 
     @property
@@ -42,11 +52,13 @@ class ImportReport:
         return self.new + self.updated + self.unchanged
 
     def balanced(self) -> bool:
-        return self.read == self.accepted + len(self.merged) + len(self.rejected)
+        return self.read == self.accepted + len(self.merged) + len(self.rejected) and self.lines.balanced()
 
     def to_text(self) -> str:
+        count = self.lines
         lines = [
             f"Import of {self.input} (source {self.source})",
+            f"lines in the file: {count.total} = header {count.header} + {count.in_rows} in rows + {count.blank} blank",
             f"rows read: {self.read} = accepted {self.accepted} + merged {len(self.merged)} + rejected {len(self.rejected)}",
             f"  accepted: {self.new} new, {self.updated} updated, {self.unchanged} unchanged",
             f"  table {'written' if self.written else 'left unchanged'}",
@@ -56,12 +68,15 @@ class ImportReport:
             lines += [f"  row {row}: into {kept} ({why})" for row, kept, why in self.merged]
         if self.rejected:
             lines.append("rejected rows:")
-            lines += [f"  row {r.row}: {r.reason}" for r in self.rejected]
+            lines += [f"  {r.where}: {r.reason}" for r in self.rejected]
+        if self.cleaned:
+            lines.append("cleaned cells (control characters removed):")
+            lines += [f"  row {row}: {name}: {what}" for row, name, what in self.cleaned]
         return "\n".join(lines) + "\n"
 
 
 def _cells(record: dict) -> dict[str, str]:
-    return {f: format_cell(f, record.get(f)) for f in FIELDS}
+    return {f: fmt(record[f]) for f, fmt in CELL_FORMATTERS}
 
 
 def enrich(records: list[dict], ports: PortIndex | None, country_from_position: bool = True) -> None:
@@ -146,7 +161,7 @@ def merge(existing: list[dict], incoming: list[tuple[int, dict]], report: Import
     return list(table.values())
 
 
-def _rejected_rows_csv(rejections: list[asam.Rejection]) -> str:
+def _rejected_rows_csv(rejections: list[Rejection]) -> str:
     columns: list[str] = []
     for rejection in rejections:
         for column in rejection.cells:
@@ -154,9 +169,9 @@ def _rejected_rows_csv(rejections: list[asam.Rejection]) -> str:
                 columns.append(column)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["row", "reason"] + columns)
+    writer.writerow(["row", "last_line", "reason"] + columns)
     for rejection in rejections:
-        writer.writerow([rejection.row, rejection.reason] + [rejection.cells.get(c, "") for c in columns])
+        writer.writerow([rejection.row, rejection.end or rejection.row, rejection.reason] + [rejection.cells.get(c, "") for c in columns])
     return out.getvalue()
 
 
@@ -198,6 +213,53 @@ def import_incidents(*args, **kwargs) -> ImportReport:
             gc.enable()
 
 
+def _read_source(source: str, input_path: Path, mapping_path, today: date, tick) -> tuple[SourceRows, str, bool]:
+    """(what the reader made of the file, the source name, whether to derive country from position)."""
+    if source == "asam":
+        return asam.read_asam(input_path, progress=tick), asam.SOURCE, True
+    if source == "csv":
+        if not mapping_path:
+            raise mapping_import.MappingError("--mapping FILE.toml is required for --source csv")
+        mapping = mapping_import.load_mapping(mapping_path)
+        read = mapping_import.read_mapped(input_path, mapping, today, progress=tick)
+        return read, mapping["source"], "country_iso3" not in mapping["columns"]
+    raise ValueError(f"unknown source {source!r}: expected 'asam' or 'csv'")
+
+
+def _validated(rows: list[tuple[int, dict]], report: ImportReport, input_path: Path, today: date) -> list[tuple[int, dict]]:
+    """The rows that pass the table's own validation; the others become rejected rows."""
+    valid = []
+    for row, record in rows:
+        for name in FREE_TEXT_FIELDS:  # e.g. a port name from the port list
+            record[name], note = clean_text(record[name] or "")
+            if note:
+                report.cleaned.append((row, name, note))
+        _, errors = parse_row(_cells(record), row, str(input_path), today)
+        if errors:
+            reasons = "; ".join(f"{e.field}: {e.value!r}, expected {e.expected}" for e in errors)
+            report.rejected.append(Rejection(row, reasons, {}))
+        else:
+            valid.append((row, record))
+    return valid
+
+
+class ImportRefused(ValueError):
+    """The merged table would not pass the build's validation: nothing was written."""
+
+
+def _check_final_table(text: str, merged: list[dict], table_path: Path, today: date) -> None:
+    """The text about to replace the table goes through the build's validation first."""
+    _, errors = parse_incidents_text(text, str(table_path), today)
+    if not errors:
+        return
+    # the errors' row numbers are lines of a table that was never written: name the records instead
+    starts = [r.start for r in csv_records(split_lines(text), 1)]
+    ids = dict(zip(starts, (r["id"] for r in sorted(merged, key=sort_key))))
+    details = [f"  record {ids.get(e.row, '?')}: field {e.field!r}: got {e.value!r}, expected {e.expected}" for e in errors]
+    raise ImportRefused(f"{table_path}: import refused and the table left unchanged: the merged table would fail "
+                        "the build's validation (a fault of the importer, please report it):\n" + "\n".join(details))
+
+
 def _import_incidents(
     source: str,
     input_path: str | Path,
@@ -218,39 +280,21 @@ def _import_incidents(
             record.pop("_row", None)
 
     with _progress_reader(progress, f"Reading {input_path.name}") as tick:
-        if source == "asam":
-            rows, rejected, read = asam.read_asam(input_path, progress=tick)
-            name = asam.SOURCE
-            country_from_position = True
-        elif source == "csv":
-            if not mapping_path:
-                raise mapping_import.MappingError("--mapping FILE.toml is required for --source csv")
-            mapping = mapping_import.load_mapping(mapping_path)
-            rows, rejected, read = mapping_import.read_mapped(input_path, mapping, today, progress=tick)
-            name = mapping["source"]
-            country_from_position = "country_iso3" not in mapping["columns"]
-        else:
-            raise ValueError(f"unknown source {source!r}: expected 'asam' or 'csv'")
+        read, name, country_from_position = _read_source(source, input_path, mapping_path, today, tick)
 
-    report = ImportReport(source=name, input=str(input_path), read=read, rejected=list(rejected))
+    report = ImportReport(source=name, input=str(input_path), read=read.read, rejected=list(read.rejected),
+                          cleaned=list(read.cleaned), lines=read.lines)
     ports = PortIndex(load_ports(ports_file)) if ports_file else None
-    enrich([r for _, r in rows], ports, country_from_position)
-
-    # every record goes through the table's own validation before it can enter the table
-    valid = []
-    for row, record in rows:
-        _, errors = parse_row(_cells(record), row, str(input_path), today)
-        if errors:
-            reasons = "; ".join(f"{e.field}: {e.value!r}, expected {e.expected}" for e in errors)
-            report.rejected.append(asam.Rejection(row, reasons, {}))
-        else:
-            valid.append((row, record))
+    enrich([r for _, r in read.rows], ports, country_from_position)
+    valid = _validated(read.rows, report, input_path, today)
     report.rejected.sort(key=lambda r: r.row)
+    report.cleaned.sort()
 
     merged = merge(existing, valid, report)
     text = to_csv_text(merged)
     old_text = table_path.read_text(encoding="utf-8") if table_path.exists() else None
     if text != old_text:
+        _check_final_table(text, merged, table_path, today)
         write_incidents(table_path, merged, text)
         report.written = True
     assert report.balanced(), report.to_text()

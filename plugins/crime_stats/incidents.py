@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pycountry
 
+from .csv_lines import CONTROL_CHARACTERS, control_characters, records as csv_records, split_lines
 from .regions import region_keys
 
 FIELDS = [
@@ -52,12 +53,18 @@ ENUMS = {
     "vessel_type": VESSEL_TYPES,
     "location_precision": LOCATION_PRECISIONS,
 }
+# Free text (third-party wording): an importer removes control characters from these, with a note.
+FREE_TEXT_FIELDS = ("location_text", "narrative", "vessel_name", "port")
 EARLIEST_DATE = date(1978, 1, 1)
 LIST_SEPARATOR = ";"
 
 _SOURCE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-_ALSO_RE = re.compile(r"^[a-z][a-z0-9_]*:\S+$")
+# [0-9], not \d: \d and str.isdigit() also take other scripts' digits and superscripts ("²")
+_TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_ALSO_RE = re.compile(r"^[a-z][a-z0-9_]*:[^\s;]+$")
+# A reference ends up as `source:ref` in a merged duplicate's also_reported_by (a ';'-separated list)
+_REFERENCE_RE = re.compile(r"^[^\s;]+$")
+_REFERENCE_EXPECTED = "a reference without spaces or ';' (a merged duplicate lists it as source:ref in also_reported_by)"
 _ISO3 = {c.alpha_3 for c in pycountry.countries}
 _ISO2 = {c.alpha_2 for c in pycountry.countries}
 
@@ -127,7 +134,8 @@ def _degrees_parser(limit: int):
             number = float(value)
         except ValueError:
             raise _Bad(expected) from None
-        if not -limit <= number <= limit:  # also rejects nan
+        # float() also reads "1_0" as 10 and other scripts' digits; the range check rejects nan and inf
+        if not -limit <= number <= limit or "_" in value or not value.isascii():
             raise _Bad(expected)
         return number
 
@@ -142,37 +150,55 @@ def _parse_bool(value: str, today: date) -> bool:
 
 
 def _parse_count(value: str, today: date) -> int:
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise _Bad("a whole number ≥ 0 (or empty when not stated)")
     return int(value)
+
+
+def _in_vocabulary(value: str, vocabulary) -> str | None:
+    """The vocabulary's spelling of ``value``, which may differ in case only ("ANCHORED"); ASCII
+    only, so that no look-alike letter (the Kelvin sign...) is read as a Latin one."""
+    if value in vocabulary:
+        return value
+    lowered = value.lower() if value.isascii() else None
+    return lowered if lowered in vocabulary else None
 
 
 def _enum_parser(vocabulary: tuple[str, ...]):
     expected = "one of " + ", ".join(vocabulary)
 
     def parse(value: str, today: date) -> str:
-        if value not in vocabulary:
+        if value in vocabulary:  # the common case first: this runs for every cell of the table
+            return value
+        spelled = _in_vocabulary(value, vocabulary)
+        if spelled is None:
             raise _Bad(expected)
-        return value
+        return spelled
 
     return parse
 
 
-def _list_parser(valid, expected: str):
+def _list_parser(valid, expected: str, vocabulary=None):
     def parse(value: str, today: date) -> list[str]:
         items = _split_list(value)
-        if not all(valid(item) for item in items):
-            raise _Bad(expected)
-        return items
+        if all(valid(item) for item in items):
+            return items
+        if vocabulary is not None:
+            items = sorted({_in_vocabulary(item, vocabulary) or item for item in items})
+            if all(valid(item) for item in items):
+                return items
+        raise _Bad(expected)
 
     return parse
 
 
-def _pattern_parser(pattern, expected: str):
+def _pattern_parser(pattern, expected: str, normalise=None):
     def parse(value: str, today: date) -> str:
-        if not pattern(value):
-            raise _Bad(expected)
-        return value
+        if pattern(value):
+            return value
+        if normalise is not None and value.isascii() and pattern(normalise(value)):
+            return normalise(value)
+        raise _Bad(expected)
 
     return parse
 
@@ -185,20 +211,25 @@ _PARSERS = {
     "public": _parse_bool,
     **{f: _parse_count for f in COUNT_FIELDS},
     **{f: _enum_parser(v) for f, v in ENUMS.items()},
-    "weapons": _list_parser(lambda w: w in WEAPONS, f"a ';'-separated set of {', '.join(WEAPONS)}"),
+    "weapons": _list_parser(lambda w: w in WEAPONS, f"a ';'-separated set of {', '.join(WEAPONS)}", WEAPONS),
     "derived": _list_parser(lambda f: f in FIELDS, "a ';'-separated set of field names of this table"),
     "also_reported_by": _list_parser(lambda a: bool(_ALSO_RE.match(a)), "a ';'-separated list of source:ref"),
+    "id": _pattern_parser(_REFERENCE_RE.match, "an id without spaces or ';'"),
+    "source_ref": _pattern_parser(_REFERENCE_RE.match, _REFERENCE_EXPECTED),
     "source": _pattern_parser(_SOURCE_RE.match, "a source name in lower case (" + ", ".join(KNOWN_SOURCES) + ", or a mapping file's source)"),
     "time_utc": _pattern_parser(_TIME_RE.match, "a time HH:MM (24-hour)"),
     "time_local": _pattern_parser(_TIME_RE.match, "a time HH:MM (24-hour)"),
-    "country_iso3": _pattern_parser(_ISO3.__contains__, "an ISO 3166-1 alpha-3 country code in capitals (e.g. NGA)"),
-    "flag_iso2": _pattern_parser(_ISO2.__contains__, "an ISO 3166-1 alpha-2 country code in capitals (e.g. LR)"),
-    "vessel_imo": _pattern_parser(lambda v: v.isdigit() and len(v) == 7, "a 7-digit IMO number"),
+    "country_iso3": _pattern_parser(_ISO3.__contains__, "an ISO 3166-1 alpha-3 country code (e.g. NGA)", str.upper),
+    "flag_iso2": _pattern_parser(_ISO2.__contains__, "an ISO 3166-1 alpha-2 country code (e.g. LR)", str.upper),
+    "vessel_imo": _pattern_parser(lambda v: v.isascii() and v.isdigit() and len(v) == 7, "a 7-digit IMO number"),
 }
 
 
-def parse_row(cells: dict[str, str], row: int, file: str, today: date) -> tuple[dict, list[RowError]]:
-    """Turn the text cells of one row into a typed record; return it with every error found."""
+def parse_row(cells: dict[str, str], row: int, file: str, today: date, controls: bool = True) -> tuple[dict, list[RowError]]:
+    """Turn the text cells of one row into a typed record; return it with every error found.
+
+    ``controls=False`` skips the search for control characters, for a caller that has searched
+    the whole text at once and found none."""
     errors: list[RowError] = []
     record = empty_record()
 
@@ -221,6 +252,13 @@ def parse_row(cells: dict[str, str], row: int, file: str, today: date) -> tuple[
             record[field] = parser(value, today)
         except _Bad as bad:
             err(field, value, bad.args[0])
+    # control characters never enter the table: invisible on a page, and fatal to an XML parser
+    if controls and CONTROL_CHARACTERS.search("".join(v for v in cells.values() if v)):
+        found = {f: control_characters(cells.get(f) or "") for f in FIELDS}
+        errors[:] = [RowError(file, row, f, cells[f], f"text without control characters (found {where})")
+                     for f, where in found.items() if where] + [e for e in errors if not found[e.field]]
+    if any(e.field == "source_ref" for e in errors):  # the id is made of it: one error says it all
+        errors = [e for e in errors if e.field != "id" or not e.value.endswith(cells.get("source_ref") or "\0")]
 
     onboard = record["crew_onboard"]
     if onboard is not None:
@@ -252,58 +290,53 @@ def read_incidents(path: str | Path, today: date) -> tuple[list[dict], list[RowE
     return parse_incidents_text(text, name, today)
 
 
-def parse_incidents_text(text: str, name: str, today: date) -> tuple[list[dict], list[RowError]]:
-    if not text.strip():
-        return [], [RowError(name, 0, "(file)", "", "a header row: " + ",".join(FIELDS))]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    errors: list[RowError] = []
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        return [], [RowError(name, 1, "(header)", str(exc), "a valid CSV header row")]
-    header = [h.strip() for h in header]
+def _header_errors(header: list[str], name: str) -> list[RowError]:
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         sep = next(s for s in ";\t|" if s in header[0])
-        return [], [RowError(name, 1, "(header)", header[0][:60], f"comma-separated columns (this file looks {sep!r}-separated)")]
-    missing = [f for f in FIELDS if f not in header]
-    unknown = [h for h in header if h not in FIELDS]
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    for field in missing:
-        errors.append(RowError(name, 1, field, "(column absent)", "a column named " + field))
-    for column in unknown:
-        errors.append(RowError(name, 1, column, column, "only the columns of the schema: " + ",".join(FIELDS)))
-    for column in duplicated:
-        errors.append(RowError(name, 1, column, column, "each column once"))
+        return [RowError(name, 1, "(header)", header[0][:60], f"comma-separated columns (this file looks {sep!r}-separated)")]
+    errors = [RowError(name, 1, field, "(column absent)", "a column named " + field) for field in FIELDS if field not in header]
+    errors += [RowError(name, 1, column, column, "only the columns of the schema: " + ",".join(FIELDS))
+               for column in header if column not in FIELDS]
+    errors += [RowError(name, 1, column, column, "each column once") for column in sorted({h for h in header if header.count(h) > 1})]
+    return errors
+
+
+def parse_incidents_text(text: str, name: str, today: date) -> tuple[list[dict], list[RowError]]:
+    """Validate the table's text; every malformed line is an error of its own and reading goes on
+    after it, so one stray quote hides no later row."""
+    if not text.strip():
+        return [], [RowError(name, 0, "(file)", "", "a header row: " + ",".join(FIELDS))]
+    lines = split_lines(text)
+    head = next(csv_records(lines))
+    if head.cells is None:
+        return [], [RowError(name, 1, "(header)", head.problem, "a valid CSV header row")]
+    header = [h.strip() for h in head.cells]
+    errors = _header_errors(header, name)
     if errors:
         return [], errors
 
+    controls = bool(CONTROL_CHARACTERS.search(text))  # one scan of the text spares one per row
     records: list[dict] = []
     seen_ids: dict[str, int] = {}
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(RowError(name, start, "(row)", str(exc), "a well-formed CSV row (check the quotes)"))
-            break
-        line = reader.line_num
-        if not cells or cells == [""]:
+    for row in csv_records(lines, head.end):
+        if row.cells == [] or row.cells == [""]:
             continue
-        if len(cells) != len(header):
-            errors.append(RowError(name, start, "(row)", f"{len(cells)} cells", f"{len(header)} cells, one per column"))
+        if row.cells is None:
+            excerpt = lines[row.start - 1].rstrip("\r\n")[:60]
+            errors.append(RowError(name, row.start, "(row)", excerpt, f"a well-formed CSV row, but {row.problem}"))
             continue
-        record, row_errors = parse_row(dict(zip(header, cells)), start, name, today)
+        if len(row.cells) != len(header):
+            errors.append(RowError(name, row.start, "(row)", f"{len(row.cells)} cells", f"{len(header)} cells, one per column"))
+            continue
+        record, row_errors = parse_row(dict(zip(header, row.cells)), row.start, name, today, controls)
         errors.extend(row_errors)
         if record["id"]:
             if record["id"] in seen_ids:
-                errors.append(RowError(name, start, "id", record["id"], f"a unique id (row {seen_ids[record['id']]} has it too)"))
+                errors.append(RowError(name, row.start, "id", record["id"], f"a unique id (row {seen_ids[record['id']]} has it too)"))
             else:
-                seen_ids[record["id"]] = start
+                seen_ids[record["id"]] = row.start
         if not row_errors:
-            record["_row"] = start
+            record["_row"] = row.start
             records.append(record)
     return records, errors
 
@@ -358,11 +391,14 @@ def _cell_formatter(field: str):
     return lambda v: v or ""
 
 
+CELL_FORMATTERS = [(f, _cell_formatter(f)) for f in FIELDS]
+
+
 def to_csv_text(records: list[dict], fields: list[str] = FIELDS) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
-    formatters = [(f, _cell_formatter(f)) for f in fields]
+    formatters = CELL_FORMATTERS if fields is FIELDS else [(f, _cell_formatter(f)) for f in fields]
     writer.writerows([fmt(record[f]) for f, fmt in formatters] for record in sorted(records, key=sort_key))
     return out.getvalue()
 

@@ -6,14 +6,12 @@ so a mapped row is accepted only if it would be a valid row of `incidents.csv`.
 
 from __future__ import annotations
 
-import csv
-import io
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
 
-from .asam import Rejection, numbered_rows
-from .incidents import ENUMS, FIELDS, KNOWN_SOURCES, REQUIRED, parse_row
+from .csv_lines import InputFileError, SourceFile, SourceRows, clean_text
+from .incidents import ENUMS, FIELDS, FREE_TEXT_FIELDS, KNOWN_SOURCES, REQUIRED, parse_row
 
 # Fields the importer fills itself when the mapping leaves them out.
 DEFAULTS = {"in_scope": "true", "public": "true", "vessel_status": "unknown", "vessel_type": "unknown",
@@ -62,66 +60,79 @@ def _map_value(mapping: dict, field: str, value: str) -> tuple[str | None, str |
         return str(lowered[value.lower()]), None
     if "*" in table:
         return str(table["*"]), None
+    if field in ENUMS and value.isascii() and value.lower() in ENUMS[field]:  # already our word, in other case
+        return value.lower(), None
     return None, f"no mapping for this value in [values.{field}] and no \"*\" entry"
 
 
-def read_mapped(path: str | Path, mapping: dict, today: date, progress=None) -> tuple[list[tuple[int, dict]], list[Rejection], int]:
-    """Read a CSV through a mapping; return ([(row, record)], rejections, rows read)."""
+def _mapped_cells(mapping: dict, row: dict, missing_values: set[str]) -> tuple[dict, list[str], list[tuple[str, str]]]:
+    """(our text cells, problems, [(field, note)] of cleaned free text) for one of their rows."""
+    date_format = mapping["parse"].get("date_format", "%Y-%m-%d")
+    cells = {field: str(value) for field, value in DEFAULTS.items()}
+    cells.update({field: str(value) for field, value in mapping["constants"].items()})
+    problems, cleaned = [], []
+    for field, column in mapping["columns"].items():
+        value = row[column].strip()
+        if field in FREE_TEXT_FIELDS:
+            value, note = clean_text(value)
+            if note:
+                cleaned.append((field, f"column {column!r}: {note}"))
+        if value in missing_values:
+            if field in ENUMS and "unknown" in ENUMS[field]:
+                cells[field] = "unknown"
+            elif field in REQUIRED:
+                problems.append(f"column {column!r} ({field}): {value!r} means not stated, but {field} is required")
+            else:
+                cells[field] = ""
+            continue
+        mapped, error = _map_value(mapping, field, value)
+        if error:
+            problems.append(f"column {column!r} ({field}): {value!r}: {error}")
+            continue
+        if field == "date":
+            try:
+                mapped = datetime.strptime(mapped, date_format).date().isoformat()
+            except ValueError:
+                problems.append(f"column {column!r} (date): {value!r} does not match date_format {date_format!r}")
+                continue
+        cells[field] = mapped
+    return cells, problems, cleaned
+
+
+def read_mapped(path: str | Path, mapping: dict, today: date, progress=None) -> SourceRows:
+    """Read a CSV through a mapping: its rows that make valid records, the rejected rows (with the
+    reason), the cleaned cells, and where every line of the file went."""
     path = Path(path)
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise MappingError(f"{path}, line {line}: not UTF-8 text") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+        source = SourceFile(path, progress)
+    except InputFileError as exc:
+        raise MappingError(str(exc)) from None
     id_column = mapping.get("id_column")
     needed = list(mapping["columns"].values()) + ([id_column] if id_column else [])
-    missing = [c for c in needed if c not in header]
+    missing = [c for c in needed if c not in source.header]
     if missing:
-        raise MappingError(f"{path}: column(s) {', '.join(missing)} named in the mapping are absent; the file has {', '.join(header)}")
+        raise MappingError(f"{path}: column(s) {', '.join(missing)} named in the mapping are absent; the file has {', '.join(source.header)}")
     missing_values = {str(v) for v in mapping["parse"]["missing"]}
-    date_format = mapping["parse"].get("date_format", "%Y-%m-%d")
-    source = mapping["source"]
-    accepted, rejected, read = [], [], 0
-    for start, row in numbered_rows(reader, progress):
-        read += 1
-        cells = {field: str(value) for field, value in DEFAULTS.items()}
-        cells.update({field: str(value) for field, value in mapping["constants"].items()})
-        problems = []
-        for field, column in mapping["columns"].items():
-            value = (row.get(column) or "").strip()
-            if value in missing_values:
-                if field in ENUMS and "unknown" in ENUMS[field]:
-                    cells[field] = "unknown"
-                elif field in REQUIRED:
-                    problems.append(f"column {column!r} ({field}): {value!r} means not stated, but {field} is required")
-                else:
-                    cells[field] = ""
-                continue
-            mapped, error = _map_value(mapping, field, value)
-            if error:
-                problems.append(f"column {column!r} ({field}): {value!r}: {error}")
-                continue
-            if field == "date":
-                try:
-                    mapped = datetime.strptime(mapped, date_format).date().isoformat()
-                except ValueError:
-                    problems.append(f"column {column!r} (date): {value!r} does not match date_format {date_format!r}")
-                    continue
-            cells[field] = mapped
-        reference = (row.get(id_column) or "").strip() if id_column else str(start)
+    name = mapping["source"]
+    out = SourceRows(lines=source.count)
+    for line, row, problem in source.rows():
+        out.read += 1
+        if problem:
+            out.rejected.append(source.rejection(line, problem))
+            continue
+        cells, problems, cleaned = _mapped_cells(mapping, row, missing_values)
+        out.cleaned += [(line.start, field, note) for field, note in cleaned]
+        reference = row[id_column].strip() if id_column else str(line.start)
         if not reference:
             problems.append(f"column {id_column!r} (id): empty, expected the source's reference")
-        cells.update(id=f"{source}-{reference}", source=source, source_ref=reference)
+        cells.update(id=f"{name}-{reference}", source=name, source_ref=reference)
         if problems:
-            rejected.append(Rejection(start, "; ".join(problems), row))
+            out.rejected.append(source.rejection(line, "; ".join(problems), row))
             continue
-        record, errors = parse_row(cells, start, str(path), today)
+        record, errors = parse_row(cells, line.start, str(path), today)
         if errors:
             reasons = "; ".join(f"{e.field}: {e.value!r}, expected {e.expected}" for e in errors)
-            rejected.append(Rejection(start, reasons, row))
+            out.rejected.append(source.rejection(line, reasons, row))
             continue
-        accepted.append((start, record))
-    return accepted, rejected, read
+        out.rows.append((line.start, record))
+    return out

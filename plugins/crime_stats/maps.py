@@ -8,6 +8,8 @@ the same drawing with a viewBox cropped to the region's polygons. Points are bin
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 import math
 from collections import Counter
 from functools import lru_cache
@@ -137,7 +139,7 @@ def map_svg(records: list[dict], map_id: str, title: str, description: str, regi
                     out.append(f'<circle cx="{px}" cy="{py}" r="{r_:.1f}" fill="{colour}"/>')
         out.append("</g>")
     out.append("</svg>")
-    return "".join(out)
+    return Markup("".join(out))  # markup we drew ourselves: templates show it as it is
 
 
 def legend_items() -> list[tuple[str, str]]:

@@ -73,15 +73,20 @@ def generate(n: int = 420, seed: int = 2016, start: date = START, end: date = EN
         )
         if member:
             r.update(vessel_name=f"SAMPLE VESSEL {i + 1}", flag_iso2=rng.choice(["LR", "PA", "MH", "SG"]))
-        if rng.random() < 0.6:
-            crew = max(2, CREW_TYPICAL[vessel] + rng.randrange(-3, 4))
-            r["crew_onboard"] = crew
-            if attack == "hijacked" and rng.random() < 0.5:
-                r["crew_kidnapped"] = rng.randrange(0, min(crew, 6) + 1)
-            if attack in ("boarded", "fired_upon", "hijacked") and rng.random() < 0.2:
-                r["crew_injured"] = rng.randrange(0, min(crew, 3) + 1)
+        add_sample_crew(r, rng, attack, vessel)
         records.append(r)
     return records
+
+
+def add_sample_crew(r: dict, rng: random.Random, attack: str, vessel: str) -> None:
+    """Crew on board for 60% of records, some kidnapped or injured (both sample tables draw them alike)."""
+    if rng.random() < 0.6:
+        crew = max(2, CREW_TYPICAL[vessel] + rng.randrange(-3, 4))
+        r["crew_onboard"] = crew
+        if attack == "hijacked" and rng.random() < 0.5:
+            r["crew_kidnapped"] = rng.randrange(0, min(crew, 6) + 1)
+        if attack in ("boarded", "fired_upon", "hijacked") and rng.random() < 0.2:
+            r["crew_injured"] = rng.randrange(0, min(crew, 3) + 1)
 
 
 def write_sample(path: str | Path, ports_file: str | Path | None = None, seed: int = 2016) -> list[dict]:
@@ -91,6 +96,18 @@ def write_sample(path: str | Path, ports_file: str | Path | None = None, seed: i
     from .sample_story import build_story_table
 
     records = build_story_table(seed, PortIndex(load_ports(ports_file)) if ports_file else None)
+    write_incidents(path, records)
+    return records
+
+
+def write_generated(path: str | Path, n: int, seed: int, ports_file: str | Path | None = None) -> list[dict]:
+    """A random sample table of ``n`` records (test fixtures and benchmarks; not the project's table)."""
+    from .importer import enrich
+    from .incidents import write_incidents
+    from .ports import PortIndex, load_ports
+
+    records = generate(n, seed)
+    enrich(records, PortIndex(load_ports(ports_file)) if ports_file else None)
     write_incidents(path, records)
     return records
 

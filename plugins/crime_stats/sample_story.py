@@ -15,7 +15,7 @@ import random
 from datetime import date, timedelta
 
 from .incidents import VESSEL_TYPES, empty_record
-from .sample_data import CREW_TYPICAL
+from .sample_data import CREW_TYPICAL, add_sample_crew
 
 STORY_AS_OF = date(2016, 7, 8)  # the alliance's newsletter of 8 July 2016
 STORY = {"countries": 63, "criminals": 5140, "ships_boarded": 856, "crew": 16000}
@@ -88,13 +88,7 @@ def _record(rng: random.Random, day: date, spot: tuple, attack: str, in_scope: b
     )
     if attack in ("boarded", "hijacked") and rng.random() < 0.88:
         r["perpetrators"] = rng.choice(PERPETRATORS)
-    if rng.random() < 0.6:
-        crew = max(2, CREW_TYPICAL[vessel] + rng.randrange(-3, 4))
-        r["crew_onboard"] = crew
-        if attack == "hijacked" and rng.random() < 0.5:
-            r["crew_kidnapped"] = rng.randrange(0, min(crew, 6) + 1)
-        if attack in ("boarded", "fired_upon", "hijacked") and rng.random() < 0.2:
-            r["crew_injured"] = rng.randrange(0, min(crew, 3) + 1)
+    add_sample_crew(r, rng, attack, vessel)
     return r
 
 

@@ -9,6 +9,7 @@ import os
 import re
 from html import escape
 
+from markupsafe import Markup
 from pelican.contents import Content
 from pelican.generators import Generator
 
@@ -159,14 +160,14 @@ class EventsGenerator(Generator):
         event.image_path = image_path(event.metadata.get("image"))
         event.image_alt = str(event.metadata.get("image_alt") or "")
         event.share_image = f"{site}/{event.image_path}" if event.image_path else self.default_share_image()
-        event.jsonld = to_script_json(
+        event.jsonld = Markup(to_script_json(  # serialised for a <script> element: HTML as it is
             event_jsonld(
                 data,
                 url=event.public_url,
                 description=description,
                 organiser_url=f"{site}/" if data.organiser == settings.get("AUTHOR") else None,
                 image=f"{site}/{event.image_path}" if event.image_path else None,
-            )
+            ))
         )
         event.feed_preface_html = "".join(
             f"<p><strong>{label}:</strong> {escape(text)}</p>" for label, text in event.display.lines()

@@ -100,6 +100,7 @@ def _offer(event: EventData, url: str) -> dict | None:
 
 
 def to_script_json(data: dict) -> str:
-    """JSON safe to put inside <script type="application/ld+json"> (no "</" can close the element)."""
+    """JSON safe to put inside <script type="application/ld+json">: "<", ">" and "&" as JSON escapes, so
+    that no "</script>" closes the element and no "<!--" makes it swallow the rest of the page."""
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
-    return text.replace("</", "<\\/")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -95,7 +95,7 @@ def to_source(article, settings) -> Source:
     zone = str(meta.get("timezone") or settings.get("TIMEZONE") or "UTC")
     summary = BeautifulSoup(str(getattr(article, "summary", "") or ""), "html.parser").get_text(" ", strip=True)
     return Source(
-        slug=article.slug, kind=article.category.slug, title=BeautifulSoup(article.title, "html.parser").get_text(),
+        slug=article.slug, kind=article.category.slug, title=str(article.title),
         url=f"{base}/{article.url}", path=article.url, summary=summary,
         source=os.path.relpath(article.source_path, settings["PATH"]).replace(os.sep, "/"), date=article.date, image=_image(article, settings),
         region=str(meta.get("region", "")).strip(), channel=str(meta.get("newsletter", "both")).strip().lower() or "both",

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 from mjml import mjml2html
 
 from .message import PLACEHOLDER
@@ -48,8 +49,10 @@ def edition(issue: dict, segment_regions=None) -> dict:
 
 def render_mjml(issue: dict, site: dict, template_dir: str | Path, segment_regions=None) -> str:
     env = _environment(str(template_dir))
+    shown = edition(issue, segment_regions)
+    shown["letter_html"] = Markup(shown["letter_html"])  # the letter's body, rendered from markdown; all else is text
     return env.get_template("newsletter.mjml.j2").render(
-        issue=edition(issue, segment_regions), site=site, unsubscribe_url=PLACEHOLDER,
+        issue=shown, site=site, unsubscribe_url=PLACEHOLDER,
         content_width=CONTENT_WIDTH)
 
 

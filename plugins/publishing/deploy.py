@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from .bucket_lock import LOCK_NAME, BucketLock, lock_key
 from .manifest import MANIFEST_NAME
 from .minify import minify_tree
 from .plan import make_plan, normalise_prefix, scan_output
@@ -46,11 +47,13 @@ def sync_output(output: Path, target: Target, *, dry_run: bool = False, force_de
     local = scan_output(output)
     if not local:
         raise ValueError(f"{output} holds no files: build the site first")
-    if any(f.path == MANIFEST_NAME for f in local):
-        raise ValueError(f"{output / MANIFEST_NAME}: this name is reserved for the publish manifest; rename the file")
+    for reserved, what in ((MANIFEST_NAME, "the publish manifest"), (LOCK_NAME, "the publish lock")):
+        if any(f.path == reserved for f in local):
+            raise ValueError(f"{output / reserved}: this name is reserved for {what}; rename the file")
     prefix = normalise_prefix(target.prefix)
     listed = read_remote(s3, target.bucket, prefix)
     listed.pop(manifest_key(prefix), None)
+    listed.pop(lock_key(prefix), None)
     owned = read_ownership(s3, target.bucket, prefix)
     remote = add_recorded_hashes(s3, target.bucket, prefix, local, listed, workers)
     plan = make_plan(local, remote, prefix, full=full, owned=owned)
@@ -60,11 +63,12 @@ def sync_output(output: Path, target: Target, *, dry_run: bool = False, force_de
 
 
 def publish(settings_file: Path, *, dry_run: bool = False, force_delete: bool = False, full: bool = False,
-            console: Console | None = None, overrides: dict | None = None) -> SyncReport:
+            console: Console | None = None, overrides: dict | None = None, break_lock: bool = False) -> SyncReport:
     """Build with ``settings_file`` (atomically), minify the output, then sync it to the bucket.
 
     A dry run builds into a temporary folder, removed afterwards: output/ (which may hold the
-    editor's development build) and the bucket are left exactly as they were."""
+    editor's development build) and the bucket are left exactly as they were. A real publish holds
+    the bucket's lock from before the build to the end (bucket_lock.py): a second one refuses."""
     from site_build.build import load_settings
 
     console = console or Console(stderr=True)
@@ -72,9 +76,11 @@ def publish(settings_file: Path, *, dry_run: bool = False, force_delete: bool = 
     target = Target.from_settings(settings)  # fail on a missing bucket before spending a build
     max_delete_share = float(settings.get("PUBLISH_MAX_DELETE_SHARE", 0.2))
     if not dry_run:
-        output = build_and_minify(settings_file, overrides, console)
-        return sync_output(output, target, force_delete=force_delete, full=full,
-                           max_delete_share=max_delete_share, console=console)
+        s3, cloudfront = aws_clients()
+        with BucketLock(s3, target.bucket, target.prefix, break_lock=break_lock):
+            output = build_and_minify(settings_file, overrides, console)
+            return sync_output(output, target, force_delete=force_delete, full=full, s3=s3, cloudfront=cloudfront,
+                               max_delete_share=max_delete_share, console=console)
     with tempfile.TemporaryDirectory(prefix="publish-dry-run-") as scratch:
         output = build_and_minify(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(Path(scratch) / "output")},
                                   console)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from .content_types import UnknownContentType, cache_control, content_type
+from .content_types import UnknownContentType, cache_control, content_type, is_fingerprinted
 from .manifest import Ownership
 
 HASH_METADATA = "sha256"  # x-amz-meta-sha256: our own record of the uploaded bytes
@@ -40,7 +40,11 @@ class SyncPlan:
     deletions: list[str] = field(default_factory=list)  # object keys an earlier publish put there
     invalidations: list[str] = field(default_factory=list)  # public URL paths
     unchanged: int = 0
-    remote_count: int = 0  # the site's objects in the bucket (the deletion guard's whole)
+    remote_count: int = 0  # the site's objects in the bucket
+    # the deletion guard's whole: the site's objects with stable names. Fingerprinted files (Pagefind's
+    # chunks, image variants) are superseded by new names whenever their content changes, so their
+    # turnover says nothing about a build being incomplete: a day's new figures replace most of them.
+    stable_remote_count: int = 0
     left_alone: list[str] = field(default_factory=list)  # object keys no publish recorded: never deleted
     ownership: Ownership = field(default_factory=Ownership)  # what the bucket's manifest records
     built: list[str] = field(default_factory=list)  # every site path of the build
@@ -132,6 +136,8 @@ def make_plan(local: list[LocalFile], remote: dict[str, RemoteObject], prefix: s
     plan.deletions = [key for key in extra if key[len(prefix):] in owned]
     plan.left_alone = [key for key in extra if key[len(prefix):] not in owned]
     plan.remote_count = len(remote) - len(plan.left_alone)
+    left_alone = set(plan.left_alone)
+    plan.stable_remote_count = sum(1 for key in remote if key not in left_alone and not is_fingerprinted(key))
     changed = [f.path for f in plan.uploads] + [key[len(prefix):] for key in plan.deletions]
     plan.invalidations = sorted({p for path in changed for p in public_paths(path)})
     return plan

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import manifest
+from .content_types import is_fingerprinted
 from .manifest import Ownership
 from .plan import HASH_METADATA, RemoteObject, SyncPlan, upload_tier
 
@@ -118,15 +119,18 @@ def add_recorded_hashes(s3, bucket: str, prefix: str, local, remote: dict[str, R
 
 
 def check_deletion_guard(plan: SyncPlan, max_share: float, force: bool) -> None:
-    if force or not plan.deletions or not plan.remote_count:
+    """Refuse a publish that would delete more than ``max_share`` of the site's stable-named objects
+    (pages, feeds, assets): the sign of an incomplete build. Superseded fingerprinted files don't count."""
+    stable = [key for key in plan.deletions if not is_fingerprinted(key)]
+    if force or not stable or not plan.stable_remote_count:
         return
-    share = len(plan.deletions) / plan.remote_count
+    share = len(stable) / plan.stable_remote_count
     if share > max_share:
         raise DeletionRefused(
-            f"refusing to delete {len(plan.deletions)} of the {plan.remote_count} objects the site has in the "
-            f"bucket ({share:.0%}, more than the allowed {max_share:.0%}). Nothing was uploaded or deleted. "
-            f"Check that the build is complete (e.g. `ls output/`), then re-run `{RERUN} --force-delete` "
-            "if these deletions are intended."
+            f"refusing to delete {len(stable)} of the {plan.stable_remote_count} pages and other files with stable "
+            f"names that the site has in the bucket ({share:.0%}, more than the allowed {max_share:.0%}). "
+            f"Nothing was uploaded or deleted. Check that the build is complete (e.g. `ls output/`), then re-run "
+            f"`{RERUN} --force-delete` if these deletions are intended."
         )
 
 
