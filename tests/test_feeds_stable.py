@@ -80,5 +80,5 @@ def test_two_clean_builds_give_byte_identical_feeds_and_calendars(tmp_path):
         return {p.relative_to(out).as_posix(): p.read_bytes() for p in paths}
 
     a, b = files(first), files(second)
-    assert len(a) == 20 + 1 + 8  # 10 feeds x 2 formats, the site calendar, one per event
+    assert len(a) == 22 + 1 + 8  # 11 feeds x 2 formats (everything, 5 kinds, 5 regions), the site calendar, one per event
     assert a == b

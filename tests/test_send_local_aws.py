@@ -28,7 +28,8 @@ def test_aws_local_provisions_a_working_ses(monkeypatch):
         status = v1.get_identity_verification_attributes(Identities=["newsletter@csoalliance.com"])
         assert status["VerificationAttributes"]["newsletter@csoalliance.com"]["VerificationStatus"] == "Success"
         topics = {t["TopicName"] for t in v2.get_contact_list(ContactListName="members")["Topics"]}
-        assert topics == {"newsletter", "region-asia", "region-west-africa", "region-gulf-of-aden", "region-mediterranean"}
+        assert topics == {"newsletter", "region-asia", "region-west-africa", "region-gulf-of-aden", "region-arabian-gulf",
+                          "region-mediterranean"}
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)

@@ -47,7 +47,7 @@ def _corpus():
     case("unknown country code", "country_iso3", "XXX", "ISO 3166-1 alpha-3")
     case("unknown weapon", "weapons", "guns;cannon", "set of guns")
     case("missing required value", "location_precision", "", "required")
-    case("bad region", "region", "atlantis", "one of asia")
+    case("bad region", "region", "atlantis", "one of arabian_gulf, mediterranean, gulf_of_aden, west_africa, asia, americas, other")
     # crew injured greater than crew on board
     data, line = _with(4, crew_onboard="5", crew_injured="9")
     cases.append(("crew injured > crew on board", data, line, "crew_injured", "at most crew_onboard"))
