@@ -40,16 +40,6 @@ def headline_sentence(head: dict) -> str:
             f"impacting an estimated {head['crew']:,} crew.")
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
-
-
-def _human_day(day: date) -> str:
-    """'8 July 2019', the site's one human date format (theme_support.dates.human_date; plugins do not
-    import each other, and tests/test_dates_sitewide.py holds every page to it)."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def incident_row(r: dict, regions: SiteRegions, site_url: str = "") -> dict:
     """Public fields of one public record, escaped, for the list and tables; ``html`` is the <tr>
     (built here once per record, because the list of 100,000 incidents must render quickly)."""
@@ -76,7 +66,7 @@ def incident_row(r: dict, regions: SiteRegions, site_url: str = "") -> dict:
     scope = "" if row["in_scope"] else " (out of scope)"
     row["html"] = Markup(
         f'<tr data-year="{row["year"]}" data-region="{row["region"]}" data-type="{row["attack_type"]}">'
-        f'<td><time datetime="{row["date"]}">{_human_day(r["date"])}</time></td><td><a href="{site_url}/statistics/regions/{row["region_slug"]}/">{row["region_label"]}</a></td>'
+        f'<td><time datetime="{row["date"]}">{human_date(r["date"])}</time></td><td><a href="{site_url}/statistics/regions/{row["region_slug"]}/">{row["region_label"]}</a></td>'
         f'<td>{country}</td><td>{row["location"]}</td><td>{row["attack_label"]}{scope}</td><td>{row["status"]}</td>'
         f'<td>{row["vessel_type"]}</td><td>{row["source"]}</td><td class="narrative">{row["narrative"]}</td></tr>'
     )

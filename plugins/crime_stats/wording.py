@@ -5,21 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+from cso_common.dates import day_month, human_date  # noqa: F401 (the statistics say dates through these)
+
 SAMPLE_NOTICE = ("Sample data: these figures are computed from synthetic sample incidents made for this site's "
                  "demonstration, not from real reports.")
 # Below this many incidents in the earlier period a percentage change says more about chance than crime.
 MIN_BASE_FOR_PERCENT = 10
-
-
-def human_date(d: date) -> str:
-    """27 June 2019 (no locale: the same words in every build)."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def day_month(d: date) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]}"
 
 
 def period(first: date, last: date) -> str:

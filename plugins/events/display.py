@@ -12,15 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cso_common.dates import human_date
+
 from .model import EventData, is_upcoming
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-
-
-def human_day(d: date) -> str:
-    """'8 July 2019': no weekday, no leading zero, English month names whatever the locale."""
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def _abbreviation(moment: datetime) -> str:
@@ -48,16 +42,16 @@ def describe_when(event: EventData) -> str:
     "23 October 2026, 09:00 EEST to 26 October 2026, 13:00 EET (Athens time)"."""
     if event.all_day:
         if not event.multi_day:
-            return f"{human_day(event.start)} (all day)"
-        return f"{human_day(event.start)} to {human_day(event.end)} (all day)"
+            return f"{human_date(event.start)} (all day)"
+        return f"{human_date(event.start)} to {human_date(event.end)} (all day)"
     start, end = event.start, event.end
     if end is None:
-        text = f"{human_day(start.date())}, {start:%H:%M} {_abbreviation(start)}"
+        text = f"{human_date(start.date())}, {start:%H:%M} {_abbreviation(start)}"
     elif not event.multi_day and _abbreviation(start) == _abbreviation(end):
-        text = f"{human_day(start.date())}, {start:%H:%M} to {end:%H:%M} {_abbreviation(end)}"
+        text = f"{human_date(start.date())}, {start:%H:%M} to {end:%H:%M} {_abbreviation(end)}"
     else:
-        text = (f"{human_day(start.date())}, {start:%H:%M} {_abbreviation(start)} to "
-                f"{human_day(end.date())}, {end:%H:%M} {_abbreviation(end)}")
+        text = (f"{human_date(start.date())}, {start:%H:%M} {_abbreviation(start)} to "
+                f"{human_date(end.date())}, {end:%H:%M} {_abbreviation(end)}")
     zone = _zone_text(event)
     return f"{text} ({zone})" if zone else text
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from cso_common import dates
+
 
 def as_date(value) -> date | datetime | None:
     """Return ``value`` as a date or datetime; ``None`` for empty values. Raises ValueError on junk."""
@@ -20,12 +22,9 @@ def as_date(value) -> date | datetime | None:
 
 
 def human_date(value) -> str:
-    """'28 June 2016' (no leading zero, English month names, whatever the locale)."""
+    """'28 June 2016' (cso_common.dates: the site's one format) for a date, datetime or ISO text."""
     day = as_date(value)
-    if day is None:
-        return ""
-    months = ("January February March April May June July August September October November December").split()
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    return "" if day is None else dates.human_date(day)
 
 
 def iso_date(value) -> str:
