@@ -274,11 +274,7 @@ def read_asam(path: str | Path, progress=None) -> SourceRows:
         raise InputFileError(f"{path}, line 1: not an NGA ASAM export, missing column(s) {', '.join(missing)}; "
                              f"expected {','.join(ASAM_COLUMNS)}")
     out = SourceRows(lines=source.count)
-    for line, row, problem in source.rows():
-        out.read += 1
-        if problem:
-            out.rejected.append(source.rejection(line, problem))
-            continue
+    for line, row in source.well_formed_rows(out):
         for column in _TEXT_COLUMNS:
             row[column], note = clean_text(row[column])
             if note:

@@ -195,6 +195,16 @@ class SourceFile:
             problem = row_problem(record, width)
             yield record, (dict(zip(self.header, record.cells)) if not problem else {}), problem
 
+    def well_formed_rows(self, out: "SourceRows"):
+        """(line, row) of each well-formed row; every row is counted in ``out.read`` and each malformed
+        one goes to ``out.rejected`` (both importers read their files this way)."""
+        for record, row, problem in self.rows():
+            out.read += 1
+            if problem:
+                out.rejected.append(self.rejection(record, problem))
+                continue
+            yield record, row
+
     def rejection(self, record: Record, reason: str, cells: dict | None = None) -> Rejection:
         if cells is None:  # a malformed line: keep its text for the rejected-rows file
             cells = {"(line)": "".join(self.lines[record.start - 1 : record.end]).rstrip("\r\n")}

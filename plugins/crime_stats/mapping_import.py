@@ -115,11 +115,7 @@ def read_mapped(path: str | Path, mapping: dict, today: date, progress=None) -> 
     missing_values = {str(v) for v in mapping["parse"]["missing"]}
     name = mapping["source"]
     out = SourceRows(lines=source.count)
-    for line, row, problem in source.rows():
-        out.read += 1
-        if problem:
-            out.rejected.append(source.rejection(line, problem))
-            continue
+    for line, row in source.well_formed_rows(out):
         cells, problems, cleaned = _mapped_cells(mapping, row, missing_values)
         out.cleaned += [(line.start, field, note) for field, note in cleaned]
         reference = row[id_column].strip() if id_column else str(line.start)
