@@ -13,13 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import os
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from . import asam, nga_msi
 from .importer import ImportReport, import_incidents
-from .incidents import read_incidents, IncidentDataError
+from .incidents import IncidentDataError, read_incidents
 from .positions import to_dms
 
 DEFAULT_OVERLAP_DAYS = 30
@@ -77,13 +78,12 @@ def asam_export_text(records: list[dict]) -> str:
 
 def stats_update(table_path: str | Path, today: date, base: str, report_dir: str | Path,
                  ports_file: str | Path | None = None, overlap_days: int = DEFAULT_OVERLAP_DAYS,
-                 policy: nga_msi.RetryPolicy = nga_msi.RetryPolicy(), sleep=None, log=None) -> UpdateResult:
+                 policy: nga_msi.RetryPolicy = nga_msi.RetryPolicy(), sleep=time.sleep, log=None) -> UpdateResult:
     """Fetch the window's records and import them. Raises nga_msi.FetchError (table untouched) when the
     API could not be read, IncidentDataError when the table itself is invalid."""
     table_path, report_dir = Path(table_path), Path(report_dir)
     first, last = update_window(table_path, today, overlap_days)
-    kwargs = {"sleep": sleep} if sleep else {}
-    url, records = nga_msi.fetch_asam(base, first, last, policy, log=log, **kwargs)
+    url, records = nga_msi.fetch_asam(base, first, last, policy, sleep, log)
     report_dir.mkdir(parents=True, exist_ok=True)
     fetched = report_dir / FETCHED_FILE
     fetched.write_text(asam_export_text(records), encoding="utf-8", newline="")

@@ -24,10 +24,7 @@ def run_stats_update(settings_file: str | Path, table: str | Path | None = None,
         result = stats_update(table_path, settings["BUILD_NOW"].date(), base_url(settings), report_dir,
                               ports_file=ports if Path(ports).exists() else None, overlap_days=overlap_days,
                               log=lambda line: print(line, file=err))
-    except FetchError as failure:
-        print(f"stats-update failed, the table was left unchanged: {failure}", file=err)
-        return 1
-    except (IncidentDataError, ValueError, OSError) as failure:
+    except (FetchError, IncidentDataError, ValueError, OSError) as failure:
         print(f"stats-update failed, the table was left unchanged: {failure}", file=err)
         return 1
     print(describe(result), file=out)
