@@ -123,7 +123,7 @@ def test_compose_names_the_file_and_field_of_an_unknown_reference():
     from newsletter.compose import ComposeError, IssueMeta, Source, compose_issue
 
     when = datetime(2019, 7, 5, tzinfo=timezone.utc)
-    meta = IssueMeta("july", "July", when, "S", "P", "https://x.org/newsletters/july/", "", "",
+    meta = IssueMeta("july", "July", when, "S", "P", "https://x.org/newsletters/july/", "",
                      source_file="content/newsletters/july.md", pin=["news/2019-06-01-a.md", "nope"])
     src = Source("a", "news", "A", "https://x.org/news/a/", "s", when, source="news/2019-06-01-a.md")
     with pytest.raises(ComposeError, match=r"content/newsletters/july.md: Pin: unknown slug\(s\) nope"):
@@ -202,7 +202,7 @@ def test_segments_choose_the_regional_sections_and_editions_show_only_the_member
     when = datetime(2019, 7, 5, tzinfo=timezone.utc)
     sources = [Source(f"i-{r}", "intelligence", f"Intel {r}", f"https://x.org/intelligence/i-{r}/", "s",
                       datetime(2019, 6, 1, tzinfo=timezone.utc), region=r) for r in ("asia", "west_africa", "mediterranean")]
-    meta = IssueMeta("july", "July", when, "S", "P", "https://x.org/newsletters/july/", "", "Letter.",
+    meta = IssueMeta("july", "July", when, "S", "P", "https://x.org/newsletters/july/", "",
                      segments=["asia", "west_africa"])
     regions = {"asia": "Asia", "west_africa": "West Africa", "mediterranean": "Mediterranean"}
     issue = compose_issue(meta, sources, datetime(2019, 5, 1, tzinfo=timezone.utc), when,

@@ -173,7 +173,7 @@ def test_compose_keeps_to_what_the_issue_could_know_and_names_a_late_pin():
 
     def meta(**kw):
         return IssueMeta(slug="july-2016", title="July 2016", date=issue_date, subject="s", preheader="p",
-                         url=f"{PUBLIC}/newsletters/july-2016/", letter_html="", letter_text="",
+                         url=f"{PUBLIC}/newsletters/july-2016/", letter_html="",
                          source_file="content/newsletters/2016-07-08-july-2016.md", **kw)
 
     issue = compose_issue(meta(), sources, None, build_now, {}, {})

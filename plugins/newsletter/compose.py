@@ -60,7 +60,6 @@ class IssueMeta:
     preheader: str
     url: str
     letter_html: str
-    letter_text: str
     source_file: str = ""
     pin: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
@@ -151,7 +150,6 @@ def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | N
     return {
         "slug": meta.slug, "title": meta.title, "date": meta.date.isoformat(), "subject": meta.subject,
         "preheader": meta.preheader, "url": meta.url, "letter_html": meta.letter_html,
-        "letter_text": meta.letter_text,
         "since": start.isoformat(),
         "sections": sections,
         "regional": regional,

@@ -105,13 +105,6 @@ def to_source(article, settings) -> Source:
     )
 
 
-def letter_text(source_path: str) -> str:
-    """The letter's markdown source without its metadata block: already readable as plain text."""
-    text = Path(source_path).read_text(encoding="utf-8")
-    head, _, body = text.partition("\n\n")
-    return body.strip()
-
-
 class NewsletterGenerator(Generator):
     """Writes /newsletters/<slug>/ (web page, email.html, email.txt, issue.json) and /newsletters/."""
 
@@ -165,7 +158,7 @@ class NewsletterGenerator(Generator):
         return IssueMeta(
             slug=page.slug, title=page.title, date=page.date, subject=str(m["subject"]), preheader=str(m["preheader"]),
             url=f"{base}/newsletters/{page.slug}/", letter_html=absolutize(page.content, base),
-            letter_text=letter_text(page.source_path), source_file=page.source_path,
+            source_file=page.source_path,
             pin=slug_list(m.get("pin")), exclude=slug_list(m.get("exclude")), order=slug_list(m.get("order")),
             web_only=slug_list(m.get("web-only")), email_only=slug_list(m.get("email-only")),
             segments=slug_list(m.get("segments")))
