@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from . import aggregate, charts, downloads, maps, pages, wording
+from . import aggregate, charts, client_data, downloads, pages, wording
 from .check import incidents_path
 from .incidents import load_incidents
 from .ports import PortIndex, load_ports
@@ -110,4 +110,16 @@ class StatisticsGenerator(Generator):
         (out / "incidents.json").write_text(downloads.json_text(self.records, items), encoding="utf-8")
         (out / "incidents.geojson").write_text(downloads.geojson_text(self.records, items), encoding="utf-8")
         (out / "headline-chart.png").write_bytes(charts.headline_chart_png(self.summary))
-        (out / "countries.geojson").write_text(maps.countries_geojson_text(), encoding="utf-8")
+        self._write_client_data(out / "data")
+
+    def _write_client_data(self, data: Path) -> None:
+        """What the incident list and the interactive map load (client_data.py), beside the downloads."""
+        rows = client_data.newest_first(self.records)
+        sample = aggregate.is_sample(self.records)
+        index = client_data.index_document(rows, self.regions, sample, wording.SAMPLE_NOTICE if sample else None)
+        (data / "narratives").mkdir(parents=True, exist_ok=True)
+        (data / "incidents-index.json").write_text(client_data.to_json(index), encoding="utf-8")
+        for number, block in enumerate(client_data.narrative_blocks(rows)):
+            (data / "narratives" / client_data.block_name(number)).write_text(client_data.to_json(block), encoding="utf-8")
+        for resolution in ("110m", "50m"):
+            (data / f"countries-{resolution}.json").write_text(client_data.countries_text(resolution), encoding="utf-8")

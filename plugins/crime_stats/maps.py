@@ -149,18 +149,3 @@ def legend_items() -> list[tuple[str, str]]:
 def choropleth_legend(country_counts: dict[str, int]) -> list[tuple[str, str]]:
     return [(f"{low}–{high}" if low != high else f"{low}", colour) for low, high, colour in choropleth_classes(country_counts)]
 
-
-def countries_geojson_text() -> str:
-    """The 1:110m countries as GeoJSON (ISO alpha-3 and name), for the optional interactive map."""
-    import json
-
-    features = []
-    for country in countries("110m"):
-        features.append({
-            "type": "Feature",
-            "properties": {"iso3": iso3_from_numeric(country["id"]), "name": country["name"]},
-            "geometry": {"type": "MultiPolygon",
-                         "coordinates": [[[[round(x, 3), round(y, 3)] for x, y in ring] for ring in polygon]
-                                         for polygon in country["polygons"]]},
-        })
-    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")) + "\n"

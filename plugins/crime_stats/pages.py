@@ -13,7 +13,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from . import aggregate, charts, maps, port_figures
+from . import aggregate, charts, client_data, maps, port_figures
 from .aggregate import CREW_ESTIMATE_BY_VESSEL_TYPE
 from .charts import ATTACK_LABELS
 from .countries import name_of
@@ -186,12 +186,13 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
         world_map=maps.map_svg(public, "map-home", "Public incidents on a world map",
                                "Each dot is one or more public incidents, coloured by attack type."),
     )
-    add("statistics/incidents/", "statistics/incidents.html",
-        rows=[shared.row_of[id(r)] for r in public],
-        years=sorted({r["date"].year for r in public}, reverse=True),
-        regions=list(shared.regions.labels.items()))
+    filters = {"years": sorted({r["date"].year for r in public}), "regions": list(shared.regions.labels.items()),
+               "out_of_scope": sum(1 for r in public if not r["in_scope"])}
+    add("statistics/incidents/", "statistics/incidents.html", **filters,
+        rows=[client_data.list_row(r, shared.regions) for r in public[:client_data.PAGE_SIZE]],
+        page_size=client_data.PAGE_SIZE, page_count=max(1, -(-len(public) // client_data.PAGE_SIZE)))
     country_counts = summary["by_country"]
-    add("statistics/map/", "statistics/map.html",
+    add("statistics/map/", "statistics/map.html", **filters,
         points_map=maps.map_svg(public, "map-points", "Map of public incidents by attack type",
                                 "Each dot is one or more public incidents; colour shows the attack type. The list of incidents has the same records as a table."),
         choropleth=maps.map_svg([], "map-countries", "Map of in-scope incidents by country",
@@ -199,7 +200,6 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
                                 country_counts=country_counts),
         choropleth_legend=maps.choropleth_legend(country_counts),
         attack_colours_json=json.dumps(charts.ATTACK_COLOURS, sort_keys=True),
-        attack_labels_json=json.dumps(ATTACK_LABELS, sort_keys=True),
         country_rows=[(code, escape(name_of(code)), n) for code, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))])
 
 
