@@ -108,8 +108,14 @@ def _delta_ring(ring) -> list[int]:
 def countries_document(resolution: str) -> dict:
     """The countries for the interactive map, every polygon drawable on a flat map (split at the
     antimeridian), rings delta-encoded (statistics-map.js decodes them)."""
-    countries = [[country["name"], [[_delta_ring(ring) for ring in polygon] for polygon in country["polygons"]],
-                  1 if country["cut"] else 0] for country in planar_countries(resolution)]
+    countries = []
+    for country in planar_countries(resolution):
+        polygons = []
+        for polygon in country["polygons"]:
+            outline, *holes = (_delta_ring(ring) for ring in polygon)
+            if len(outline) >= 8:  # fewer than 4 points at this precision: a speck, not drawn
+                polygons.append([outline, *[hole for hole in holes if len(hole) >= 8]])
+        countries.append([country["name"], polygons, 1 if country["cut"] else 0])
     return {"source": f"Natural Earth 1:{resolution[:-1]} million countries, world-atlas (ISC)",
             "scale": 0.01, "rings": "x0,y0,dx1,dy1,... in units of scale degrees",
             "fields": ["name", "polygons", "cut (drawn without an outline)"], "countries": countries}

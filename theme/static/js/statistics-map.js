@@ -43,11 +43,16 @@
   function atlas(resolution) {
     if (!atlases[resolution]) {
       atlases[resolution] = S.getJSON(el.dataset.countries + resolution + ".json").then(function (doc) {
-        return L.layerGroup(doc.countries.map(function (country) {
-          var polygons = country[1].map(function (rings) { return rings.map(function (r) { return ring(r, doc.scale); }); });
-          return L.polygon(polygons, { renderer: land, interactive: false, weight: 0.6,
-                                       className: country[2] ? "map-land map-land-cut" : "map-land" });
-        }));
+        var layers = [];
+        doc.countries.forEach(function (country) {
+          // one path per polygon: a country on both sides of the antimeridian (Fiji, Russia) is not
+          // one path as wide as the world
+          country[1].forEach(function (rings) {
+            layers.push(L.polygon(rings.map(function (r) { return ring(r, doc.scale); }), {
+              renderer: land, interactive: false, weight: 0.6, className: country[2] ? "map-land map-land-cut" : "map-land" }));
+          });
+        });
+        return L.layerGroup(layers);
       });
     }
     return atlases[resolution];
