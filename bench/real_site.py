@@ -53,13 +53,27 @@ def compressed_size(body: bytes) -> int:
     return len(gzip.compress(body, compresslevel=6, mtime=0))
 
 
-def first_load(page, url: str) -> dict:
-    """Open url in a page with an empty cache and wait until the network is idle (the scripts'
-    fetches are part of the first load); every response body, compressed."""
-    responses = []
-    page.on("response", responses.append)
+# What marks the list and the map usable: their data is drawn (their scripts set these).
+READY = {"/statistics/incidents/": "#incident-list[data-ready]", "/statistics/map/": "#interactive-map[data-loaded]"}
+
+
+def first_load(page, url: str, ready: str | None = None) -> dict:
+    """Open url in a page with an empty cache, wait for `ready` (a selector) and until no request
+    is pending (the scripts' fetches are part of the first load); every response body, compressed.
+    ("networkidle" alone is not enough: on a busy machine a script may start its fetch later.)"""
+    responses, pending = [], set()
+    page.on("request", lambda request: pending.add(request))  # (Playwright takes no builtins as handlers)
+    page.on("requestfinished", lambda request: pending.discard(request))
+    page.on("requestfailed", lambda request: pending.discard(request))
+    page.on("response", lambda response: responses.append(response))
     page.goto(url, wait_until="networkidle")
-    page.remove_listener("response", responses.append)
+    if ready:
+        page.wait_for_selector(ready, state="attached")
+    for _ in range(600):  # at most 30 s
+        if not pending:
+            break
+        page.wait_for_timeout(50)
+    page.wait_for_load_state("networkidle")
     resources = []
     for response in responses:
         try:

@@ -23,7 +23,17 @@
   map.createPane("land").style.zIndex = 350;  // below the dots' overlay pane, whichever loads first
   var land = L.svg({ padding: 0.5, pane: "land" });  // few paths, styled by CSS so they follow the colour scheme
   var dots = L.canvas({ padding: 0.5 });  // thousands of dots
-  var index, narratives, state = {}, pointsLayer = null, viewSet = false;
+  var index, narratives, state = {}, viewSet = false, markerOf = [];
+  var pointsLayer = L.featureGroup().addTo(map);
+  pointsLayer.on("click", function (e) {
+    // beside the zoom buttons, within the map, however narrow
+    var box = L.popup({ maxWidth: Math.min(320, el.clientWidth - 80), maxHeight: Math.max(160, el.clientHeight - 90),
+                        autoPanPaddingTopLeft: [56, 10] });
+    // the narrative arrives after the popup opened: lay it out and pan to it again then
+    box.setLatLng(e.layer.getLatLng()).setContent(popup(e.layer.position, function () {
+      if (box.isOpen()) { box.update(); }
+    })).openOn(map);
+  });
 
   function style(name, fallback) {
     return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
@@ -75,7 +85,7 @@
     return node;
   }
 
-  function popup(i) {
+  function popup(i, loaded) {
     var c = index.columns, l = index.labels, box = document.createElement("div");
     box.appendChild(text("strong", S.humanDate(c.date[i]) + ": " + l.attack_type[c.attack_type[i]]));
     box.appendChild(text("p", [c.location[i], l.country[c.country[i]], l.region[c.region[i]]].filter(Boolean).join(", ")));
@@ -84,7 +94,7 @@
     }
     var narrative = box.appendChild(text("p", "Loading the summary\u2026"));
     narratives.get(i).then(function (value) { narrative.textContent = value; },
-                           function () { narrative.textContent = "The summary could not be loaded."; });
+                           function () { narrative.textContent = "The summary could not be loaded."; }).then(loaded);
     box.appendChild(text("p", "Source: " + l.source[c.source[i]])).className = "popup-source";
     return box;
   }
@@ -93,18 +103,20 @@
     var c = index.columns, shown = S.matching(index, state);
     // the least severe first, so that hijackings stay visible on top (codes run from the most severe)
     shown.sort(function (a, b) { return (c.attack_type[b] - c.attack_type[a]) || (b - a); });
-    var outline = style("--map-dot-outline", "#ffffff"), markers = [];
-    shown.forEach(function (i) {
-      var marker = L.circleMarker([c.lat[i], c.lon[i]], { renderer: dots, radius: 4, color: outline, weight: 0.6,
-        fillColor: colours[index.codes.attack_type[c.attack_type[i]]] || "#999999", fillOpacity: 0.85 });
-      marker.position = i;
-      markers.push(marker);
+    var outline = style("--map-dot-outline", "#ffffff");
+    var markers = shown.map(function (i) {  // made once per dot: a filter change only regroups them
+      if (!markerOf[i]) {
+        markerOf[i] = L.circleMarker([c.lat[i], c.lon[i]], { renderer: dots, radius: 4, color: outline, weight: 0.6,
+          fillColor: colours[index.codes.attack_type[c.attack_type[i]]] || "#999999", fillOpacity: 0.85 });
+        markerOf[i].position = i;
+      }
+      return markerOf[i];
     });
-    if (pointsLayer) { map.removeLayer(pointsLayer); }
-    pointsLayer = L.featureGroup(markers).addTo(map);
-    pointsLayer.on("click", function (e) { L.popup({ maxWidth: 320 }).setLatLng(e.layer.getLatLng()).setContent(popup(e.layer.position)).openOn(map); });
+    pointsLayer.clearLayers();
+    markers.forEach(function (marker) { pointsLayer.addLayer(marker); });  // in drawing order
     counter.textContent = S.count(shown.length) + " of " + S.count(index.count) + " incidents shown";
     listLink.href = listLink.href.split("?")[0] + S.query(state, S.FILTERS);
+    if (!el.dataset.loaded && window.performance && performance.mark) { performance.mark("csoa-ready"); }
     el.dataset.loaded = String(shown.length);
   }
 
@@ -136,7 +148,10 @@
   map.on("zoomend", showDetail);
   window.addEventListener("popstate", function () { fromUrl(); if (index) { drawDots(); } });
   if (window.matchMedia) {  // the dots' outline follows a change of colour scheme
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () { if (index) { drawDots(); } });
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
+      markerOf = [];
+      if (index) { drawDots(); }
+    });
   }
 
   fromUrl();
