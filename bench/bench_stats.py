@@ -14,8 +14,6 @@ Run: .venv/bin/python bench/bench_stats.py
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import sys
 import tempfile
@@ -27,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
 SHARED = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "bench" / "results" / "stats.json"
+sys.path.insert(0, str(ROOT / "bench"))
+from report import write_area_results  # noqa: E402
+
 REPEATS = 3  # the best of three: the machine is shared, and the minimum is the least disturbed run
 
 
@@ -89,12 +90,7 @@ def main() -> dict:
         (work / "a").mkdir()
         (work / "b").mkdir()
         results = {"asam_import": bench_asam_import(work / "a"), "pages_100k": bench_100k_pages(work / "b")}
-    # the wall-clock figures depend on what else the machine runs: record how busy it was
-    results["machine"] = {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
-    return results
+    return write_area_results(RESULTS, results)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -31,6 +30,7 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests"), str(BENCH)]
 
 import real_site  # noqa: E402
+from report import write_area_results  # noqa: E402
 
 RESULTS = BENCH / "results" / "stats_browser.json"
 PAGES = ["/", "/statistics/", "/statistics/incidents/", "/statistics/map/", "/statistics/regions/west-africa/",
@@ -135,11 +135,7 @@ def main(repeats: int) -> dict:
                             "zoom_to_50m_detail_ms": zoom_to_detail(browser, base)},
                 }
                 browser.close()
-    results["machine"] = {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
-    return results
+    return write_area_results(RESULTS, results)
 
 
 if __name__ == "__main__":
