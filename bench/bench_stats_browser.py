@@ -27,7 +27,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests"), str(BENCH)]
+sys.path[:0] = [str(ROOT / "tests"), str(BENCH)]  # static_server (tests/), real_site and report (bench/)
 
 import real_site  # noqa: E402
 from report import write_area_results  # noqa: E402

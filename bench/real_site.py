@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,10 +26,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 def build_real_site(work: Path) -> Path:
     """content/ with the ASAM export imported in place of the sample table, built into work/output."""
-    if str(ROOT / "plugins") not in sys.path:
-        sys.path.insert(0, str(ROOT / "plugins"))
-    from crime_stats.importer import import_incidents
-    from site_build.build import build_site
+    from csoa.engine.build import build_site
+    from csoa.stats.importer import import_incidents
 
     content = work / "content"
     shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("incidents.csv"))

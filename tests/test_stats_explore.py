@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from shapely.geometry import Point, Polygon
 
-from crime_stats.client_data import BLOCK, PAGE_SIZE
-from crime_stats.countries import name_of
+from csoa.stats.client_data import BLOCK, PAGE_SIZE
+from csoa.stats.countries import name_of
 from sites import ROOT, build, soup
 from stats_helpers import sample_records, table_text
 
