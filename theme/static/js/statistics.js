@@ -134,7 +134,7 @@
       ": " + S.count(first + 1) + "\u2013" + S.count(first + rows.length) + " of " + S.count(shown.length) : "");
     counter.textContent = S.count(shown.length) + " of " + S.count(index.count) + " incidents match";
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
-      var sort = th.dataset.sort, active = sort && (state.sort || "date") .indexOf(sort) === 0;
+      var sort = th.dataset.sort, active = sort && (state.sort || "date").indexOf(sort) === 0;
       if (active) { th.setAttribute("aria-sort", state.sort === "date-asc" || (sort !== "date") ? "ascending" : "descending"); }
       else { th.removeAttribute("aria-sort"); }
     });
