@@ -21,11 +21,11 @@ from pelican import signals
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from csoa.email import sent_issue
 from csoa.email.chart import chart_alt, headline_chart_png
 from csoa.email.compose import ComposeError, Image, IssueMeta, Source, compose_issue, slug_list
 from csoa.email.message import PLACEHOLDER
 from csoa.email.render import render_html, render_text
+from csoa.sending import sent_issue
 
 log = logging.getLogger(__name__)
 REQUIRED = ("title", "date", "subject", "preheader")

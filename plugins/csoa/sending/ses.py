@@ -18,6 +18,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from csoa.model.member import Member
+
 THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException"}
 REJECT_CODES = {"MessageRejected", "InvalidParameterValue", "BadRequestException"}
 
@@ -98,10 +100,11 @@ class SesClient:
         """The ListManagementOptions that make SES host the unsubscribe for this contact list and topic."""
         return {"ContactListName": self.contact_list, **({"TopicName": topic} if topic else {})}
 
-    def send(self, sender: str, recipient: str, content: dict, list_management: dict | None, tags: dict[str, str]) -> str:
+    def send(self, sender: str, recipient: Member, content: dict, list_management: dict | None,
+             tags: dict[str, str]) -> str:
         request = {
             "FromEmailAddress": sender,
-            "Destination": {"ToAddresses": [recipient]},
+            "Destination": {"ToAddresses": [recipient.email]},
             "Content": content,
             "EmailTags": [{"Name": k, "Value": v} for k, v in {**self.tags, **tags}.items()],
         }
