@@ -9,6 +9,7 @@ from pathlib import Path
 
 from csoa.email.message import MessageError
 from csoa.email.render import render_html, render_text
+from csoa.email.site import email_template_dir, site_info
 from csoa.sending import db as newsletter_db
 from csoa.sending import sent_issue
 from csoa.sending.sender import (
@@ -33,8 +34,6 @@ def load(settings_file) -> dict:
 
 
 def _site(settings):
-    from csoa.plugins.newsletter import email_template_dir, site_info
-
     return site_info(settings), email_template_dir(settings)
 
 
