@@ -236,10 +236,10 @@ def _memory_run(site: Path, tmp: Path, members: int, endpoint: str | None) -> di
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-BEFORE_MEMORY = ("the code before issue 16's sender-memory work (c327515), 100,000 members, measured the same way: "
-                 "over HTTP {http} MB, in-process {inproc} MB; the 183.9 MB figure of earlier runs was "
-                 "ru_maxrss, which carried the benchmark process's own peak (building the fixture site) into the "
-                 "child: measured that way the old code gave 172.6 MB here")
+BEFORE_MEMORY = ("the code before issue 16's sender-memory work (c327515), 100,000 members, measured the same way on "
+                 "the same machine: over HTTP 91.4 MB (72.8 MB before sending), in-process 74.8 MB. The 183.9 MB of "
+                 "earlier runs was ru_maxrss, which carries this benchmark process's own peak (building the fixture "
+                 "site) into the child across fork and exec: measured that way the old code gave 172.6 MB here")
 
 
 def bench_memory(site: Path, tmp: Path, members: int = 100000) -> dict:
