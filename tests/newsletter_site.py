@@ -107,7 +107,7 @@ def build_fixture_site(root, summary=SUMMARY, files=None):
 def moto_ses(monkeypatch, quota="1000000:500", regions=REGIONS, records_in_content=False):
     """A ThreadedMotoServer on a free port, provisioned; yields its URL. boto3 reaches it via AWS_ENDPOINT_URL.
 
-    A real send records what it sent beside the issue (csoa.email.sent_issue); tests that send with the
+    A real send records what it sent beside the issue (csoa.sending.sent_issue); tests that send with the
     project's own settings would write into content/, so the records go to a scratch folder unless
     ``records_in_content`` (the tests of the records themselves, on fixture sites)."""
     from moto.server import ThreadedMotoServer

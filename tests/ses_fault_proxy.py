@@ -3,12 +3,14 @@
   throttle   a share of calls answered 429 TooManyRequestsException at random (sparse throttling)
   limit      SES's real MaxSendRate: a token bucket; calls beyond it are throttled (going too fast)
   latency    seconds added before forwarding (a slow network keeps rows 'sending' long enough to see)
+  sink       SendEmail answered here with a new MessageId instead of forwarded (moto keeps every message
+             it accepts in memory: a 100,000-member send would hold gigabytes of HTML there)
 
 Throttled calls never reach moto. Everything else is forwarded unchanged, so boto3 talks real HTTP to
 a real SES API. Used by the send tests (in a thread) and by bench/ (as a process, so its CPU does not
 share the sender's GIL):
 
-  python tests/ses_fault_proxy.py UPSTREAM_URL [--throttle 0.1] [--limit 50] [--latency 0.2]
+  python tests/ses_fault_proxy.py UPSTREAM_URL [--throttle 0.1] [--limit 50] [--latency 0.2] [--sink]
 
 prints its URL on the first line; GET /fault-proxy/stats returns the counters as JSON.
 """
@@ -23,6 +25,7 @@ import socket
 import threading
 import time
 import urllib.parse
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SEND_PATH = "/v2/email/outbound-emails"
@@ -31,13 +34,13 @@ THROTTLE_BODY = json.dumps({"message": "Maximum sending rate exceeded."}).encode
 
 class Faults:
     def __init__(self, throttle: float = 0.0, limit: float | None = None, limit_burst: float | None = None,
-                 latency: float = 0.0, seed: int = 12):
-        self.throttle, self.limit, self.latency = throttle, limit, latency
+                 latency: float = 0.0, seed: int = 12, sink: bool = False):
+        self.throttle, self.limit, self.latency, self.sink = throttle, limit, latency, sink
         self.burst = limit_burst if limit_burst is not None else max(1.0, (limit or 0) / 2)
         self._rng = random.Random(seed)
         self._tokens, self._last = self.burst, time.monotonic()
         self._lock = threading.Lock()
-        self.stats = {"send_calls": 0, "throttled_random": 0, "throttled_limit": 0, "forwarded_sends": 0}
+        self.stats = {"send_calls": 0, "throttled_random": 0, "throttled_limit": 0, "forwarded_sends": 0, "sunk_sends": 0}
 
     def verdict(self) -> str | None:
         """None to forward this SendEmail, else the kind of throttle to answer with."""
@@ -54,7 +57,7 @@ class Faults:
                     self.stats["throttled_limit"] += 1
                     return "limit"
                 self._tokens -= 1.0
-            self.stats["forwarded_sends"] += 1
+            self.stats["sunk_sends" if self.sink else "forwarded_sends"] += 1
             return None
 
 
@@ -90,6 +93,9 @@ def _handler(upstream: str, faults: Faults):
                                              "x-amzn-ErrorType": "TooManyRequestsException"}, THROTTLE_BODY)
                 if faults.latency:
                     time.sleep(faults.latency)
+                if faults.sink:  # SESv2's answer to SendEmail, as moto gives it
+                    return self._reply(200, {"Content-Type": "application/json"},
+                                       json.dumps({"MessageId": uuid.uuid4().hex}).encode())
             status, headers, answer = self._upstream(body)
             self._reply(status, headers, answer)
 
@@ -145,8 +151,10 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=None)
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--sink", action="store_true")
     args = parser.parse_args()
-    proxy = FaultProxy(args.upstream, throttle=args.throttle, limit=args.limit, latency=args.latency, seed=args.seed)
+    proxy = FaultProxy(args.upstream, throttle=args.throttle, limit=args.limit, latency=args.latency, seed=args.seed,
+                       sink=args.sink)
     print(proxy.url, flush=True)
     proxy.server.serve_forever()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from csoa.sending import db
-from csoa.sending.addresses import address_problem
+from csoa.model.member import address_problem
 from csoa.sending.members import import_csv, iter_members
 
 REGIONS = {"asia": "Asia", "west_africa": "West Africa"}

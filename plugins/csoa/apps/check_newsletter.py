@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from csoa.email.sent_issue import SUFFIX, sent_folder
+from csoa.sending.sent_issue import SUFFIX, sent_folder
 
 
 def sent_issue_changes(settings: dict) -> dict[str, list[str]]:

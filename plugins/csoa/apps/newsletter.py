@@ -7,10 +7,11 @@ import logging
 import os
 from pathlib import Path
 
-from csoa.email import sent_issue
 from csoa.email.message import MessageError
 from csoa.email.render import render_html, render_text
+from csoa.email.site import email_template_dir, site_info
 from csoa.sending import db as newsletter_db
+from csoa.sending import sent_issue
 from csoa.sending.sender import (
     Edition,
     IssueBusy,
@@ -33,8 +34,6 @@ def load(settings_file) -> dict:
 
 
 def _site(settings):
-    from csoa.plugins.newsletter import email_template_dir, site_info
-
     return site_info(settings), email_template_dir(settings)
 
 
@@ -83,6 +82,16 @@ def editions_for(issue: dict, settings: dict):
     return edition_for
 
 
+def recorder_for(settings: dict, slug: str, issue: dict, output_dir) -> sent_issue.Recorder:
+    """The real send's editions, recorded in the sent issue's file (sent_issue.Recorder) as they are rendered."""
+    site, templates = _site(settings)
+    png = Path(output_dir) / "newsletters" / slug / "figures.png"
+    return sent_issue.Recorder(sent_issue.sent_file(sent_issue.sent_folder(settings), slug), issue,
+                               lambda i: editions_for(i, settings),
+                               lambda i: (render_html(i, site, templates), render_text(i, site)),
+                               png.read_bytes() if (issue.get("figures") or {}).get("chart") and png.exists() else None)
+
+
 def issue_regions(issue: dict) -> list[str]:
     return [s["region"] for s in issue["regional"]]
 
@@ -115,11 +124,10 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
         report = send_test(slug, edition_for(" ".join(issue_regions(issue))), addresses, client, config)
         print(report.summary())
         return 0 if not report.failed else 2
-    edition_for = sent_issue.recorder_for(sent_issue.sent_folder(settings), slug, issue,
-                                          lambda i: editions_for(i, settings), *_site(settings), output or settings["OUTPUT_PATH"])
+    edition_for = recorder_for(settings, slug, issue, output or settings["OUTPUT_PATH"])
     try:
         report = send_issue(conn, slug, issue["subject"], issue_regions(issue), edition_for, client, config)
-    except (PreflightFailed, MessageError, IssueBusy) as exc:  # nothing was sent
+    except (PreflightFailed, MessageError, sent_issue.SentIssueError, IssueBusy) as exc:  # nothing was sent
         print(f"refused: {exc}")
         return 1
     print(report.summary())

@@ -21,24 +21,16 @@ from pelican import signals
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from csoa.email import sent_issue
 from csoa.email.chart import chart_alt, headline_chart_png
 from csoa.email.compose import ComposeError, Image, IssueMeta, Source, compose_issue, slug_list
 from csoa.email.message import PLACEHOLDER
 from csoa.email.render import render_html, render_text
+from csoa.email.site import email_template_dir, site_info
+from csoa.sending import sent_issue
 
 log = logging.getLogger(__name__)
 REQUIRED = ("title", "date", "subject", "preheader")
 GMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips messages whose HTML is larger
-
-
-def site_info(settings: dict) -> dict:
-    return {"sitename": settings["SITENAME"], "siteurl": settings["PUBLIC_SITEURL"].rstrip("/"),
-            "contact_address": settings.get("CONTACT_ADDRESS", ""), "contact_email": settings.get("CONTACT_EMAIL", "")}
-
-
-def email_template_dir(settings: dict) -> str:
-    return settings.get("NEWSLETTER_EMAIL_TEMPLATES") or os.path.join(settings["THEME"], "email")
 
 
 def absolutize(html: str, base: str) -> str:

@@ -19,6 +19,16 @@ log = logging.getLogger(__name__)
 SOFT_LIMIT = 3
 SOFT_WINDOW = timedelta(days=30)
 
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS soft_bounces (
+    email TEXT NOT NULL COLLATE NOCASE,
+    at TEXT NOT NULL,
+    feedback_id TEXT NOT NULL,
+    PRIMARY KEY (email, feedback_id)
+);
+CREATE TABLE IF NOT EXISTS feedback_seen (feedback_id TEXT PRIMARY KEY);
+"""
+
 
 class BadNotification(ValueError):
     pass

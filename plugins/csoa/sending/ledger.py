@@ -5,51 +5,99 @@ address) | uncertain (timeout, 5xx, or found 'sending' after a crash: SES may or
 Rows that must not be sent are 'skipped' with a reason. Only 'pending' rows are ever claimed,
 so a row is handed to SES at most once unless an operator asks to resend the uncertain ones
 (which may duplicate) or to retry the failed ones (SES rejected those: nothing was delivered).
+
+This module owns the ``issues`` and ``ledger`` tables: no other module runs SQL on them. It also
+holds the one rule for who may be sent to (``refusal``), which the freeze and the dry run share.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
+from typing import NamedTuple
 
-from csoa.sending.addresses import address_problem
+from csoa.model.member import Member, address_problem
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS issues (
+    issue TEXT PRIMARY KEY,
+    frozen_at TEXT NOT NULL,
+    subject TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger (
+    id INTEGER PRIMARY KEY,
+    issue TEXT NOT NULL,
+    email TEXT NOT NULL COLLATE NOCASE,
+    segment TEXT NOT NULL DEFAULT '',
+    token TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL,          -- pending | skipped | sending | sent | uncertain | failed
+    reason TEXT NOT NULL DEFAULT '',
+    message_id TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated TEXT NOT NULL,
+    UNIQUE (issue, email)
+);
+CREATE INDEX IF NOT EXISTS ledger_state ON ledger (issue, state);
+"""
 
 STATES = ("pending", "skipped", "sending", "sent", "uncertain", "failed")
+FREEZE_BATCH = 5000  # rows written per executemany while freezing: the audience is never held whole
+
+
+class Claim(NamedTuple):
+    """A row claimed for sending: its id, the member as the ledger froze them, and their edition."""
+
+    id: int
+    member: Member
+    segment: str
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+def refusal(member: Member, suppressions: Mapping[str, str]) -> str | None:
+    """Why ``member`` may not be sent to (the reason of a 'skipped' row), or None when they may.
+
+    ``suppressions`` maps member keys (lower-case addresses) to the reason they were suppressed."""
+    if not member.subscribed:
+        return "unsubscribed"
+    if member.key in suppressions:
+        return f"suppressed: {suppressions[member.key]}"
+    problem = address_problem(member.email)
+    return f"invalid: {problem}" if problem else None
+
+
+def _frozen(email: str, token: str, segment: str) -> Member:
+    """The member as a row holds them: address, token and, as regions, the segment they get."""
+    return Member(email, regions=tuple(segment.split()), token=token)
+
+
 def is_frozen(conn: sqlite3.Connection, issue: str) -> bool:
     return conn.execute("SELECT 1 FROM issues WHERE issue = ?", (issue,)).fetchone() is not None
 
 
-def freeze_audience(conn, issue: str, subject: str, members, suppressions: dict[str, str], segment_of) -> Counter:
+def freeze_audience(conn, issue: str, subject: str, members: Iterable[Member], suppressions: Mapping[str, str],
+                    segment_of: Callable[[Member], str]) -> Counter:
     """Write the whole audience into the ledger in one transaction (only the first time).
 
-    ``segment_of(member)`` names the rendered edition the member gets. Returns counts per state.
-    """
+    ``members`` may be a lazy iterator (it is read once, in batches); ``segment_of(member)`` names
+    the rendered edition the member gets. Returns counts per state."""
     if is_frozen(conn, issue):
         return counts(conn, issue)
     now = _now()
     conn.execute("BEGIN IMMEDIATE")
     try:
         rows = []
-        for m in members:
-            if m.status != "subscribed":
-                state, reason = "skipped", "unsubscribed"
-            elif m.email.lower() in suppressions:
-                state, reason = "skipped", f"suppressed: {suppressions[m.email.lower()]}"
-            elif address_problem(m.email):
-                state, reason = "skipped", f"invalid: {address_problem(m.email)}"
-            else:
-                state, reason = "pending", ""
-            rows.append((issue, m.email, segment_of(m), m.token, state, reason, now))
-            if len(rows) >= 5000:
+        for member in members:
+            reason = refusal(member, suppressions)
+            rows.append((issue, member.email, segment_of(member), member.token,
+                         "pending" if reason is None else "skipped", reason or "", now))
+            if len(rows) >= FREEZE_BATCH:
                 _insert(conn, rows)
-                rows = []
+                rows.clear()
         _insert(conn, rows)
         conn.execute("INSERT INTO issues (issue, frozen_at, subject) VALUES (?,?,?)", (issue, now, subject))
         conn.execute("COMMIT")
@@ -66,9 +114,29 @@ def _insert(conn, rows) -> None:
     )
 
 
+def preview(conn, issue: str, members: Iterable[Member], suppressions: Mapping[str, str],
+            segment_of: Callable[[Member], str]) -> Iterator[tuple[Member, str]]:
+    """Who a send would hand to SES now, with their edition, changing nothing: the pending rows of
+    a frozen issue, else every member the rule lets through."""
+    if is_frozen(conn, issue):
+        for email, token, segment in conn.execute(
+                "SELECT email, token, segment FROM ledger WHERE issue=? AND state='pending' ORDER BY id", (issue,)):
+            yield _frozen(email, token, segment), segment
+        return
+    for member in members:
+        if refusal(member, suppressions) is None:
+            yield member, segment_of(member)
+
+
 def counts(conn, issue: str) -> Counter:
     return Counter({row[0]: row[1] for row in conn.execute(
         "SELECT state, COUNT(*) FROM ledger WHERE issue = ? GROUP BY state", (issue,))})
+
+
+def pending_segments(conn, issue: str) -> list[str]:
+    """The editions the pending rows need (rendered before the first call)."""
+    return [row[0] for row in conn.execute(
+        "SELECT DISTINCT segment FROM ledger WHERE issue=? AND state='pending' ORDER BY segment", (issue,))]
 
 
 def recover_interrupted(conn, issue: str) -> int:
@@ -93,10 +161,11 @@ def requeue_failed(conn, issue: str) -> int:
         "WHERE issue=? AND state='failed'", (_now(), issue)).rowcount
 
 
-def never_tried(conn, issue: str) -> list[str]:
+def never_tried(conn, issue: str) -> Iterator[str]:
     """Addresses of pending rows never handed to SES by any run (for hashing into the report)."""
-    return [row[0] for row in conn.execute(
-        "SELECT email FROM ledger WHERE issue=? AND state='pending' AND attempts=0 ORDER BY id", (issue,))]
+    for (email,) in conn.execute(
+            "SELECT email FROM ledger WHERE issue=? AND state='pending' AND attempts=0 ORDER BY id", (issue,)):
+        yield email
 
 
 def pending_ids(conn, issue: str, limit: int | None = None) -> list[int]:
@@ -106,7 +175,7 @@ def pending_ids(conn, issue: str, limit: int | None = None) -> list[int]:
     return [row[0] for row in conn.execute(sql, (issue,))]
 
 
-def claim(conn, ids: list[int]) -> list[sqlite3.Row]:
+def claim(conn, ids: list[int]) -> list[Claim]:
     """Mark rows 'sending' and COMMIT before any of them is handed to SES."""
     now = _now()
     conn.execute("BEGIN IMMEDIATE")
@@ -119,7 +188,8 @@ def claim(conn, ids: list[int]) -> list[sqlite3.Row]:
     if not claimed:
         return []
     marks = ",".join("?" * len(claimed))
-    return conn.execute(f"SELECT id, email, segment, token FROM ledger WHERE id IN ({marks}) ORDER BY id", claimed).fetchall()
+    return [Claim(row_id, _frozen(email, token, segment), segment) for row_id, email, segment, token in conn.execute(
+        f"SELECT id, email, segment, token FROM ledger WHERE id IN ({marks}) ORDER BY id", claimed)]
 
 
 def record(conn, outcomes: list[tuple[int, str, str, str | None]]) -> None:

@@ -1,29 +1,36 @@
-"""The member store: CSV import with row-by-row validation, listing, unsubscribes and suppressions."""
+"""The member store: the ``members`` and ``suppressions`` tables, and the CSV import into them.
+
+Every member goes in and comes out as a ``csoa.model.member.Member``; no other module runs SQL on
+these tables. A member's token is issued here, when the store first saves them.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from csoa.sending.addresses import address_problem, normalise
+from csoa.model.member import Member, RowError, read_csv
 
-COLUMNS = ("email", "name", "organisation", "regions", "status")
-STATUSES = ("subscribed", "unsubscribed")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # 1 = the header line, so the first member is row 2 (as a spreadsheet shows it)
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, {self.field}: {self.message}"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS members (
+    email TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL DEFAULT '',
+    organisation TEXT NOT NULL DEFAULT '',
+    regions TEXT NOT NULL DEFAULT '',          -- space-separated region keys
+    status TEXT NOT NULL DEFAULT 'subscribed', -- subscribed | unsubscribed
+    token TEXT NOT NULL,                       -- random, for unsubscribe links; not the address
+    updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS suppressions (
+    email TEXT PRIMARY KEY COLLATE NOCASE,
+    reason TEXT NOT NULL,                      -- hard-bounce | complaint | soft-bounces
+    at TEXT NOT NULL
+);
+"""
 
 
 @dataclass
@@ -45,137 +52,93 @@ class ImportReport:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class Member:
-    email: str
-    name: str
-    organisation: str
-    regions: tuple[str, ...]
-    status: str
-    token: str
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def parse_csv(text: str, regions: dict | list, file: str = "members.csv") -> tuple[list[dict], ImportReport]:
-    """Validate every row; return the good rows and a report naming each bad row, field and problem."""
-    report = ImportReport(file=file)
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("email",) if c not in header]
-    unknown = [h for h in header if h not in COLUMNS]
-    if missing or unknown:
-        what = []
-        if missing:
-            what.append(f"missing column(s) {', '.join(missing)}")
-        if unknown:
-            what.append(f"unknown column(s) {', '.join(unknown)}")
-        report.errors.append(RowError(1, "header", "; ".join(what) + f" (expected {', '.join(COLUMNS)})"))
-        return [], report
-    reader.fieldnames = header
-    good: list[dict] = []
-    seen: dict[str, int] = {}
-    for number, raw in enumerate(reader, start=2):
-        report.rows += 1
-        if None in raw:
-            report.errors.append(RowError(number, "row", f"more fields than the {len(header)} columns"))
-            continue
-        row = {k: (v or "").strip() for k, v in raw.items()}
-        problems = []
-        email = row.get("email", "")
-        problem = address_problem(email)
-        if problem:
-            problems.append(RowError(number, "email", f"{problem} (expected a deliverable address)"))
-        else:
-            key = normalise(email).lower()
-            if key in seen:
-                problems.append(RowError(number, "email", f"duplicate of row {seen[key]}"))
-            else:
-                seen[key] = number
-            email = normalise(email)
-        chosen = [r for r in row.get("regions", "").replace(";", " ").replace(",", " ").split() if r]
-        bad_regions = [r for r in chosen if r not in regions]
-        if bad_regions:
-            problems.append(RowError(number, "regions", f"unknown {', '.join(bad_regions)} (expected some of {', '.join(regions)})"))
-        status = row.get("status", "") or "subscribed"
-        if status not in STATUSES:
-            problems.append(RowError(number, "status", f"{status!r} (expected {' or '.join(STATUSES)})"))
-        if problems:
-            report.errors.extend(problems)
-            continue
-        good.append({
-            "email": email,
-            "name": row.get("name", ""),
-            "organisation": row.get("organisation", ""),
-            "regions": " ".join(dict.fromkeys(chosen)),
-            "status": status,
-        })
-    return good, report
+def _transaction(conn, work) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        work()
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def import_csv(conn: sqlite3.Connection, path: str | Path, regions, skip_invalid: bool = False) -> ImportReport:
     """Import members from a CSV file. With bad rows nothing is imported unless ``skip_invalid``."""
     path = Path(path)
+    report = ImportReport(file=str(path))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        report = ImportReport(file=str(path))
         report.errors.append(RowError(0, "file", f"not UTF-8 ({exc.reason} at byte {exc.start})"))
         return report
-    rows, report = parse_csv(text, regions, file=str(path))
+    found = read_csv(text, regions)
+    report.rows, report.errors = found.rows, found.errors
     if report.errors and (not skip_invalid or any(e.field == "header" for e in report.errors)):
         return report
-    now = _now()
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for row in rows:
-            existing = conn.execute("SELECT 1 FROM members WHERE email = ?", (row["email"],)).fetchone()
-            if existing:
-                conn.execute(
-                    "UPDATE members SET name=?, organisation=?, regions=?, status=?, updated=? WHERE email=?",
-                    (row["name"], row["organisation"], row["regions"], row["status"], now, row["email"]),
-                )
-                report.updated += 1
-            else:
-                conn.execute(
-                    "INSERT INTO members (email, name, organisation, regions, status, token, updated) VALUES (?,?,?,?,?,?,?)",
-                    (row["email"], row["name"], row["organisation"], row["regions"], row["status"], secrets.token_urlsafe(16), now),
-                )
+
+    def save_all():
+        for member in found.members:
+            if _save(conn, member):
                 report.added += 1
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+            else:
+                report.updated += 1
+
+    _transaction(conn, save_all)
     report.imported = True
     return report
 
 
-def add_member(conn, email, name="", organisation="", regions=(), status="subscribed") -> None:
-    """Insert one member as given (no validation: for data that arrived before the rules did)."""
-    conn.execute(
-        "INSERT OR REPLACE INTO members (email, name, organisation, regions, status, token, updated) VALUES (?,?,?,?,?,?,?)",
-        (email, name, organisation, " ".join(regions), status, secrets.token_urlsafe(16), _now()),
-    )
+def _save(conn, member: Member) -> bool:
+    """Insert ``member`` with a new token, or update the one with that address (keeping its token);
+    True when inserted."""
+    now = _now()
+    if conn.execute("UPDATE members SET name=?, organisation=?, regions=?, status=?, updated=? WHERE email=?",
+                    (member.name, member.organisation, " ".join(member.regions), member.status, now,
+                     member.email)).rowcount:
+        return False
+    _insert(conn, member, now)
+    return True
 
 
-def iter_members(conn):
-    for row in conn.execute("SELECT * FROM members ORDER BY rowid"):
-        yield Member(row["email"], row["name"], row["organisation"], tuple(row["regions"].split()), row["status"], row["token"])
+def _insert(conn, member: Member, now: str, verb: str = "INSERT") -> None:
+    conn.execute(f"{verb} INTO members (email, name, organisation, regions, status, token, updated) "
+                 "VALUES (?,?,?,?,?,?,?)",
+                 (member.email, member.name, member.organisation, " ".join(member.regions), member.status,
+                  member.token or secrets.token_urlsafe(16), now))
 
 
-def set_unsubscribed(conn, emails) -> int:
-    n = 0
-    for email in emails:
-        n += conn.execute(
-            "UPDATE members SET status='unsubscribed', updated=? WHERE email=? AND status!='unsubscribed'", (_now(), email)
-        ).rowcount
-    return n
+def add_member(conn, email, name="", organisation="", regions=(), status="subscribed") -> Member:
+    """Insert (or replace) one member as given, with a new token. No validation: for data that arrived
+    before the rules did."""
+    member = Member(email, name, organisation, tuple(regions), status, secrets.token_urlsafe(16))
+    _insert(conn, member, _now(), verb="INSERT OR REPLACE")
+    return member
+
+
+def iter_members(conn) -> Iterator[Member]:
+    """Every member in the order they were added, read lazily (the store is never held whole)."""
+    for email, name, organisation, regions, status, token in conn.execute(
+            "SELECT email, name, organisation, regions, status, token FROM members ORDER BY rowid"):
+        yield Member(email, name, organisation, tuple(regions.split()), status, token)
+
+
+def update_choices(conn, members: Iterable[Member]) -> None:
+    """Store the status and regions of each given member (e.g. read back from SES), in one transaction."""
+    def write():
+        now = _now()
+        conn.executemany("UPDATE members SET status=?, regions=?, updated=? WHERE email=?",
+                         [(m.status, " ".join(m.regions), now, m.email) for m in members])
+
+    _transaction(conn, write)
 
 
 def suppressed(conn) -> dict[str, str]:
-    return {row["email"].lower(): row["reason"] for row in conn.execute("SELECT email, reason FROM suppressions")}
+    """Member key (lower-case address) -> why it is suppressed. One entry per suppressed address."""
+    return {email.lower(): reason for email, reason in conn.execute("SELECT email, reason FROM suppressions")}
 
 
 def suppress(conn, email: str, reason: str, at: str | None = None) -> bool:

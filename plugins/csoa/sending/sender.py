@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Callable
 
 from csoa.email.message import MessageTemplate, Unsubscribe
+from csoa.model.member import Member
 from csoa.sending import ledger
+from csoa.sending.edition import Edition
 from csoa.sending.members import iter_members, suppressed
 from csoa.sending.owner import IssueBusy, IssueOwnership
 from csoa.sending.runreport import Progress, RunReport, recipient_hash, redact, write_report
@@ -38,13 +40,6 @@ log = logging.getLogger(__name__)
 
 class PreflightFailed(Exception):
     pass
-
-
-@dataclass
-class Edition:
-    subject: str
-    html: str
-    text: str
 
 
 @dataclass
@@ -87,6 +82,11 @@ def segment_key(regions, issue_regions) -> str:
     return " ".join(sorted(set(regions) & set(issue_regions)))
 
 
+def _audience(conn, issue_regions) -> tuple:
+    """The members, the suppressions and each member's segment: what the ledger's rule is applied to."""
+    return iter_members(conn), suppressed(conn), lambda m: segment_key(m.regions, issue_regions)
+
+
 def preflight(client: SesClient, config: SendConfig, recipients: int, report: RunReport) -> tuple[float, int]:
     """Check the account can send this issue now; return (rate, how many may be sent)."""
     account = client.account()
@@ -118,8 +118,7 @@ def preflight(client: SesClient, config: SendConfig, recipients: int, report: Ru
 
 
 def freeze(conn, issue: str, subject: str, issue_regions) -> Counter:
-    return ledger.freeze_audience(conn, issue, subject, iter_members(conn), suppressed(conn),
-                                  lambda m: segment_key(m.regions, issue_regions))
+    return ledger.freeze_audience(conn, issue, subject, *_audience(conn, issue_regions))
 
 
 class _Editions:
@@ -164,7 +163,7 @@ def _send_owned(conn, issue, subject, issue_regions, edition_for, client, config
     rate, allowed = preflight(client, config, pending, report)
     report.set_rate = rate
     editions = _Editions(edition_for, config)
-    for (segment,) in conn.execute("SELECT DISTINCT segment FROM ledger WHERE issue=? AND state='pending'", (issue,)):
+    for segment in ledger.pending_segments(conn, issue):
         editions[segment]  # render every edition before the first call: a template error stops nothing mid-run
     started = time.monotonic()
     bucket = _Pump(conn, issue, editions, client, config, rate, report).run(allowed)
@@ -191,16 +190,16 @@ class _Pump:
         self.consecutive_rejections = 0
         self.outcomes: list = []
 
-    def deliver(self, row):
-        """In a worker thread: one row to SES, retrying throttled calls after a jittered backoff."""
-        content = self.editions[row["segment"]].content(row["token"])
-        tags = {"issue": self.issue, "segment": row["segment"].replace(" ", "_") or "general"}
+    def deliver(self, claim: ledger.Claim):
+        """In a worker thread: one claimed row to SES, retrying throttled calls after a jittered backoff."""
+        content = self.editions[claim.segment].content(claim.member.token)
+        tags = {"issue": self.issue, "segment": claim.segment.replace(" ", "_") or "general"}
         config = self.config
         for attempt in range(config.max_throttle_retries + 1):
             try:
-                message_id = self.client.send(config.sender, row["email"], content, self.managed, tags)
+                message_id = self.client.send(config.sender, claim.member, content, self.managed, tags)
                 self.bucket.on_success()
-                return row, "sent", "", message_id
+                return claim, "sent", "", message_id
             except Throttled:
                 self.bucket.on_throttle()
                 with self._throttles_lock:
@@ -208,23 +207,23 @@ class _Pump:
                 time.sleep(_backoff(config, attempt))  # no new token: the bucket paces messages, and SES
                 # counts the messages it accepts against MaxSendRate, not the calls it throttled
             except Uncertain as exc:
-                return row, "uncertain", str(exc), None
+                return claim, "uncertain", str(exc), None
             except Rejected as exc:
-                return row, "failed", str(exc), None
+                return claim, "failed", str(exc), None
             except Systemic as exc:
-                return row, "release", str(exc), None
-        return row, "release", f"still throttled after {config.max_throttle_retries} retries", None
+                return claim, "release", str(exc), None
+        return claim, "release", f"still throttled after {config.max_throttle_retries} retries", None
 
     def settle(self, done) -> None:
         report = self.report
         for future in done:
-            row, state, reason, message_id = future.result()
+            claim, state, reason, message_id = future.result()
             if state == "release":
-                ledger.release(self.conn, [row["id"]], f"paused: {reason}")
+                ledger.release(self.conn, [claim.id], f"paused: {reason}")
                 report.paused = report.paused or redact(reason)
                 continue
-            self.outcomes.append((row["id"], state, reason, message_id))
-            h = recipient_hash(row["email"])
+            self.outcomes.append((claim.id, state, reason, message_id))
+            h = recipient_hash(claim.member.email)
             if state == "sent":
                 report.sent += 1
                 self.ids_file.write(json.dumps([h, message_id]) + "\n")
@@ -281,9 +280,9 @@ class _Pump:
                 if not queue:
                     break
             self.bucket.acquire()
-            for row in ledger.claim(self.conn, [queue.popleft()]):
+            for claim in ledger.claim(self.conn, [queue.popleft()]):
                 claimed_total += 1
-                inflight.add(pool.submit(self.deliver, row))
+                inflight.add(pool.submit(self.deliver, claim))
 
 
 def _finish(conn, report: RunReport, rate: float, started: float, config: SendConfig) -> RunReport:
@@ -293,8 +292,8 @@ def _finish(conn, report: RunReport, rate: float, started: float, config: SendCo
     done = report.sent + report.failed + report.uncertain
     report.effective_rate = round(done / report.duration_s, 2) if report.duration_s > 0 else 0.0
     report.ledger = dict(ledger.counts(conn, report.issue))
-    never = ledger.never_tried(conn, report.issue)
-    report.never_tried, report.never_tried_recipients = len(never), [recipient_hash(e) for e in never]
+    report.never_tried_recipients = [recipient_hash(e) for e in ledger.never_tried(conn, report.issue)]
+    report.never_tried = len(report.never_tried_recipients)
     report.pending_tried_before = report.ledger.get("pending", 0) - report.never_tried
     write_report(report, config.reports_dir)
     log.info("issue %s: sent %d, failed %d, uncertain %d, throttled %d", report.issue, report.sent,
@@ -309,9 +308,10 @@ def send_test(issue: str, edition: Edition, addresses: list[str], client: SesCli
     template = _Editions(lambda _segment: edition, config, subject_prefix="[TEST] ")[""]
     managed = list_management(client, config)  # as the real issue: SES's unsubscribe link works in a test too
     for address in addresses:
-        content = template.content("test")
+        member = Member(address, token="test")
+        content = template.content(member.token)
         try:
-            report.message_ids.append([recipient_hash(address), client.send(config.sender, address, content, managed,
+            report.message_ids.append([recipient_hash(address), client.send(config.sender, member, content, managed,
                                                                             {"issue": issue, "segment": "test"})])
             report.sent += 1
         except (Rejected, Uncertain, Throttled, Systemic) as exc:
@@ -325,21 +325,16 @@ def send_test(issue: str, edition: Edition, addresses: list[str], client: SesCli
 
 def dry_run(conn, issue: str, issue_regions, edition_for, config: SendConfig, outbox: Path,
             managed: dict | None = None) -> RunReport:
-    """No API call and no ledger change: write what each pending recipient would get as .eml files."""
+    """No API call and no ledger change: write what each recipient a send would reach now would get,
+    as .eml files (the ledger's pending rows once the audience is frozen, else every member it accepts)."""
     report = RunReport(issue=issue, mode="dry-run", started=_now())
     started = time.monotonic()
     editions = _Editions(edition_for, config)
     directory = Path(outbox) / issue
     directory.mkdir(parents=True, exist_ok=True)
-    sup = suppressed(conn)
-    already = {r["email"].lower() for r in conn.execute("SELECT email FROM ledger WHERE issue=? AND state!='pending'", (issue,))}
-    from csoa.sending.addresses import address_problem
-    for m in iter_members(conn):
-        if m.status != "subscribed" or m.email.lower() in sup or address_problem(m.email) or m.email.lower() in already:
-            continue
-        segment = segment_key(m.regions, issue_regions)
-        raw = editions[segment].eml(config.sender, m.email, m.token, managed)
-        (directory / f"{recipient_hash(m.email)}.eml").write_bytes(raw)
+    for member, segment in ledger.preview(conn, issue, *_audience(conn, issue_regions)):
+        raw = editions[segment].eml(config.sender, member.email, member.token, managed)
+        (directory / f"{recipient_hash(member.email)}.eml").write_bytes(raw)
         report.sent += 1
     report.finished = _now()
     report.duration_s = round(time.monotonic() - started, 3)

@@ -18,6 +18,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from csoa.model.member import Member
+
 THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException"}
 REJECT_CODES = {"MessageRejected", "InvalidParameterValue", "BadRequestException"}
 
@@ -51,7 +53,9 @@ class Account:
     production: bool | None  # None: the endpoint cannot tell (e.g. a local emulator)
 
 
-def make_sesv2(max_pool: int = 10, read_timeout: float = 15.0):
+def make_sesv2(max_pool: int = 32, read_timeout: float = 15.0):
+    """``max_pool``: one kept-alive connection per worker thread (the sender starts at most 32); with
+    fewer, urllib3 drops the extra connections and every call beyond the pool opens a new one."""
     config = Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5,
                     read_timeout=read_timeout, max_pool_connections=max_pool)
     return boto3.client("sesv2", config=config)
@@ -98,10 +102,11 @@ class SesClient:
         """The ListManagementOptions that make SES host the unsubscribe for this contact list and topic."""
         return {"ContactListName": self.contact_list, **({"TopicName": topic} if topic else {})}
 
-    def send(self, sender: str, recipient: str, content: dict, list_management: dict | None, tags: dict[str, str]) -> str:
+    def send(self, sender: str, recipient: Member, content: dict, list_management: dict | None,
+             tags: dict[str, str]) -> str:
         request = {
             "FromEmailAddress": sender,
-            "Destination": {"ToAddresses": [recipient]},
+            "Destination": {"ToAddresses": [recipient.email]},
             "Content": content,
             "EmailTags": [{"Name": k, "Value": v} for k, v in {**self.tags, **tags}.items()],
         }

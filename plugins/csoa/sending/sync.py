@@ -7,9 +7,9 @@ Reading back first means an unsubscribe made at SES is never overwritten by a pu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from csoa.sending.members import iter_members
+from csoa.sending.members import iter_members, update_choices
 
 NEWSLETTER_TOPIC = "newsletter"
 
@@ -68,35 +68,41 @@ def _prefs(regions_chosen, regions: dict, subscribed: bool, slugs: dict | None =
     return prefs
 
 
+def _read_back(conn, remote: dict, topic_to_region: dict, report: SyncReport) -> None:
+    """Store the unsubscribes and region choices members made at SES (its hosted preference page)."""
+    changed = []
+    for member in iter_members(conn):
+        contact = remote.get(member.key)
+        if contact is None:
+            continue
+        prefs = {p["TopicName"]: p["SubscriptionStatus"] for p in contact.get("TopicPreferences", [])}
+        chosen = member
+        if member.subscribed and (contact.get("UnsubscribeAll") or prefs.get(NEWSLETTER_TOPIC) == "OPT_OUT"):
+            chosen = replace(chosen, status="unsubscribed")
+            report.unsubscribed += 1
+        regions = tuple(r for t, r in topic_to_region.items() if prefs.get(t) == "OPT_IN")
+        if set(regions) != set(member.regions) and any(t in prefs for t in topic_to_region):
+            chosen = replace(chosen, regions=regions)
+            report.regions_changed += 1
+        if chosen is not member:
+            changed.append(chosen)
+    update_choices(conn, changed)
+
+
 def sync_members(conn, sesv2, contact_list: str, regions: dict, slugs: dict | None = None) -> SyncReport:
     report = SyncReport()
     ensure_contact_list(sesv2, contact_list, regions, slugs)
     remote = {c["EmailAddress"].lower(): c for c in _all_contacts(sesv2, contact_list)}
-    topic_to_region = {region_topic(r, slugs): r for r in regions}
-    local = {m.email.lower(): m for m in iter_members(conn)}
-    conn.execute("BEGIN IMMEDIATE")
-    for key, contact in remote.items():
-        member = local.get(key)
-        if member is None:
-            continue
-        prefs = {p["TopicName"]: p["SubscriptionStatus"] for p in contact.get("TopicPreferences", [])}
-        if member.status == "subscribed" and (contact.get("UnsubscribeAll") or prefs.get(NEWSLETTER_TOPIC) == "OPT_OUT"):
-            conn.execute("UPDATE members SET status='unsubscribed' WHERE email=?", (member.email,))
-            report.unsubscribed += 1
-        chosen = tuple(r for t, r in topic_to_region.items() if prefs.get(t) == "OPT_IN")
-        if set(chosen) != set(member.regions) and any(t in prefs for t in topic_to_region):
-            conn.execute("UPDATE members SET regions=? WHERE email=?", (" ".join(chosen), member.email))
-            report.regions_changed += 1
-    conn.execute("COMMIT")
+    _read_back(conn, remote, {region_topic(r, slugs): r for r in regions}, report)
     for member in iter_members(conn):
-        prefs = _prefs(member.regions, regions, member.status == "subscribed", slugs)
-        contact = remote.get(member.email.lower())
+        prefs = _prefs(member.regions, regions, member.subscribed, slugs)
+        contact = remote.get(member.key)
         if contact is None:
             sesv2.create_contact(ContactListName=contact_list, EmailAddress=member.email, TopicPreferences=prefs,
-                                 UnsubscribeAll=member.status != "subscribed")
+                                 UnsubscribeAll=not member.subscribed)
             report.created += 1
         elif sorted(contact.get("TopicPreferences", []), key=lambda p: p["TopicName"]) != sorted(prefs, key=lambda p: p["TopicName"]):
             sesv2.update_contact(ContactListName=contact_list, EmailAddress=member.email, TopicPreferences=prefs,
-                                 UnsubscribeAll=member.status != "subscribed" or bool(contact.get("UnsubscribeAll")))
+                                 UnsubscribeAll=not member.subscribed or bool(contact.get("UnsubscribeAll")))
             report.updated += 1
     return report

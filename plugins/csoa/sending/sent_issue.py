@@ -18,8 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from csoa.email.message import MessageError
-from csoa.sending.sender import Edition
+from csoa.sending.edition import Edition
 
 FORMAT = 1
 SUFFIX = ".sent.json"
@@ -29,7 +28,7 @@ FIGURE_FIELDS = ("window_start", "window_end", "countries", "criminals", "ships_
 ISSUE_FIELDS = ("title", "date", "subject", "preheader", "url", "letter_html")
 
 
-class SentIssueError(MessageError):
+class SentIssueError(ValueError):
     """A record that cannot be read: newsletter-send refuses (as for any message it cannot build)."""
 
 
@@ -166,14 +165,3 @@ def differences(sent: dict, live: dict) -> list[str]:
     out += _compare_lists("event", {e["slug"]: e for e in sent.get("events", [])},
                           {e["slug"]: e for e in live.get("events", [])}, EVENT_FIELDS)
     return out
-
-
-def recorder_for(folder: Path, slug: str, issue: dict, editions_for, site: dict, template_dir,
-                 output_dir: Path) -> Recorder:
-    """The Recorder for a real send of ``slug`` from the site built in ``output_dir`` (commands.py)."""
-    from csoa.email.render import render_html, render_text
-
-    png = Path(output_dir) / "newsletters" / slug / "figures.png"
-    return Recorder(sent_file(folder, slug), issue, editions_for,
-                    lambda i: (render_html(i, site, template_dir), render_text(i, site)),
-                    png.read_bytes() if (issue.get("figures") or {}).get("chart") and png.exists() else None)
