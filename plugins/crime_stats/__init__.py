@@ -1,8 +1,9 @@
 """Crime statistics: incident data, importers, and the generated statistics pages, maps and charts.
 
 (Named crime_stats, not statistics, so that it never shadows Python's own `statistics` module.)
-Other plugins read `context["statistics_summary"]` (the summary.json dict) and may call
-`crime_stats.charts.headline_chart_png(summary)` for the email chart.
+Other plugins read `context["statistics_summary"]` (the summary.json dict) and draw the one headline
+chart through the context too: `context["statistics_headline_chart_png"](summary)` (PNG bytes, the
+newsletter's email) and `context["statistics_headline_chart_alt"](summary)` (its text alternative).
 """
 
 from pelican import signals

@@ -61,9 +61,13 @@ class StatisticsGenerator(Generator):
             self.records = load_incidents(self.incidents_file, today) if self.incidents_file.exists() else []
         self.ports = PortIndex(load_ports(self.ports_file)) if self.ports_file.exists() else None
         self.summary = aggregate.summary(self.records)
+        # the one headline chart, for other plugins (the newsletter's email) without importing this one
+        self.context["statistics_headline_chart_png"] = charts.headline_chart_png
+        self.context["statistics_headline_chart_alt"] = charts.headline_chart_description
         if self.incidents_file.exists():  # without data there are no figures for other plugins to show
             self.context["statistics_summary"] = self.summary
             self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
+            self.context["statistics_headline_chart"] = charts.headline_page_chart(self.summary, "chart-home")
             self.context["statistics_as_of"] = functools.partial(aggregate.summary_as_of, self.records)
             self.context.update(_dated_words(self.summary, today))
         # the raw table holds non-public records and confidential fields: never copy it as a static file
@@ -109,5 +113,7 @@ class StatisticsGenerator(Generator):
         items = downloads.typed_public(self.records)
         (out / "incidents.json").write_text(downloads.json_text(self.records, items), encoding="utf-8")
         (out / "incidents.geojson").write_text(downloads.geojson_text(self.records, items), encoding="utf-8")
-        (out / "headline-chart.png").write_bytes(charts.headline_chart_png(self.summary))
+        png = charts.headline_chart_png(self.summary)
+        if png:  # no in-scope incidents, no chart
+            (out / "headline-chart.png").write_bytes(png)
         (out / "countries.geojson").write_text(maps.countries_geojson_text(), encoding="utf-8")

@@ -86,14 +86,23 @@ def year_rows(records: list[dict], partial: dict | None) -> list[dict]:
     return rows
 
 
-def _year_type_chart(rows: list[dict], chart_id: str, title: str, partial: dict | None) -> str:
+def _year_type_chart(rows: list[dict], chart_id: str, title: str, partial: dict | None) -> charts.PageChart | None:
     by_year = {str(row["year"]): row for row in rows}
     if not by_year:
-        return ""
+        return None
     description = "Stacked bars of in-scope incidents per year by attack type; the same figures are in the table below."
     if partial and str(partial["year"]) in by_year:
         description += " " + partial["note"]
-    return charts.to_svg(charts.by_year_spec(by_year, title, partial), title, description, chart_id)
+    return charts.page_chart(lambda layout: charts.by_year_spec(by_year, title, partial, layout=layout),
+                             description, chart_id)
+
+
+def _bars_chart(values: dict[str, int], title: str, axis_title: str, what: str, chart_id: str,
+                colour: str = charts.BAR_BLUE) -> charts.PageChart | None:
+    if not values:
+        return None
+    return charts.page_chart(lambda layout: charts.bars_spec(values, title, axis_title, colour, layout),
+                             f"Bars of in-scope incidents {what}; the figures are in the table below.", chart_id)
 
 
 @dataclass
@@ -176,13 +185,11 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
         by_region_rows=[(shared.regions.slugs[region], shared.regions.labels[region], summary["by_region"][region])
                         for region in sorted(shared.regions.keys)],
         status_rows=list(status_counts.items()),
-        year_chart=_year_type_chart(rows, "chart-years", "In-scope incidents per year, by attack type", partial),
-        region_chart=charts.to_svg(charts.bars_spec(region_totals, f"In-scope incidents by region, all years{to}", "Region"),
-                                   f"In-scope incidents by region, all years{to}",
-                                   "Bars of in-scope incidents per region; the figures are in the table below.", "chart-regions") if shared.records else "",
-        status_chart=charts.to_svg(charts.bars_spec(status_counts, f"Vessel status when attacked, all years{to}", "Vessel status", "#5b6b7b"),
-                                   f"Vessel status when attacked, all years{to}",
-                                   "Bars of in-scope incidents by vessel status; the figures are in the table below.", "chart-status") if shared.records else "",
+        year_chart=charts.headline_page_chart(summary, "chart-years"),
+        region_chart=_bars_chart(region_totals, f"In-scope incidents by region, all years{to}", "Region", "per region",
+                                 "chart-regions") if shared.records else None,
+        status_chart=_bars_chart(status_counts, f"Vessel status when attacked, all years{to}", "Vessel status",
+                                 "by vessel status", "chart-status", charts.BAR_GREY) if shared.records else None,
         world_map=maps.map_svg(public, "map-home", "Public incidents on a world map",
                                "Each dot is one or more public incidents, coloured by attack type."),
     )
