@@ -74,7 +74,8 @@ def test_statistics_page_shows_headline_with_period_and_charts(site):
     assert shown[summary["as_of"]] == human_date(summary["as_of"])
     for svg in page.select("figure.stats-chart svg"):
         assert svg.get("role") == "img" and svg.find("title") and svg.find("desc")
-    assert len(page.select("figure.stats-chart svg")) == 3
+    # three charts, each drawn for a phone and for a wide column
+    assert len(page.select("figure.stats-chart")) == 3 and len(page.select("figure.stats-chart svg")) == 6
     table = page.find("caption", string="In-scope incidents per year by attack type").parent
     totals = {tr.th.get_text().split()[0]: int(tr.td.get_text()) for tr in table.tbody.find_all("tr")}
     assert totals == {y: v["total"] for y, v in summary["by_year"].items()}

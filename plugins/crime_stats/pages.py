@@ -16,9 +16,10 @@ from markupsafe import Markup, escape
 from . import aggregate, charts, maps, port_figures
 from .aggregate import CREW_ESTIMATE_BY_VESSEL_TYPE
 from .charts import ATTACK_LABELS
-from .countries import name_of
+from .countries import by_name, name_of
 from .incidents import ATTACK_TYPES, public_records
 from .ports import PORT_RADIUS_NM, RISK_RULE, PortIndex
+from .positions import readable_position
 from .regions import SiteRegions
 from .wording import human_date, newest_record, partial_year, period
 
@@ -73,9 +74,11 @@ def incident_row(r: dict, regions: SiteRegions, site_url: str = "") -> dict:
     return row
 
 
-def _table_by(records, field, labels=None) -> list[tuple[str, int]]:
+def _table_by(records, field, labels=None, name=None) -> list[tuple[str, int]]:
+    """[(label, count)], most first; ties in the order of ``name`` (a sort key), else of the values."""
     counts = Counter(r[field] for r in records if r["in_scope"] and r[field])
-    return [((labels or {}).get(k, k), n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    tie = name or (lambda k: k)
+    return [((labels or {}).get(k, k), n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], tie(kv[0])))]
 
 
 def year_rows(records: list[dict], partial: dict | None) -> list[dict]:
@@ -153,6 +156,7 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
         "status_labels": STATUS_LABELS,
         "attack_types": ATTACK_TYPES,
         "legend": maps.legend_items(),
+        "dot_sizes": maps.dot_size_legend(),
         "total_records": len(records),
         "public_count": len(public),
         "in_scope_count": sum(1 for r in records if r["in_scope"]),
@@ -207,7 +211,8 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
         choropleth_legend=maps.choropleth_legend(country_counts),
         attack_colours_json=json.dumps(charts.ATTACK_COLOURS, sort_keys=True),
         attack_labels_json=json.dumps(ATTACK_LABELS, sort_keys=True),
-        country_rows=[(code, escape(name_of(code)), n) for code, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))])
+        country_rows=[(code, escape(name_of(code)), n)
+                      for code, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], by_name(kv[0])))])
 
 
 def _region_pages(add, shared: _Shared) -> None:
@@ -222,7 +227,7 @@ def _region_pages(add, shared: _Shared) -> None:
             trend=aggregate.trend(here, shared.as_of),
             year_rows=rows,
             year_chart=_year_type_chart(rows, f"chart-{region}", f"{label}: in-scope incidents per year", shared.partial),
-            top_countries=[(code, escape(name_of(code)), n) for code, n in _table_by(here, "country_iso3")[:TOP_N]],
+            top_countries=[(code, escape(name_of(code)), n) for code, n in _table_by(here, "country_iso3", name=by_name)[:TOP_N]],
             top_ports=_port_rows(f for f in shared.ports.values() if f.region == region),
             region_map=maps.map_svg(public_by_region.get(region, []), f"map-{region}",
                                     f"Map of public incidents in {label}",
@@ -241,7 +246,7 @@ def moved_region_pages(regions: SiteRegions) -> dict[str, str]:
 def _country_pages(add, shared: _Shared) -> None:
     public_by_country = aggregate.group_by(shared.public, "country_iso3")
     country_list = []
-    for code, here in sorted(aggregate.group_by(shared.records, "country_iso3").items()):
+    for code, here in sorted(aggregate.group_by(shared.records, "country_iso3").items(), key=lambda kv: by_name(kv[0])):
         name = escape(name_of(code))
         in_scope_here = sum(1 for r in here if r["in_scope"])
         country_list.append((code, name, in_scope_here))
@@ -265,7 +270,8 @@ def _port_pages(add, shared: _Shared, has_port_list: bool) -> None:
         port_list.append((slug, name, figure.country_iso3, figure.count, figure.risk))
         newest_public = sorted((r for r in here if r["public"]), key=lambda r: (r["date"], r["id"]), reverse=True)
         add(f"statistics/ports/{slug}/", "statistics/port.html",
-            port=figure, name=name, count=figure.count,
+            port=figure, name=name, count=figure.count, position=readable_position(figure.lat, figure.lon),
+            port_map=_port_map(figure, name, newest_public),
             country_name=escape(name_of(figure.country_iso3)) if figure.country_iso3 else "",
             risk=figure.risk, risk_rule=RISK_RULE,
             year_rows=year_rows(here, shared.partial),
@@ -273,3 +279,11 @@ def _port_pages(add, shared: _Shared, has_port_list: bool) -> None:
             recent=shared.recent(newest_public))
     add("statistics/ports/", "statistics/ports.html", ports=port_list, risk_rule=RISK_RULE,
         has_port_list=has_port_list)
+
+
+def _port_map(figure, name: str, public_near: list[dict]):
+    frame = maps.port_frame(figure.lat, figure.lon, public_near, PORT_RADIUS_NM)
+    return maps.map_svg(public_near, f"map-port-{figure.slug}", f"Map of {name} and the public incidents near it",
+                        f"The port (a square), the circle of {int(PORT_RADIUS_NM)} nautical miles its incidents are "
+                        "counted in (dashed) and each public incident in it as a dot coloured by attack type, all years.",
+                        frame=frame, port=(figure.lat, figure.lon), radius_nm=PORT_RADIUS_NM)
