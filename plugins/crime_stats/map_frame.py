@@ -42,7 +42,7 @@ class Frame:
 
     def lon(self, lon: float) -> float:
         """A longitude as this frame counts it (west <= result < west + 360)."""
-        return self.west + (lon - self.west) % 360
+        return self.west + (lon - self.west + 1e-9) % 360 - 1e-9
 
 
 WORLD = Frame(-180.0, -60.0, 180.0, 84.0)  # the seas ships use: no Antarctic band
@@ -51,7 +51,7 @@ WORLD = Frame(-180.0, -60.0, 180.0, 84.0)  # the seas ships use: no Antarctic ba
 def lon_interval(lons) -> tuple[float, float]:
     """The shortest (west, east) that covers every longitude, going east from west: the complement of
     the widest gap between neighbours on the circle (Fiji's 178°E and 179°W are 3° apart, not 357°)."""
-    points = sorted({(lon + 180) % 360 - 180 for lon in lons})
+    points = sorted({lon if -180 <= lon < 180 else (lon + 180) % 360 - 180 for lon in lons})
     if len(points) == 1:
         return points[0], points[0]
     gaps = [(b - a, i + 1) for i, (a, b) in enumerate(zip(points, points[1:]))]
@@ -63,17 +63,21 @@ def lon_interval(lons) -> tuple[float, float]:
 
 
 def frame_around(points, pad: float = 0.12, min_size: tuple[float, float] = (12.0, 8.0),
-                 aspect: tuple[float, float] = (1.0, 2.4)) -> Frame:
+                 aspect: tuple[float, float] = (0.75, 2.4), trim: float = 0.0) -> Frame:
     """A frame on ``points`` [(lon, lat)]: their extent, padded by ``pad`` of it on every side, at least
-    ``min_size`` (degrees wide, high), with a width/height ratio within ``aspect``."""
+    ``min_size`` (degrees wide, high), with a width/height ratio within ``aspect``. ``trim``: the share
+    of points left out at each edge, so that a stray few do not turn a region's map into an ocean's."""
     points = list(points)
     if not points:
         return WORLD
-    west, east = lon_interval(lon for lon, _ in points)
-    south, north = min(lat for _, lat in points), max(lat for _, lat in points)
-    width = max(east - west, 0.0) * (1 + 2 * pad) or min_size[0]
-    height = max(north - south, 0.0) * (1 + 2 * pad) or min_size[1]
-    width, height = max(width, min_size[0]), max(height, min_size[1])
+    west, _ = lon_interval(lon for lon, _ in points)
+    # continuous from the interval's start (the tolerance keeps the westernmost point at the start)
+    lons = sorted(west + (lon - west + 1e-9) % 360 - 1e-9 for lon, _ in points)
+    lats = sorted(lat for _, lat in points)
+    k = int(len(points) * trim)
+    (west, east), (south, north) = (lons[k], lons[-1 - k]), (lats[k], lats[-1 - k])
+    width = max((east - west) * (1 + 2 * pad), min_size[0])
+    height = max((north - south) * (1 + 2 * pad), min_size[1])
     width, height = max(width, height * aspect[0]), max(height, width / aspect[1])
     if width >= 360 or height >= WORLD.height:
         return WORLD
@@ -81,6 +85,11 @@ def frame_around(points, pad: float = 0.12, min_size: tuple[float, float] = (12.
     mid_lat = min(max(mid_lat, WORLD.south + height / 2), WORLD.north - height / 2)  # slide, keep the size
     west = (mid_lon - width / 2 + 180) % 360 - 180
     return Frame(west, mid_lat - height / 2, west + width, mid_lat + height / 2)
+
+
+def outside(frame: Frame, points) -> int:
+    """How many of ``points`` [(lon, lat)] the frame leaves out."""
+    return sum(1 for lon, lat in points if not (frame.south <= lat <= frame.north and frame.lon(lon) <= frame.east))
 
 
 @dataclass(frozen=True)

@@ -47,10 +47,14 @@ def dot_size_legend() -> list[tuple[str, int]]:
     return [(label, size) for label, (_, size) in zip(labels, DOT_SIZES)]
 
 
+TRIM_FROM = 200  # incidents: a region with this many is framed on all but the farthest half percent
+TRIM = 0.005
+
+
 def region_frame(records: list[dict], region: str, polygons: str | Path = REGIONS_FILE) -> Frame:
     """A region's map looks at its incidents; without any, at its polygon (the other waters: the world)."""
     if records:
-        return frame_around((r["lon"], r["lat"]) for r in records)
+        return frame_around([(r["lon"], r["lat"]) for r in records], trim=TRIM if len(records) >= TRIM_FROM else 0)
     bounds = [g.bounds for key, g in load_regions(polygons) if key == region]
     if not bounds:
         return WORLD

@@ -13,7 +13,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from . import aggregate, charts, maps, port_figures
+from . import aggregate, charts, map_frame, maps, port_figures
 from .aggregate import CREW_ESTIMATE_BY_VESSEL_TYPE
 from .charts import ATTACK_LABELS
 from .countries import by_name, name_of
@@ -229,10 +229,7 @@ def _region_pages(add, shared: _Shared) -> None:
             year_chart=_year_type_chart(rows, f"chart-{region}", f"{label}: in-scope incidents per year", shared.partial),
             top_countries=[(code, escape(name_of(code)), n) for code, n in _table_by(here, "country_iso3", name=by_name)[:TOP_N]],
             top_ports=_port_rows(f for f in shared.ports.values() if f.region == region),
-            region_map=maps.map_svg(public_by_region.get(region, []), f"map-{region}",
-                                    f"Map of public incidents in {label}",
-                                    "Each dot is one or more public incidents, coloured by attack type.", region=region,
-                                    polygons=shared.regions.polygons),
+            **_region_map(public_by_region.get(region, []), region, label, shared.regions.polygons),
             articles=shared.articles_by_region.get(region, []),
             recent=shared.recent(public_by_region.get(region, [])))
 
@@ -287,3 +284,13 @@ def _port_map(figure, name: str, public_near: list[dict]):
                         f"The port (a square), the circle of {int(PORT_RADIUS_NM)} nautical miles its incidents are "
                         "counted in (dashed) and each public incident in it as a dot coloured by attack type, all years.",
                         frame=frame, port=(figure.lat, figure.lon), radius_nm=PORT_RADIUS_NM)
+
+
+def _region_map(public_here: list[dict], region: str, label: str, polygons) -> dict:
+    """The region's map, framed on its incidents, and how many far-off ones that frame leaves out."""
+    frame = maps.region_frame(public_here, region, polygons)
+    left_out = map_frame.outside(frame, [(r["lon"], r["lat"]) for r in public_here])
+    note = f" {left_out} incidents far from the rest lie outside this map; the world map shows them." if left_out else ""
+    svg = maps.map_svg(public_here, f"map-{region}", f"Map of public incidents in {label}",
+                       "Each dot is one or more public incidents, coloured by attack type." + note, frame=frame)
+    return {"region_map": svg, "region_map_left_out": left_out}
