@@ -14,7 +14,7 @@ from pelican.generators import Generator
 
 from . import aggregate, charts, downloads, maps, pages, wording
 from .check import incidents_path
-from .incidents import load_incidents
+from .incidents import ATTACK_TYPES, load_incidents
 from .ports import PortIndex, load_ports
 from .regions import REGIONS_FILE, SiteRegions
 
@@ -47,6 +47,14 @@ def _dated_words(summary: dict, today) -> dict:
             "statistics_newest": wording.newest_record(last, today)}
 
 
+def _home_chart(records: list[dict], summary: dict) -> dict:
+    """The home page's box: the headline chart and its figures as a table."""
+    as_of = summary["as_of"]
+    rows = pages.year_rows(records, wording.partial_year(date.fromisoformat(as_of)) if as_of else None)
+    return {"statistics_headline_chart": charts.headline_page_chart(summary, "chart-home"),
+            "statistics_headline_table": {"rows": rows, "attack_types": ATTACK_TYPES, "attack_labels": charts.ATTACK_LABELS}}
+
+
 class StatisticsGenerator(Generator):
     """Statistics pages from `content/data/incidents.csv` (setting INCIDENTS_FILE) and a port list
     (setting PORTS_FILE, default `content/data/ports.csv` when present)."""
@@ -67,7 +75,7 @@ class StatisticsGenerator(Generator):
         if self.incidents_file.exists():  # without data there are no figures for other plugins to show
             self.context["statistics_summary"] = self.summary
             self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
-            self.context["statistics_headline_chart"] = charts.headline_page_chart(self.summary, "chart-home")
+            self.context.update(_home_chart(self.records, self.summary))
             self.context["statistics_as_of"] = functools.partial(aggregate.summary_as_of, self.records)
             self.context.update(_dated_words(self.summary, today))
         # the raw table holds non-public records and confidential fields: never copy it as a static file
