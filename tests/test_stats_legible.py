@@ -5,7 +5,7 @@ Measured as rendered: the text of charts and maps (SVG text scaled by its screen
 captions and legends) is at least 11 CSS px; no map path spans more than 180° of longitude; a map's box
 has its drawing's aspect ratio (no letterbox bars); in dark mode a chart's or map's own background,
 sampled from a screenshot, is dark (no light slab); each chart keeps its text alternative (role=img,
-title and description) and a data table beside it.
+title and description) and a data table beside it; axe finds no WCAG 2.1 A/AA violation at either width.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 from PIL import Image
 
-from test_browser import base_url, browser, open_page  # noqa: F401 (the house's served sample site and Chromium)
+from test_browser import WCAG_TAGS, base_url, browser, open_page  # noqa: F401 (the house's served site and Chromium)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -107,6 +107,7 @@ def test_statistics_charts_and_maps_are_legible(base_url, open_page, width, sche
             _check_text(drawn["text"], f"{where} map")
         if scheme == "dark":
             _no_light_slab(page, where)
+        _no_axe_violations(page, where)
         seen_charts += len(found["charts"])
         seen_maps += len(found["maps"])
         page.context.close()
@@ -125,3 +126,11 @@ def _no_light_slab(page, where):
             element.scroll_into_view_if_needed()
             colour = _dominant_colour(element.screenshot())
             assert _luminance(colour) < 0.05, f"{where}: {selector} #{i} shows a light background {colour}"
+
+
+def _no_axe_violations(page, where):
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found.response["violations"]]
+    assert not violations, f"{where}: {violations}"
