@@ -17,28 +17,26 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
 SHARED = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "bench" / "results" / "stats.json"
 REPEATS = 3  # the best of three: the machine is shared, and the minimum is the least disturbed run
 
 
 def bench_asam_import(work: Path) -> dict:
-    from crime_stats.importer import import_incidents
+    from csoa.stats.importer import import_incidents
 
     source = SHARED / "nga-asam" / "asam_2022-06-21.csv"
     ports = SHARED / "ports" / "world_port_index.csv"
     if not source.exists():
         return {"skipped": f"{source} is absent"}
     # warm the lazily built country index once, as a long-running import would
-    from crime_stats.countries import iso3_from_positions
+    from csoa.stats.countries import iso3_from_positions
 
     iso3_from_positions([0.0], [0.0])
     runs = []
@@ -54,10 +52,10 @@ def bench_asam_import(work: Path) -> dict:
 
 
 def bench_100k_pages(work: Path) -> dict:
-    from crime_stats.importer import enrich
-    from crime_stats.incidents import write_incidents
-    from crime_stats.sample_data import generate
-    from site_build.build import build_site
+    from csoa.engine.build import build_site
+    from csoa.model.incidents import write_incidents
+    from csoa.stats.importer import enrich
+    from csoa.stats.sample_data import generate
 
     records = generate(100_000, seed=1)
     enrich(records, None)
@@ -72,7 +70,7 @@ def bench_100k_pages(work: Path) -> dict:
             "PATH": str(content), "OUTPUT_PATH": str(work / "output"), "CACHE_PATH": str(work / "cache"),
             "BUILD_NOW": datetime(2019, 7, 8, tzinfo=timezone.utc),
             # the statistics alone: other areas' plugins (search indexing of 180 MB of pages...) have their own benchmarks
-            "PLUGINS": ["crime_stats"],
+            "PLUGINS": ["csoa.plugins.crime_stats"],
         })
         runs.append((time.perf_counter() - started, time.process_time() - cpu))
     seconds, cpu = min(runs)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
 SHARED = ROOT.parent / "shared"
 PINNED_EPOCH = 1562544000  # 2019-07-08 00:00 UTC: the sample events of 2019 are upcoming then
 

@@ -7,9 +7,9 @@ import signal
 import subprocess
 
 import boto3
-
-from newsletter.localaws import FAKE_CREDENTIALS, free_port
 from sites import ROOT
+
+from csoa.sending.localaws import FAKE_CREDENTIALS, free_port
 
 
 def test_aws_local_provisions_a_working_ses(monkeypatch):

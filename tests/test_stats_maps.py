@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from crime_stats import charts, maps
-from crime_stats.countries import by_name, name_of
-from crime_stats.incidents import load_incidents, public_records
-from crime_stats.map_frame import WORLD, frame_around, lon_interval, outside
-from crime_stats.positions import parse_dms, readable_position
-from crime_stats.regions import regions_of
+from csoa.model.incidents import load_incidents, public_records
+from csoa.model.positions import parse_dms, readable_position
+from csoa.model.regions import regions_of
+from csoa.stats import charts, maps
+from csoa.stats.countries import by_name, name_of
+from csoa.stats.map_frame import WORLD, frame_around, lon_interval, outside
 from bs4 import BeautifulSoup
 
 from sites import soup

@@ -10,13 +10,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
-from crime_stats import aggregate
-from crime_stats.charts import headline_chart_png
-from crime_stats.positions import parse_dms, to_dms
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sites import ROOT, build, settings_for, soup
 from stats_helpers import sample_records, table_text
+
+from csoa.model.positions import parse_dms, to_dms
+from csoa.stats import aggregate
+from csoa.stats.charts import headline_chart_png
 
 INTEL = """\
     Title: Gulf of Guinea outlook
@@ -69,7 +70,7 @@ def test_statistics_page_shows_headline_with_period_and_charts(site):
     assert f"active in {head['countries']} countries" in sentence
     assert f"{head['criminals']} criminals" in sentence and f"boarding {head['ships_boarded']} ships" in sentence
     shown = {t["datetime"]: t.get_text() for t in page.find_all("time")}  # people read "8 July 2019"
-    from theme_support.dates import human_date
+    from csoa.theme.dates import human_date
     assert shown[head["window_start"]] == human_date(head["window_start"])
     assert shown[summary["as_of"]] == human_date(summary["as_of"])
     for svg in page.select("figure.stats-chart svg"):
@@ -338,7 +339,6 @@ def test_incident_list_filters_and_sorts_in_chromium(site):
 @pytest.mark.browser
 def test_statistics_pages_have_no_axe_violations(site):
     from axe_playwright_python.sync_playwright import Axe
-
     from static_server import chromium_page, serve_directory
 
     out, _ = site
