@@ -75,7 +75,8 @@ def test_statistics_page_shows_headline_with_period_and_charts(site):
     assert shown[summary["as_of"]] == human_date(summary["as_of"])
     for svg in page.select("figure.stats-chart svg"):
         assert svg.get("role") == "img" and svg.find("title") and svg.find("desc")
-    assert len(page.select("figure.stats-chart svg")) == 3
+    # three charts, each drawn for a phone and for a wide column
+    assert len(page.select("figure.stats-chart")) == 3 and len(page.select("figure.stats-chart svg")) == 6
     table = page.find("caption", string="In-scope incidents per year by attack type").parent
     totals = {tr.th.get_text().split()[0]: int(tr.td.get_text()) for tr in table.tbody.find_all("tr")}
     assert totals == {y: v["total"] for y, v in summary["by_year"].items()}
@@ -115,7 +116,7 @@ def test_region_page_links_latest_intelligence_and_has_map(site):
     page = soup(out / "statistics" / "regions" / "west-africa" / "index.html")
     assert page.find("a", string="Gulf of Guinea outlook")
     svg = page.select_one("svg.incident-map")
-    assert svg and svg.find("title") and svg.select("circle")
+    assert svg and svg.find("title") and svg.select("path.dots")
     caption = page.find("caption", string=lambda s: s and "per year" in s)
     total = sum(int(tr.td.get_text()) for tr in caption.parent.tbody.find_all("tr"))
     assert total == sum(1 for r in records if r["region"] == "west_africa" and r["in_scope"])
@@ -126,7 +127,7 @@ def test_map_page_has_point_map_and_choropleth(site):
     page = soup(out / "statistics" / "map" / "index.html")
     maps = page.select("svg.incident-map")
     assert len(maps) == 2
-    assert maps[0].select("circle") and not maps[1].select("circle")
+    assert maps[0].select("path.dots") and not maps[1].select("path.dots")  # dots: a path per type and size
     fills = {p.get("fill") for p in maps[1].select("path")}
     assert len(fills) > 2  # shaded by count, not one colour
 

@@ -53,6 +53,17 @@ def to_dms(lat: float, lon: float) -> str:
     return part(lat, "N", "S") + "\n" + part(lon, "E", "W")
 
 
+def readable_position(lat: float, lon: float) -> str:
+    """A position as a reader takes it in: degrees and whole minutes, "6°26′N 3°22′E" (prime signs, not
+    apostrophes; a minute of latitude is a nautical mile, precise enough to find a port)."""
+
+    def part(value: float, pos: str, neg: str) -> str:
+        deg, minutes = divmod(round(abs(value) * 60), 60)
+        return f"{deg}°{minutes:02d}′{pos if value >= 0 else neg}"
+
+    return f"{part(lat, 'N', 'S')} {part(lon, 'E', 'W')}"
+
+
 def distance_nm(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle (haversine) distance in nautical miles."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

@@ -13,7 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from csoa.model.incidents import load_incidents
+from csoa.model.incidents import ATTACK_TYPES, load_incidents
 from csoa.model.regions import REGIONS_FILE, SiteRegions
 from csoa.stats import aggregate, charts, client_data, downloads, pages, wording
 from csoa.stats.check import incidents_path
@@ -43,6 +43,14 @@ def _dated_words(summary: dict, today) -> dict:
             "statistics_newest": wording.newest_record(last, today)}
 
 
+def _home_chart(records: list[dict], summary: dict) -> dict:
+    """The home page's box: the headline chart and its figures as a table."""
+    as_of = summary["as_of"]
+    rows = pages.year_rows(records, wording.partial_year(date.fromisoformat(as_of)) if as_of else None)
+    return {"statistics_headline_chart": charts.headline_page_chart(summary, "chart-home"),
+            "statistics_headline_table": {"rows": rows, "attack_types": ATTACK_TYPES, "attack_labels": charts.ATTACK_LABELS}}
+
+
 class StatisticsGenerator(Generator):
     """Statistics pages from `content/data/incidents.csv` (setting INCIDENTS_FILE) and a port list
     (setting PORTS_FILE, default `content/data/ports.csv` when present)."""
@@ -57,9 +65,13 @@ class StatisticsGenerator(Generator):
             self.records = load_incidents(self.incidents_file, today) if self.incidents_file.exists() else []
         self.ports = PortIndex(load_ports(self.ports_file)) if self.ports_file.exists() else None
         self.summary = aggregate.summary(self.records)
+        # the one headline chart, for other plugins (the newsletter's email) without importing this one
+        self.context["statistics_headline_chart_png"] = charts.headline_chart_png
+        self.context["statistics_headline_chart_alt"] = charts.headline_chart_description
         if self.incidents_file.exists():  # without data there are no figures for other plugins to show
             self.context["statistics_summary"] = self.summary
             self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
+            self.context.update(_home_chart(self.records, self.summary))
             self.context["statistics_as_of"] = functools.partial(aggregate.summary_as_of, self.records)
             self.context.update(_dated_words(self.summary, today))
         # the raw table holds non-public records and confidential fields: never copy it as a static file
@@ -105,7 +117,9 @@ class StatisticsGenerator(Generator):
         items = downloads.typed_public(self.records)
         (out / "incidents.json").write_text(downloads.json_text(self.records, items), encoding="utf-8")
         (out / "incidents.geojson").write_text(downloads.geojson_text(self.records, items), encoding="utf-8")
-        (out / "headline-chart.png").write_bytes(charts.headline_chart_png(self.summary))
+        png = charts.headline_chart_png(self.summary)
+        if png:  # no in-scope incidents, no chart
+            (out / "headline-chart.png").write_bytes(png)
         self._write_client_data(out / "data")
 
     def _write_client_data(self, data: Path) -> None:

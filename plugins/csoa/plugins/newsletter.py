@@ -21,7 +21,6 @@ from pelican import signals
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from csoa.email.chart import chart_alt, headline_chart_png
 from csoa.email.compose import ComposeError, Image, IssueMeta, Source, compose_issue, slug_list
 from csoa.email.message import PLACEHOLDER
 from csoa.email.render import render_html, render_text
@@ -265,17 +264,18 @@ class NewsletterGenerator(Generator):
         return record.archive_html, record.archive_text
 
     def _chart(self, summary, out: Path, slug: str) -> dict | None:
+        """The statistics plugin's headline chart (the one its pages show), drawn as a PNG through the
+        context: no chart without that plugin or without figures."""
         out.mkdir(parents=True, exist_ok=True)
-        if not summary:
-            return None
-        png = headline_chart_png(summary)
+        draw = self.context.get("statistics_headline_chart_png")
+        png = draw(summary) if draw and summary else None
         if not png:
             return None
         from PIL import Image as PILImage
         width, height = PILImage.open(io.BytesIO(png)).size
         (out / "figures.png").write_bytes(png)
         site = site_info(self.settings)
-        return {"url": f"{site['siteurl']}/newsletters/{slug}/figures.png", "alt": chart_alt(summary),
+        return {"url": f"{site['siteurl']}/newsletters/{slug}/figures.png", "alt": self.context["statistics_headline_chart_alt"](summary),
                 "width": width // 2, "height": height // 2}
 
 

@@ -8,6 +8,7 @@ documented approximation of "the coastal state whose waters / nearest coast".
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import pycountry
@@ -50,6 +51,13 @@ def name_of(iso3: str) -> str:
     if not country:
         return iso3
     return getattr(country, "common_name", None) or country.name
+
+
+def by_name(iso3: str) -> tuple[str, str]:
+    """Sort key: a country list reads in the order of its names, as a reader looks for them (Colombia
+    before Congo, Côte d'Ivoire among the Cs, the United Arab Emirates near the end), not by ISO code."""
+    folded = unicodedata.normalize("NFKD", name_of(iso3)).encode("ascii", "ignore").decode().casefold()
+    return folded, iso3
 
 
 @lru_cache(maxsize=4096)

@@ -1,15 +1,20 @@
-"""Static SVG maps drawn at build time: incident points coloured by attack type, and a choropleth
-by country, over the Natural Earth 1:110m countries of the vendored npm package `world-atlas` (ISC).
+"""Static SVG maps drawn at build time: incident dots coloured by attack type, and a choropleth by
+country, over the Natural Earth countries of the vendored npm package `world-atlas` (ISC).
 
-Projection: plate carrée (x = longitude, y = -latitude), SCALE pixels per degree. A regional map is
-the same drawing with a viewBox cropped to the region's polygons. Points are binned to the pixel
-(one circle per pixel and attack type, sized by count) so 100,000 incidents still make a small SVG.
+Each map is framed on what it shows (map_frame.py): the world, a region's incidents, a port and the
+incidents near it. Colours of sea, land and borders are classes the stylesheet sets for the light and
+the dark scheme (statistics.css; the attributes are the light scheme's, for a reader without CSS), and
+the SVG has exactly its frame's aspect ratio, so nothing around it shows as a bar.
+
+Dots are drawn at a size in screen pixels (non-scaling strokes of zero-length lines), so a dot's size
+means the same on every map and stays visible on a phone: DOT_SIZES says how many incidents at one spot
+each size stands for. A spot is 1/300 of the map's width; dots of one type and size are one path.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
 from html import escape
 from pathlib import Path
@@ -17,71 +22,52 @@ from pathlib import Path
 from markupsafe import Markup
 
 from csoa.model.incidents import ATTACK_TYPES
-from csoa.model.regions import FALLBACK_REGION, REGIONS_FILE, load_regions
+from csoa.model.regions import REGIONS_FILE, load_regions
 from csoa.stats.charts import ATTACK_COLOURS, ATTACK_LABELS
 from csoa.stats.countries import iso3_from_numeric
+from csoa.stats.map_frame import WORLD, Frame, Projection, circle_degrees, frame_around, land_in
 from csoa.stats.topology import countries
 
-SCALE = 2.5  # pixels per degree: a 900 x 450 world
-WIDTH, HEIGHT = 360 * SCALE, 180 * SCALE
-CHOROPLETH_CLASSES = ("#fde0c5", "#facba6", "#f59e72", "#e4572e", "#a8201a")  # light -> dark, no count = grey
-NO_DATA = "#e8eaed"
-SEA = "#f4f8fb"
+CHOROPLETH_CLASSES = ("#fde0c5", "#facba6", "#f59e72", "#e4572e", "#a8201a")  # light -> dark, no count = land
+SEA, LAND, BORDER = "#eaf1f7", "#d9dee4", "#8a96a3"  # the light scheme's; statistics.css has both
+# (fewest incidents at one spot, dot diameter in CSS px): the same on every map, and in the legend
+DOT_SIZES = ((1, 6), (2, 9), (10, 13), (100, 17))
+SPOTS_ACROSS = 300
 
 
-def project(lon: float, lat: float) -> tuple[float, float]:
-    return (lon + 180) * SCALE, (90 - lat) * SCALE
+def dot_size(count: int) -> int:
+    return [size for least, size in DOT_SIZES if count >= least][-1]
 
 
-def _unwrap(ring) -> list[tuple[float, float]]:
-    """Make longitudes continuous along a ring, so one crossing the antimeridian (Russia, Fiji)
-    does not draw a line across the whole map."""
-    out, previous = [], None
-    for lon, lat in ring:
-        if previous is not None:
-            while lon - previous > 180:
-                lon -= 360
-            while lon - previous < -180:
-                lon += 360
-        out.append((lon, lat))
-        previous = lon
-    return out
+def dot_size_legend() -> list[tuple[str, int]]:
+    """[("2–9", 9), ...]: what each dot size stands for."""
+    bounds = [least for least, _ in DOT_SIZES[1:]]
+    labels = [f"{least}–{upper - 1}" if upper - 1 > least else f"{least}"
+              for (least, _), upper in zip(DOT_SIZES, bounds)] + [f"{DOT_SIZES[-1][0]} or more"]
+    return [(label, size) for label, (_, size) in zip(labels, DOT_SIZES)]
 
 
-def _path(rings) -> str:
-    parts = []
-    for ring in rings:
-        ring = _unwrap(ring)
-        lons = [lon for lon, _ in ring]
-        # a ring that now runs past ±180 is drawn again one world over; the map's edge clips both
-        shifts = [0] + ([360] if min(lons) < -180 else []) + ([-360] if max(lons) > 180 else [])
-        for shift in shifts:
-            points = [project(lon + shift, lat) for lon, lat in ring]
-            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
-    return "".join(parts)
+TRIM_FROM = 200  # incidents: a region with this many is framed on all but the farthest half percent
+TRIM = 0.005
 
 
-@lru_cache(maxsize=1)
-def country_paths() -> list[tuple[str, str, str]]:
-    """[(iso3 or "", name, SVG path data)] for the 1:110m countries."""
-    result = []
-    for country in countries("110m"):
-        d = "".join(_path(polygon) for polygon in country["polygons"])
-        result.append((iso3_from_numeric(country["id"]), country["name"], d))
-    return result
+def region_frame(records: list[dict], region: str, polygons: str | Path = REGIONS_FILE) -> Frame:
+    """A region's map looks at its incidents; without any, at its polygon (the other waters: the world)."""
+    if records:
+        return frame_around([(r["lon"], r["lat"]) for r in records], trim=TRIM if len(records) >= TRIM_FROM else 0)
+    bounds = [g.bounds for key, g in load_regions(polygons) if key == region]
+    if not bounds:
+        return WORLD
+    west, south, east, north = bounds[0]
+    return frame_around([(west, south), (east, north)], pad=0)
 
 
-def region_view_box(region: str, margin: float = 3.0, polygons: str | Path = REGIONS_FILE) -> tuple[float, float, float, float]:
-    if region == FALLBACK_REGION:
-        return 0, 0, WIDTH, HEIGHT
-    bounds = [g.bounds for r, g in load_regions(polygons) if r == region]
-    minx, miny, maxx, maxy = bounds[0]
-    # the regions reach to 60S for simplicity; crop the map to where ships are
-    miny = max(miny, -45 if region != "americas" else -58)
-    maxy = min(maxy, 62)
-    x0, y0 = project(minx - margin, maxy + margin)
-    x1, y1 = project(maxx + margin, miny - margin)
-    return max(x0, 0), max(y0, 0), min(x1, WIDTH) - max(x0, 0), min(y1, HEIGHT) - max(y0, 0)
+def port_frame(lat: float, lon: float, records: list[dict], radius_nm: float) -> Frame:
+    """A port's map: the port, the circle its incidents are counted in, and those incidents."""
+    half_w, half_h = circle_degrees(lat, radius_nm * 1.4)
+    corners = [(lon - half_w, lat - half_h), (lon + half_w, lat + half_h)]
+    return frame_around(corners + [(r["lon"], r["lat"]) for r in records], pad=0.05, min_size=(1.0, 0.7),
+                        aspect=(1.2, 2.0))
 
 
 def choropleth_classes(values: dict[str, int]) -> list[tuple[int, int, str]]:
@@ -98,46 +84,104 @@ def choropleth_classes(values: dict[str, int]) -> list[tuple[int, int, str]]:
     return classes
 
 
-def _colour_for(count: int, classes) -> str:
+def _colour_for(count: int, classes) -> str | None:
     for low, high, colour in classes:
         if low <= count <= high:
             return colour
-    return NO_DATA
+    return None  # no incidents: the land's own colour
+
+
+def _ring_d(ring, projection: Projection) -> str:
+    points, last = [], None
+    for lon, lat in ring:
+        x, y = projection.xy(lon, lat, wrap=False)  # land is in the frame's longitudes already
+        point = f"{x:.1f},{y:.1f}"
+        if point != last:  # a 1:110m world has many vertices closer than a tenth of a unit
+            points.append(point)
+            last = point
+    return "M" + "L".join(points) + "Z" if len(points) > 2 else ""
+
+
+@lru_cache(maxsize=64)
+def _land_ds(frame: Frame) -> tuple[tuple[str, str], ...]:
+    """(iso3, path data) per country, or per piece where a country's pieces together span over 180°
+    (Russia's far east beside its west): no path ever spans half the world. Several maps share a frame."""
+    projection, out = Projection(frame), []
+    for iso3, _name, polygons in land_in(frame):
+        west = min(p.bounds[0] for p in polygons)
+        east = max(p.bounds[2] for p in polygons)
+        for group in ([polygons] if east - west <= 180 else [[p] for p in polygons]):
+            d = "".join(_ring_d(ring, projection) for p in group
+                        for ring in [p.exterior.coords, *(i.coords for i in p.interiors)])
+            if d:
+                out.append((iso3, d))
+    return tuple(out)
+
+
+def _land_paths(projection: Projection, country_counts: dict[str, int] | None) -> list[str]:
+    classes = choropleth_classes(country_counts) if country_counts is not None else []
+    out = []
+    for iso3, d in _land_ds(projection.frame):
+        colour = _colour_for(country_counts.get(iso3, 0), classes) if country_counts is not None else None
+        out.append(f'<path d="{d}" fill="{colour}"/>' if colour else f'<path d="{d}"/>')
+    return out
+
+
+def _dot_paths(records: list[dict], projection: Projection) -> list[str]:
+    spot = projection.size[0] / SPOTS_ACROSS
+    spots: Counter = Counter()
+    for r in records:
+        x, y = projection.xy(r["lon"], r["lat"])
+        spots[(round(x / spot), round(y / spot), r["attack_type"])] += 1
+    by_look: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for (sx, sy, attack_type), n in sorted(spots.items()):
+        by_look[(dot_size(n), attack_type)].append(f"M{sx * spot:.1f} {sy * spot:.1f}h0")
+    out = []
+    # big dots first, and within a size the least severe first, so hijackings stay visible on top
+    for size in sorted({size for _, size in DOT_SIZES}, reverse=True):
+        for attack_type in reversed(ATTACK_TYPES):
+            if (size, attack_type) in by_look:
+                out.append(f'<path class="dots" d="{"".join(by_look[(size, attack_type)])}" stroke="{ATTACK_COLOURS[attack_type]}" '
+                           f'stroke-width="{size}" stroke-linecap="round" vector-effect="non-scaling-stroke"/>')
+    return out
+
+
+def _port_marks(projection: Projection, port: tuple[float, float], radius_nm: float) -> list[str]:
+    """The port as a hollow square, the circle its incidents are counted in as a dashed ring."""
+    lat, lon = port
+    x, y = projection.xy(lon, lat)
+    half_w, half_h = circle_degrees(lat, radius_nm)
+    rx, ry = half_w * projection.scale, half_h * projection.scale
+    keep = 'vector-effect="non-scaling-stroke"'
+    return [f'<ellipse class="port-radius" cx="{x:.1f}" cy="{y:.1f}" rx="{rx:.1f}" ry="{ry:.1f}" fill="none" '
+            f'stroke="currentColor" stroke-width="1.5" stroke-dasharray="5 4" {keep}/>',
+            f'<path class="port-mark" d="M{x:.1f} {y:.1f}h0" stroke="currentColor" stroke-width="12" stroke-linecap="square" {keep}/>',
+            f'<path class="port-mark-inner" d="M{x:.1f} {y:.1f}h0" stroke="{SEA}" stroke-width="6" stroke-linecap="square" {keep}/>']
 
 
 def map_svg(records: list[dict], map_id: str, title: str, description: str, region: str | None = None,
-            country_counts: dict[str, int] | None = None, polygons: str | Path = REGIONS_FILE) -> str:
-    """An accessible inline SVG: points by attack type, or a choropleth when country_counts is given."""
-    x, y, w, h = region_view_box(region, polygons=polygons) if region else (0, 0, WIDTH, HEIGHT)
+            country_counts: dict[str, int] | None = None, polygons: str | Path = REGIONS_FILE,
+            frame: Frame | None = None, port: tuple[float, float] | None = None, radius_nm: float = 0) -> str:
+    """An accessible inline SVG: dots by attack type, or a choropleth when country_counts is given. The
+    frame is ``frame``, else the region's (framed on ``records``), else the world; ``port`` (lat, lon)
+    marks a port and the ``radius_nm`` circle around it."""
+    frame = frame or (region_frame(records, region, polygons) if region else WORLD)
+    projection = Projection(frame)
+    width, height = projection.size
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="incident-map" viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}" '
-        f'role="img" aria-labelledby="{map_id}-title {map_id}-desc" preserveAspectRatio="xMidYMid meet">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="incident-map" viewBox="0 0 {width:.0f} {height:.1f}" '
+        f'width="{width:.0f}" height="{height:.1f}" data-units-per-degree="{projection.scale:.4f}" '
+        f'data-frame="{frame.west:.3f} {frame.south:.3f} {frame.east:.3f} {frame.north:.3f}" '
+        f'role="img" aria-labelledby="{map_id}-title {map_id}-desc">',
         f'<title id="{map_id}-title">{escape(title)}</title><desc id="{map_id}-desc">{escape(description)}</desc>',
-        f'<rect x="0" y="0" width="{WIDTH:.0f}" height="{HEIGHT:.0f}" fill="{SEA}"/>',
+        f'<rect class="sea" x="0" y="0" width="{width:.0f}" height="{height:.1f}" fill="{SEA}"/>',
+        f'<g class="land" fill="{LAND}" stroke="{BORDER}" stroke-width="0.8" stroke-linejoin="round">',
+        *_land_paths(projection, country_counts), "</g>",
     ]
-    classes = choropleth_classes(country_counts) if country_counts is not None else []
-    # outlines of rings drawn one world over (antimeridian) are clipped to the world's frame
-    out.append(f'<clipPath id="{map_id}-world"><rect x="0" y="0" width="{WIDTH:.0f}" height="{HEIGHT:.0f}"/></clipPath>')
-    out.append(f'<g stroke="#8a96a3" stroke-width="0.3" clip-path="url(#{map_id}-world)">')
-    for iso3, name, d in country_paths():
-        fill = _colour_for(country_counts.get(iso3, 0), classes) if country_counts is not None else "#dfe3e8"
-        out.append(f'<path d="{d}" fill="{fill}"/>')
-    out.append("</g>")
     if country_counts is None:
-        bins: Counter = Counter()
-        for r in records:
-            px, py = project(r["lon"], r["lat"])
-            bins[(round(px), round(py), r["attack_type"])] += 1
-        radius = 1.6 if region is None else 1.2
-        out.append('<g fill-opacity="0.8" stroke="#ffffff" stroke-width="0.2">')
-        # draw the least severe first so that hijackings stay visible on top
-        for attack_type in reversed(ATTACK_TYPES):
-            colour = ATTACK_COLOURS[attack_type]
-            for (px, py, t), n in sorted(bins.items()):
-                if t == attack_type:
-                    r_ = radius * (1 + math.log10(n)) if n > 1 else radius
-                    out.append(f'<circle cx="{px}" cy="{py}" r="{r_:.1f}" fill="{colour}"/>')
-        out.append("</g>")
+        out += ['<g class="incidents" fill="none" stroke-opacity="0.9">', *_dot_paths(records, projection), "</g>"]
+    if port:
+        out += _port_marks(projection, port, radius_nm)
     out.append("</svg>")
     return Markup("".join(out))  # markup we drew ourselves: templates show it as it is
 

@@ -14,11 +14,12 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from csoa.model.incidents import ATTACK_TYPES, public_records
+from csoa.model.positions import readable_position
 from csoa.model.regions import SiteRegions
-from csoa.stats import aggregate, charts, client_data, maps, port_figures
+from csoa.stats import aggregate, charts, client_data, map_frame, maps, port_figures
 from csoa.stats.aggregate import CREW_ESTIMATE_BY_VESSEL_TYPE
 from csoa.stats.charts import ATTACK_LABELS
-from csoa.stats.countries import name_of
+from csoa.stats.countries import by_name, name_of
 from csoa.stats.ports import PORT_RADIUS_NM, RISK_RULE, PortIndex
 from csoa.stats.wording import human_date, newest_record, partial_year, period
 
@@ -73,9 +74,11 @@ def incident_row(r: dict, regions: SiteRegions, site_url: str = "") -> dict:
     return row
 
 
-def _table_by(records, field, labels=None) -> list[tuple[str, int]]:
+def _table_by(records, field, labels=None, name=None) -> list[tuple[str, int]]:
+    """[(label, count)], most first; ties in the order of ``name`` (a sort key), else of the values."""
     counts = Counter(r[field] for r in records if r["in_scope"] and r[field])
-    return [((labels or {}).get(k, k), n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    tie = name or (lambda k: k)
+    return [((labels or {}).get(k, k), n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], tie(kv[0])))]
 
 
 def year_rows(records: list[dict], partial: dict | None) -> list[dict]:
@@ -86,14 +89,23 @@ def year_rows(records: list[dict], partial: dict | None) -> list[dict]:
     return rows
 
 
-def _year_type_chart(rows: list[dict], chart_id: str, title: str, partial: dict | None) -> str:
+def _year_type_chart(rows: list[dict], chart_id: str, title: str, partial: dict | None) -> charts.PageChart | None:
     by_year = {str(row["year"]): row for row in rows}
     if not by_year:
-        return ""
+        return None
     description = "Stacked bars of in-scope incidents per year by attack type; the same figures are in the table below."
     if partial and str(partial["year"]) in by_year:
         description += " " + partial["note"]
-    return charts.to_svg(charts.by_year_spec(by_year, title, partial), title, description, chart_id)
+    return charts.page_chart(lambda layout: charts.by_year_spec(by_year, title, partial, layout=layout),
+                             description, chart_id)
+
+
+def _bars_chart(values: dict[str, int], title: str, axis_title: str, what: str, chart_id: str,
+                colour: str = charts.BAR_BLUE) -> charts.PageChart | None:
+    if not values:
+        return None
+    return charts.page_chart(lambda layout: charts.bars_spec(values, title, axis_title, colour, layout),
+                             f"Bars of in-scope incidents {what}; the figures are in the table below.", chart_id)
 
 
 @dataclass
@@ -144,6 +156,7 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
         "status_labels": STATUS_LABELS,
         "attack_types": ATTACK_TYPES,
         "legend": maps.legend_items(),
+        "dot_sizes": maps.dot_size_legend(),
         "total_records": len(records),
         "public_count": len(public),
         "in_scope_count": sum(1 for r in records if r["in_scope"]),
@@ -176,13 +189,11 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
         by_region_rows=[(shared.regions.slugs[region], shared.regions.labels[region], summary["by_region"][region])
                         for region in sorted(shared.regions.keys)],
         status_rows=list(status_counts.items()),
-        year_chart=_year_type_chart(rows, "chart-years", "In-scope incidents per year, by attack type", partial),
-        region_chart=charts.to_svg(charts.bars_spec(region_totals, f"In-scope incidents by region, all years{to}", "Region"),
-                                   f"In-scope incidents by region, all years{to}",
-                                   "Bars of in-scope incidents per region; the figures are in the table below.", "chart-regions") if shared.records else "",
-        status_chart=charts.to_svg(charts.bars_spec(status_counts, f"Vessel status when attacked, all years{to}", "Vessel status", "#5b6b7b"),
-                                   f"Vessel status when attacked, all years{to}",
-                                   "Bars of in-scope incidents by vessel status; the figures are in the table below.", "chart-status") if shared.records else "",
+        year_chart=charts.headline_page_chart(summary, "chart-years"),
+        region_chart=_bars_chart(region_totals, f"In-scope incidents by region, all years{to}", "Region", "per region",
+                                 "chart-regions") if shared.records else None,
+        status_chart=_bars_chart(status_counts, f"Vessel status when attacked, all years{to}", "Vessel status",
+                                 "by vessel status", "chart-status", charts.BAR_GREY) if shared.records else None,
         world_map=maps.map_svg(public, "map-home", "Public incidents on a world map",
                                "Each dot is one or more public incidents, coloured by attack type."),
     )
@@ -200,7 +211,9 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
                                 country_counts=country_counts),
         choropleth_legend=maps.choropleth_legend(country_counts),
         attack_colours_json=json.dumps(charts.ATTACK_COLOURS, sort_keys=True),
-        country_rows=[(code, escape(name_of(code)), n) for code, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))])
+        attack_labels_json=json.dumps(ATTACK_LABELS, sort_keys=True),
+        country_rows=[(code, escape(name_of(code)), n)
+                      for code, n in sorted(country_counts.items(), key=lambda kv: (-kv[1], by_name(kv[0])))])
 
 
 def _region_pages(add, shared: _Shared) -> None:
@@ -215,12 +228,9 @@ def _region_pages(add, shared: _Shared) -> None:
             trend=aggregate.trend(here, shared.as_of),
             year_rows=rows,
             year_chart=_year_type_chart(rows, f"chart-{region}", f"{label}: in-scope incidents per year", shared.partial),
-            top_countries=[(code, escape(name_of(code)), n) for code, n in _table_by(here, "country_iso3")[:TOP_N]],
+            top_countries=[(code, escape(name_of(code)), n) for code, n in _table_by(here, "country_iso3", name=by_name)[:TOP_N]],
             top_ports=_port_rows(f for f in shared.ports.values() if f.region == region),
-            region_map=maps.map_svg(public_by_region.get(region, []), f"map-{region}",
-                                    f"Map of public incidents in {label}",
-                                    "Each dot is one or more public incidents, coloured by attack type.", region=region,
-                                    polygons=shared.regions.polygons),
+            **_region_map(public_by_region.get(region, []), region, label, shared.regions.polygons),
             articles=shared.articles_by_region.get(region, []),
             recent=shared.recent(public_by_region.get(region, [])))
 
@@ -234,7 +244,7 @@ def moved_region_pages(regions: SiteRegions) -> dict[str, str]:
 def _country_pages(add, shared: _Shared) -> None:
     public_by_country = aggregate.group_by(shared.public, "country_iso3")
     country_list = []
-    for code, here in sorted(aggregate.group_by(shared.records, "country_iso3").items()):
+    for code, here in sorted(aggregate.group_by(shared.records, "country_iso3").items(), key=lambda kv: by_name(kv[0])):
         name = escape(name_of(code))
         in_scope_here = sum(1 for r in here if r["in_scope"])
         country_list.append((code, name, in_scope_here))
@@ -258,7 +268,8 @@ def _port_pages(add, shared: _Shared, has_port_list: bool) -> None:
         port_list.append((slug, name, figure.country_iso3, figure.count, figure.risk))
         newest_public = sorted((r for r in here if r["public"]), key=lambda r: (r["date"], r["id"]), reverse=True)
         add(f"statistics/ports/{slug}/", "statistics/port.html",
-            port=figure, name=name, count=figure.count,
+            port=figure, name=name, count=figure.count, position=readable_position(figure.lat, figure.lon),
+            port_map=_port_map(figure, name, newest_public),
             country_name=escape(name_of(figure.country_iso3)) if figure.country_iso3 else "",
             risk=figure.risk, risk_rule=RISK_RULE,
             year_rows=year_rows(here, shared.partial),
@@ -266,3 +277,21 @@ def _port_pages(add, shared: _Shared, has_port_list: bool) -> None:
             recent=shared.recent(newest_public))
     add("statistics/ports/", "statistics/ports.html", ports=port_list, risk_rule=RISK_RULE,
         has_port_list=has_port_list)
+
+
+def _port_map(figure, name: str, public_near: list[dict]):
+    frame = maps.port_frame(figure.lat, figure.lon, public_near, PORT_RADIUS_NM)
+    return maps.map_svg(public_near, f"map-port-{figure.slug}", f"Map of {name} and the public incidents near it",
+                        f"The port (a square), the circle of {int(PORT_RADIUS_NM)} nautical miles its incidents are "
+                        "counted in (dashed) and each public incident in it as a dot coloured by attack type, all years.",
+                        frame=frame, port=(figure.lat, figure.lon), radius_nm=PORT_RADIUS_NM)
+
+
+def _region_map(public_here: list[dict], region: str, label: str, polygons) -> dict:
+    """The region's map, framed on its incidents, and how many far-off ones that frame leaves out."""
+    frame = maps.region_frame(public_here, region, polygons)
+    left_out = map_frame.outside(frame, [(r["lon"], r["lat"]) for r in public_here])
+    note = f" {left_out} incidents far from the rest lie outside this map; the world map shows them." if left_out else ""
+    svg = maps.map_svg(public_here, f"map-{region}", f"Map of public incidents in {label}",
+                       "Each dot is one or more public incidents, coloured by attack type." + note, frame=frame)
+    return {"region_map": svg, "region_map_left_out": left_out}
