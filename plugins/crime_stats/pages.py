@@ -205,14 +205,18 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
 
 def _region_pages(add, shared: _Shared) -> None:
     public_by_region = aggregate.group_by(shared.public, "region")
+    summaries = []  # the index of the regional crime summaries, one line per region
     for region, label in shared.regions.labels.items():
         here = [r for r in shared.records if r["region"] == region]
         rows = year_rows(here, shared.partial)
         slug = shared.regions.slugs[region]
+        trend = aggregate.trend(here, shared.as_of)
+        summaries.append({"key": region, "label": label, "slug": slug, "total": sum(row["total"] for row in rows),
+                          "trend": trend})
         add(f"statistics/regions/{slug}/", "statistics/region.html",
             region=region, region_label=label, region_slug=slug,
             region_filing=region in shared.regions.filing,  # has a /regions/ page to link back to
-            trend=aggregate.trend(here, shared.as_of),
+            trend=trend,
             year_rows=rows,
             year_chart=_year_type_chart(rows, f"chart-{region}", f"{label}: in-scope incidents per year", shared.partial),
             top_countries=[(code, escape(name_of(code)), n) for code, n in _table_by(here, "country_iso3")[:TOP_N]],
@@ -223,6 +227,7 @@ def _region_pages(add, shared: _Shared) -> None:
                                     polygons=shared.regions.polygons),
             articles=shared.articles_by_region.get(region, []),
             recent=shared.recent(public_by_region.get(region, [])))
+    add("statistics/regions/", "statistics/regions.html", region_summaries=summaries)
 
 
 def moved_region_pages(regions: SiteRegions) -> dict[str, str]:
