@@ -264,3 +264,13 @@ def event_uids(c, write=False):
         print(f"{path.relative_to(ROOT)}: {'added' if write else 'add'} 'Uid: {uid}'")
     if not missing:
         print("Every event has a Uid: field.")
+
+
+@task
+def favicon(c):
+    """Draw the theme's img/favicon.svg into img/favicon.ico (16, 32 and 48 px; needs Chromium); commit both."""
+    from theme_support.favicon import ICON, SOURCE, make_ico
+
+    static = ROOT / "theme" / "static"
+    make_ico(static / SOURCE, static / ICON)
+    print(f"Wrote {(static / ICON).relative_to(ROOT)}")
