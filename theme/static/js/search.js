@@ -6,6 +6,8 @@ window.addEventListener("DOMContentLoaded", function () {
     element: "#search",
     bundlePath: element.dataset.bundle,
     showSubResults: true,
+    // each hit's section and date are its metadata (macros.html search_meta); the section is a filter
+    openFilters: ["Section"],
     showImages: false,
     resetStyles: false,
   });
