@@ -4,16 +4,13 @@ publishconf.py layers the production settings on top of these.
 """
 
 import os
-import sys
 from datetime import datetime, timezone
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-if os.path.join(HERE, "plugins") not in sys.path:  # plain domain modules live beside the plugins
-    sys.path.insert(0, os.path.join(HERE, "plugins"))
-
 # The theme's Jinja filters and tests, available whichever plugins a build loads.
-from theme_support.filters import JINJA_FILTERS, JINJA_TESTS  # noqa: E402,F401
-from theme_support.html_values import PelicanHtml  # noqa: E402
+from csoa.theme.filters import JINJA_FILTERS, JINJA_TESTS  # noqa: F401
+from csoa.theme.html_values import PelicanHtml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Metadata is text: templates escape every value, except HTML by construction (theme_support/html_values.py).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": [PelicanHtml]}
@@ -68,7 +65,7 @@ REGION_TABLE = {
     "americas": {"label": "Americas", "slug": "americas", "filing": False},  # no regional intelligence yet
     "other": {"label": "Other waters", "slug": "other", "filing": False},
 }
-REGION_POLYGONS = os.path.join(HERE, "plugins", "crime_stats", "data", "regions.geojson")
+REGION_POLYGONS = os.path.join(HERE, "plugins", "csoa", "model", "data", "regions.geojson")
 REGIONS = {key: r["label"] for key, r in REGION_TABLE.items() if r["filing"]}  # where content is filed
 # The main navigation (theme_support/navigation.py: the header menu, the footer, /sections/). The
 # alliance's pages (pages with Nav_order) come first, for a visitor who is not a member yet; then
@@ -201,21 +198,20 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = [
     # one plugin per line
-    "fastbuild",  # FIRST: parallel reading and rendering, dev-loop render skipping (see its docstring)
-    "content_schema",
-    "publication",
-    "search",
-    "images",
-    "theme_support",
-    "regions",
-    "sitemap_xml",
-    "crime_stats",
-    "newsletter",
-    "events",
-    "feeds",
+    "csoa.engine.fastbuild",  # FIRST: parallel reading and rendering, dev-loop render skipping (see its docstring)
+    "csoa.plugins.content_schema",
+    "csoa.plugins.publication",
+    "csoa.plugins.search",
+    "csoa.plugins.images",
+    "csoa.plugins.theme_support",
+    "csoa.plugins.regions",
+    "csoa.plugins.sitemap",
+    "csoa.plugins.crime_stats",
+    "csoa.plugins.newsletter",
+    "csoa.plugins.events",
+    "csoa.plugins.feeds",
 ]
 
 CACHE_CONTENT = False

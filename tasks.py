@@ -8,14 +8,13 @@ from pathlib import Path
 from invoke import task
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
 
 
 def _build(settings_file, output=None):
-    from site_build.build import BuildFailed, build_site_then_exit
+    from csoa.engine.build import BuildFailed, build_site_then_exit
 
     overrides = {"OUTPUT_PATH": str(output)} if output else {}
     try:
@@ -83,9 +82,9 @@ def bench(c, sizes="1000,2000", large=False, repeats=5, baseline=False, areas=Tr
 @task(help={"settings": "settings file (default pelicanconf.py)"})
 def check(c, settings=None):
     """Validate all content against the content model without writing output; exit 1 on errors."""
-    from content_schema.check import run_check
-    from crime_stats.check import run_incidents_check
-    from newsletter.check import run_sent_check
+    from csoa.apps.check_content import run_check
+    from csoa.apps.check_newsletter import run_sent_check
+    from csoa.stats.check import run_incidents_check
 
     settings_file = Path(settings) if settings else DEV_SETTINGS
     sys.exit(max(run_check(settings_file), run_incidents_check(settings_file), run_sent_check(settings_file)))
@@ -102,10 +101,10 @@ def check(c, settings=None):
 })
 def publish(c, dry_run=False, force_delete=False, full=False, break_lock=False):
     """Build with publishconf.py, minify, sync output/ to S3 and invalidate CloudFront."""
-    from publishing.bucket_lock import BucketLocked
-    from publishing.deploy import publish as run_publish
-    from publishing.s3sync import PublishError
-    from site_build.build import BuildFailed
+    from csoa.apps.publish import publish as run_publish
+    from csoa.engine.build import BuildFailed
+    from csoa.publishing.bucket_lock import BucketLocked
+    from csoa.publishing.s3sync import PublishError
 
     try:
         run_publish(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete, full=full, break_lock=break_lock)
@@ -121,8 +120,8 @@ def publish(c, dry_run=False, force_delete=False, full=False, break_lock=False):
 @task(help={"output": "the built site to check (default: output/)"})
 def linkcheck(c, output=None):
     """Check that every internal link and asset reference in the built site resolves."""
-    from linkcheck.checker import run_linkcheck
-    from site_build.build import load_settings
+    from csoa.engine.build import load_settings
+    from csoa.linkcheck import run_linkcheck
 
     settings = load_settings(DEV_SETTINGS)
     root = Path(output) if output else ROOT / settings["OUTPUT_PATH"]
@@ -132,7 +131,7 @@ def linkcheck(c, output=None):
 @task(help={"port": "port to serve on (default 8000)"})
 def livereload(c, port=8000):
     """Serve on 127.0.0.1, rebuild on any change in content/, theme/ or plugins/, reload the browser."""
-    from editor_loop.server import EditorLoop
+    from csoa.apps.editor_loop.server import EditorLoop
 
     loop = EditorLoop(DEV_SETTINGS, ROOT / "output", [ROOT / "content", ROOT / "theme"], code=[ROOT / "plugins"])
     loop.serve("127.0.0.1", int(port))
@@ -141,36 +140,19 @@ def livereload(c, port=8000):
 # ---------------------------------------------------------------- crime statistics
 
 
-def _today():
-    """The import's "today": SOURCE_DATE_EPOCH when set (reproducible), else the clock's UTC date."""
-    from datetime import datetime, timezone
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return (datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else datetime.now(tz=timezone.utc)).date()
-
-
 @task(help={
     "source": "asam (an NGA ASAM export) or csv (any CSV, with --mapping)",
     "input": "the file to import",
     "mapping": "TOML mapping file (for --source csv)",
-    "table": "incident table to merge into (default content/data/incidents.csv)",
-    "ports": "port list CSV for the nearest-port field (default content/data/ports.csv when present)",
+    "table": "incident table to merge into (default: the setting INCIDENTS_FILE)",
+    "ports": "port list CSV for the nearest-port field (default: the setting PORTS_FILE, when present)",
     "report_dir": "where the report and the rejected-rows file go (default var/stats-import)",
 })
-def stats_import(c, source, input, mapping=None, table="content/data/incidents.csv", ports=None, report_dir="var/stats-import"):
+def stats_import(c, source, input, mapping=None, table=None, ports=None, report_dir="var/stats-import"):
     """Import incidents into the incident table; prints and writes a report."""
-    from crime_stats.importer import import_incidents
+    from csoa.apps.stats_import import run_stats_import
 
-    ports = ports or (ROOT / "content" / "data" / "ports.csv")
-    try:
-        report = import_incidents(source, input, ROOT / table, _today(), mapping_path=mapping,
-                                  ports_file=ports if Path(ports).exists() else None,
-                                  report_dir=ROOT / report_dir, progress=True)
-    except (ValueError, OSError) as failure:  # bad input, bad mapping, invalid table: nothing was written
-        print(f"Import failed, nothing changed: {failure}", file=sys.stderr)
-        sys.exit(1)
-    print(report.to_text())
-    print(f"Report and rejected rows written to {report_dir}/")
+    sys.exit(run_stats_import(DEV_SETTINGS, source, input, mapping, table, ports, ROOT / report_dir))
 
 
 @task(help={
@@ -180,7 +162,7 @@ def stats_import(c, source, input, mapping=None, table="content/data/incidents.c
 })
 def stats_update(c, table=None, overlap=30, report_dir="var/stats-import"):
     """Fetch new and changed ASAM records from NGA's MSI API (NGA_MSI_BASE_URL) and import them."""
-    from crime_stats.update_command import run_stats_update
+    from csoa.apps.stats_update import run_stats_update
 
     sys.exit(run_stats_update(DEV_SETTINGS, table, int(overlap), ROOT / report_dir))
 
@@ -188,7 +170,7 @@ def stats_update(c, table=None, overlap=30, report_dir="var/stats-import"):
 @task(help={"state_dir": "where the report and the last run's state go (default var/daily)"})
 def daily(c, state_dir="var/daily"):
     """stats-update, a production build, linkcheck, publish; one report; exit 1 at the first failure."""
-    from daily_run.command import run_daily_command
+    from csoa.apps.daily.command import run_daily_command
 
     sys.exit(run_daily_command(PUBLISH_SETTINGS, ROOT / state_dir))
 
@@ -196,7 +178,7 @@ def daily(c, state_dir="var/daily"):
 @task(help={"settings": "settings file (default pelicanconf.py)"})
 def stats_check(c, settings=None):
     """Validate the incident table; list every bad row with its field, value and what was expected."""
-    from crime_stats.check import run_incidents_check
+    from csoa.stats.check import run_incidents_check
 
     sys.exit(run_incidents_check(Path(settings) if settings else DEV_SETTINGS))
 # --- newsletter -----------------------------------------------------------------------------
@@ -206,7 +188,7 @@ def stats_check(c, settings=None):
             "skip_invalid": "import the good rows even when some rows are bad"})
 def members_import(c, file, skip_invalid=False):
     """Validate and import members into the newsletter database (NEWSLETTER_DB)."""
-    from newsletter.commands import members_import as run
+    from csoa.apps.newsletter import members_import as run
 
     sys.exit(run(DEV_SETTINGS, file, skip_invalid))
 
@@ -214,7 +196,7 @@ def members_import(c, file, skip_invalid=False):
 @task
 def members_sync(c):
     """Read unsubscribes back from the SES contact list, then push members to it."""
-    from newsletter.commands import members_sync as run
+    from csoa.apps.newsletter import members_sync as run
 
     sys.exit(run(DEV_SETTINGS))
 
@@ -229,7 +211,7 @@ def members_sync(c):
 def newsletter_send(c, slug, dry_run=False, test_to=None, rate=None, resend_uncertain=False, allow_partial=False,
                     output=None, retry_failed=False):
     """Send a built newsletter issue through SES (resumable; never twice to the same member)."""
-    from newsletter.commands import newsletter_send as run
+    from csoa.apps.newsletter import newsletter_send as run
 
     sys.exit(run(DEV_SETTINGS, slug, output=output, dry=dry_run, test_to=test_to,
                  rate=float(rate) if rate else None, resend_uncertain=resend_uncertain,
@@ -239,7 +221,7 @@ def newsletter_send(c, slug, dry_run=False, test_to=None, rate=None, resend_unce
 @task(help={"queue_url": "SQS queue receiving SES notifications", "from_dir": "folder of saved notification JSON files"})
 def newsletter_feedback(c, queue_url=None, from_dir=None):
     """Apply SES bounces and complaints: suppress hard bounces, complaints and repeated soft bounces."""
-    from newsletter.commands import newsletter_feedback as run
+    from csoa.apps.newsletter import newsletter_feedback as run
 
     sys.exit(run(DEV_SETTINGS, queue_url, from_dir))
 
@@ -247,7 +229,7 @@ def newsletter_feedback(c, queue_url=None, from_dir=None):
 @task(help={"port": "port for moto's server (default 5000)"})
 def aws_local(c, port=5000):
     """Run a local SES/SQS (moto) with a verified sender and the contact list."""
-    from newsletter.commands import aws_local as run
+    from csoa.apps.newsletter import aws_local as run
 
     sys.exit(run(DEV_SETTINGS, port))
 
@@ -255,7 +237,7 @@ def aws_local(c, port=5000):
 @task(help={"write": "write the Uid: lines into the files (default: only list them)"})
 def event_uids(c, write=False):
     """List event files without a Uid: field (their calendar UID depends on the file name); --write freezes it."""
-    from events.uids import add_uid_line, missing_uids
+    from csoa.apps.event_uids import add_uid_line, missing_uids
 
     missing = missing_uids(ROOT / "content")
     for path, uid in missing:
@@ -269,8 +251,6 @@ def event_uids(c, write=False):
 @task
 def favicon(c):
     """Draw the theme's img/favicon.svg into img/favicon.ico (16, 32 and 48 px; needs Chromium); commit both."""
-    from theme_support.favicon import ICON, SOURCE, make_ico
+    from csoa.apps.favicon import draw_theme_icon
 
-    static = ROOT / "theme" / "static"
-    make_ico(static / SOURCE, static / ICON)
-    print(f"Wrote {(static / ICON).relative_to(ROOT)}")
+    print(f"Wrote {draw_theme_icon(ROOT / 'theme').relative_to(ROOT)}")

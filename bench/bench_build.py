@@ -53,8 +53,7 @@ def _env() -> dict:
 def ours_cmd(settings: str, content: Path, output: Path, cache: Path, **extra) -> list[str]:
     overrides = {"PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_PATH": str(cache), **extra}
     code = (
-        "import sys; sys.path.insert(0, 'plugins');"
-        "from site_build.build import build_site_then_exit;"  # what `invoke build` runs
+        "from csoa.engine.build import build_site_then_exit;"  # what `invoke build` runs
         f"build_site_then_exit({settings!r}, {overrides!r})"
     )
     return [sys.executable, "-c", code]
@@ -133,7 +132,7 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path, baseline: boo
 
 
 def bench_rebuild(content: Path, work: Path, n: int, repeats: int) -> dict:
-    """Dev loop (site_build.devloop.DevBuilder, in one process: bench/devloop_rebuild.py): a warm
+    """Dev loop (csoa.engine.devloop.DevBuilder, in one process: bench/devloop_rebuild.py): a warm
     build, then edit one article and time rebuild(); the result must be byte-identical to a clean
     plain-Pelican build (fastbuild off) of the edited content."""
     out = work / f"dev-{n}" / "output"

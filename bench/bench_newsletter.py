@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "tests")]
 
 
 class ZeroLatencySES:
@@ -50,9 +50,9 @@ def _site(tmp: Path) -> Path:
 
 
 def bench_render(site: Path) -> dict:
-    from newsletter.commands import load
-    from newsletter.pelican_glue import email_template_dir, site_info
-    from newsletter.render import render_html, render_text
+    from csoa.apps.newsletter import load
+    from csoa.email.render import render_html, render_text
+    from csoa.plugins.newsletter import email_template_dir, site_info
 
     settings = load(ROOT / "pelicanconf.py")
     issue = json.loads((site / "newsletters" / "july-2019" / "issue.json").read_text())
@@ -69,9 +69,10 @@ def bench_render(site: Path) -> dict:
 
 
 def _send(site: Path, db_path: Path, members: int, sesv2, rate: float, reports: Path):
-    from newsletter import commands, db
-    from newsletter.members import add_member
-    from newsletter.sender import send_issue
+    from csoa.apps import newsletter as commands
+    from csoa.sending import db
+    from csoa.sending.members import add_member
+    from csoa.sending.sender import send_issue
 
     conn = db.connect(db_path)
     conn.execute("BEGIN")
@@ -105,8 +106,8 @@ def bench_pipeline(site: Path, tmp: Path, members: int = 20000) -> dict:
 
 
 def bench_moto(site: Path, tmp: Path, rate: float, duration: float) -> dict:
-    from newsletter.localaws import FAKE_CREDENTIALS, provision, start_moto_process
-    from newsletter.ses import make_sesv2
+    from csoa.sending.localaws import FAKE_CREDENTIALS, provision, start_moto_process
+    from csoa.sending.ses import make_sesv2
 
     os.environ.update(FAKE_CREDENTIALS)
     proc, url = start_moto_process()
@@ -146,8 +147,8 @@ THROTTLE_SCENARIOS = {  # name: (proxy flags, what the accepted rate is measured
 
 
 def bench_throttle(site: Path, tmp: Path, rate: float, duration: float) -> dict:
-    from newsletter.localaws import FAKE_CREDENTIALS, provision, start_moto_process
-    from newsletter.ses import make_sesv2
+    from csoa.sending.localaws import FAKE_CREDENTIALS, provision, start_moto_process
+    from csoa.sending.ses import make_sesv2
 
     os.environ.update(FAKE_CREDENTIALS)
     moto, moto_url = start_moto_process()
@@ -184,7 +185,7 @@ def bench_throttle(site: Path, tmp: Path, rate: float, duration: float) -> dict:
 
 def bench_memory(site: Path, tmp: Path) -> dict:
     """In a fresh process, so the figure is this work's peak alone."""
-    code = (f"import sys; sys.path[:0]={[str(ROOT / 'bench'), str(ROOT / 'plugins'), str(ROOT / 'tests')]!r}\n"
+    code = (f"import sys; sys.path[:0]={[str(ROOT / 'bench'), str(ROOT / 'tests')]!r}\n"
             "import bench_newsletter as b, resource, pathlib, json\n"
             f"r, wall, cpu = b._send(pathlib.Path({str(site)!r}), pathlib.Path({str(tmp)!r}) / 'mem.sqlite3', 100000, "
             f"b.ZeroLatencySES(), 1e9, pathlib.Path({str(tmp)!r}) / 'reports')\n"

@@ -18,17 +18,17 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "tests")]
 
+from aws_local import moto_server  # noqa: E402
 from PIL import Image  # noqa: E402
 from rich.console import Console  # noqa: E402
 
-from aws_local import moto_server  # noqa: E402
-from images.variants import make_variants  # noqa: E402
-from linkcheck.checker import check_site  # noqa: E402
-from publishing.deploy import Target, sync_output  # noqa: E402
-from publishing.minify import minify_tree  # noqa: E402
-from publishing.plan import make_plan, scan_output  # noqa: E402
+from csoa.apps.publish import Target, sync_output
+from csoa.images.variants import make_variants
+from csoa.linkcheck import check_site
+from csoa.publishing.minify import minify_tree
+from csoa.publishing.plan import make_plan, scan_output
 
 
 def synthetic_site(root: Path, pages: int) -> Path:

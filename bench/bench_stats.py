@@ -14,31 +14,30 @@ Run: .venv/bin/python bench/bench_stats.py
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import sys
 import tempfile
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from report import write_area_results  # bench/, the script's own folder
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
 SHARED = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "bench" / "results" / "stats.json"
+
 REPEATS = 3  # the best of three: the machine is shared, and the minimum is the least disturbed run
 
 
 def bench_asam_import(work: Path) -> dict:
-    from crime_stats.importer import import_incidents
+    from csoa.stats.importer import import_incidents
 
     source = SHARED / "nga-asam" / "asam_2022-06-21.csv"
     ports = SHARED / "ports" / "world_port_index.csv"
     if not source.exists():
         return {"skipped": f"{source} is absent"}
     # warm the lazily built country index once, as a long-running import would
-    from crime_stats.countries import iso3_from_positions
+    from csoa.stats.countries import iso3_from_positions
 
     iso3_from_positions([0.0], [0.0])
     runs = []
@@ -54,10 +53,10 @@ def bench_asam_import(work: Path) -> dict:
 
 
 def bench_100k_pages(work: Path) -> dict:
-    from crime_stats.importer import enrich
-    from crime_stats.incidents import write_incidents
-    from crime_stats.sample_data import generate
-    from site_build.build import build_site
+    from csoa.engine.build import build_site
+    from csoa.model.incidents import write_incidents
+    from csoa.stats.importer import enrich
+    from csoa.stats.sample_data import generate
 
     records = generate(100_000, seed=1)
     enrich(records, None)
@@ -72,7 +71,7 @@ def bench_100k_pages(work: Path) -> dict:
             "PATH": str(content), "OUTPUT_PATH": str(work / "output"), "CACHE_PATH": str(work / "cache"),
             "BUILD_NOW": datetime(2019, 7, 8, tzinfo=timezone.utc),
             # the statistics alone: other areas' plugins (search indexing of 180 MB of pages...) have their own benchmarks
-            "PLUGINS": ["crime_stats"],
+            "PLUGINS": ["csoa.plugins.crime_stats"],
         })
         runs.append((time.perf_counter() - started, time.process_time() - cpu))
     seconds, cpu = min(runs)
@@ -89,12 +88,7 @@ def main() -> dict:
         (work / "a").mkdir()
         (work / "b").mkdir()
         results = {"asam_import": bench_asam_import(work / "a"), "pages_100k": bench_100k_pages(work / "b")}
-    # the wall-clock figures depend on what else the machine runs: record how busy it was
-    results["machine"] = {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2))
-    return results
+    return write_area_results(RESULTS, results)
 
 
 if __name__ == "__main__":

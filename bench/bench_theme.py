@@ -19,11 +19,12 @@ from types import SimpleNamespace
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path[:0] = [str(ROOT / "plugins"), str(BENCH)]
+sys.path[:0] = [str(BENCH)]
 
 from corpus import TAGS, write_corpus  # noqa: E402
-from sitemap_xml.sitemap import collect_pages, render_sitemap  # noqa: E402
-from theme_support.neighbours import neighbours_by_kind, related_by_item  # noqa: E402
+
+from csoa.sitemap import collect_pages, render_sitemap
+from csoa.theme.neighbours import neighbours_by_kind, related_by_item
 
 KINDS = ["news", "workshops", "reports", "intelligence", "events"]
 
@@ -57,7 +58,7 @@ def bench_linking(sizes) -> list[dict]:
 
 
 def bench_sitemap(n_news: int) -> dict:
-    from site_build.build import build_site
+    from csoa.engine.build import build_site
 
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)

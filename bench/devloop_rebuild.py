@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "plugins"))
 
 
 def main(argv=None) -> int:
@@ -29,7 +28,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
 
-    from site_build.devloop import DevBuilder
+    from csoa.engine.devloop import DevBuilder
 
     builder = DevBuilder(args.settings, {"PATH": args.content, "OUTPUT_PATH": args.output,
                                          "CACHE_PATH": str(Path(args.output).parent / "dev-cache")})

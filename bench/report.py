@@ -6,11 +6,23 @@ The other areas' benchmarks write bench/results/<area>.json; they are collected 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 
 def _ratio(a, b) -> str:
     return f"{a / b:.2f}x" if a and b else "n/a"
+
+
+def write_area_results(path: Path, results: dict) -> dict:
+    """An area's figures, with how busy the machine was (wall-clock figures depend on what else it
+    runs), to bench/results/<area>.json; printed too."""
+    results = {**results, "machine": {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)}}
+    text = json.dumps(results, indent=2) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(text, end="")
+    return results
 
 
 def collect_area_results(bench: Path) -> dict:

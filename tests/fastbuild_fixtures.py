@@ -86,9 +86,9 @@ def fixture_files(n_news: int = 14, with_derived_summary: bool = False) -> dict[
 
 
 def plugins_without(settings_file, *names) -> list[str]:
-    from site_build.build import load_settings
+    from csoa.engine.build import load_settings
 
-    return [p for p in load_settings(settings_file)["PLUGINS"] if p not in names]
+    return [p for p in load_settings(settings_file)["PLUGINS"] if p.rsplit(".", 1)[-1] not in names]
 
 
 def tree(root: Path) -> dict[str, bytes | None]:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import email
-import tempfile
 import io
 import json
+import tempfile
 import urllib.request
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from email import policy
 
 from PIL import Image
-
 from sites import build
 
 NOW = datetime(2019, 7, 8, tzinfo=timezone.utc)
@@ -108,12 +107,12 @@ def build_fixture_site(root, summary=SUMMARY, files=None):
 def moto_ses(monkeypatch, quota="1000000:500", regions=REGIONS, records_in_content=False):
     """A ThreadedMotoServer on a free port, provisioned; yields its URL. boto3 reaches it via AWS_ENDPOINT_URL.
 
-    A real send records what it sent beside the issue (newsletter.sent_issue); tests that send with the
+    A real send records what it sent beside the issue (csoa.email.sent_issue); tests that send with the
     project's own settings would write into content/, so the records go to a scratch folder unless
     ``records_in_content`` (the tests of the records themselves, on fixture sites)."""
     from moto.server import ThreadedMotoServer
 
-    from newsletter.localaws import FAKE_CREDENTIALS, provision
+    from csoa.sending.localaws import FAKE_CREDENTIALS, provision
 
     for key, value in FAKE_CREDENTIALS.items():
         monkeypatch.setenv(key, value)

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from crime_stats.positions import parse_dms
+from csoa.model.positions import parse_dms
 
 
 def api_records_from_export(path: Path, limit: int | None = None, since: date | None = None) -> list[dict]:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from site_build.build import build_site
+from csoa.engine.build import build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 PINNED_EPOCH = 1562544000  # 2019-07-08 00:00 UTC, as in conftest.PINNED_EPOCH

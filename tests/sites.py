@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from site_build.build import build_site, load_settings
+from csoa.engine.build import build_site, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

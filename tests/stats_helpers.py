@@ -6,14 +6,14 @@ import csv
 import io
 from datetime import date
 
-from crime_stats.incidents import FIELDS, to_csv_text
-from crime_stats.sample_data import generate
+from csoa.model.incidents import FIELDS, to_csv_text
+from csoa.stats.sample_data import generate
 
 TODAY = date(2019, 7, 8)  # tests/sites.py pins BUILD_NOW to this day
 
 
 def sample_records(n: int = 60, seed: int = 7) -> list[dict]:
-    from crime_stats.importer import enrich
+    from csoa.stats.importer import enrich
 
     records = generate(n, seed)
     enrich(records, None)

@@ -11,12 +11,12 @@ import markdown
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from content_schema.fields import Context, DateTime, Float, Int, Invalid, ListOf, Text, Timezone, Url
-from content_schema.header import parse_header
-from content_schema.schema import KINDS
-from content_schema.validate import SiteRules, validate_tree
 from sites import ROOT, settings_for
+
+from csoa.model.fields import Context, DateTime, Float, Int, Invalid, ListOf, Text, Timezone, Url
+from csoa.model.header import parse_header
+from csoa.model.schema import KINDS
+from csoa.validation.validate import SiteRules, validate_tree
 
 LONDON = ZoneInfo("Europe/London")
 CTX = Context(tz=LONDON, regions={"asia": "Asia", "west_africa": "West Africa"}, content_root=Path("/nonexistent"))

@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
-from content_schema import validate
-from content_schema.validate import validate_tree
 from test_content_schema import NEWS, rules_for
+
+from csoa.validation import validate
+from csoa.validation.validate import validate_tree
 
 BAD = Path(__file__).parent / "bad_content"
 RACY_S = 0.1

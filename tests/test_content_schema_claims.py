@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from content_schema.characters import control_characters
-from content_schema.fields import Invalid, OutputPath
-from content_schema.outputs import reserved_outputs
-from content_schema.tags import TagUse, file_problems, site_problems
 from sites import settings_for
+
+from csoa.model.characters import control_characters
+from csoa.model.fields import Invalid, OutputPath
+from csoa.model.tags import TagUse, file_problems, site_problems
+from csoa.validation.outputs import reserved_outputs
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from content_schema.pelican_glue import check_content
-from site_build.build import BuildFailed
 from sites import ROOT, build, settings_for
+
+from csoa.engine.build import BuildFailed
+from csoa.plugins.content_schema import check_content
 
 BAD = Path(__file__).parent / "bad_content"
 CASES = sorted(p.name for p in BAD.iterdir() if (p / "expected.txt").is_file())

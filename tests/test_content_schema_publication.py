@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-from content_schema.pelican_glue import check_content
-from publication.rules import published_only
 from sites import build, settings_for, soup
+
+from csoa.model.publication import published_only
+from csoa.plugins.content_schema import check_content
 
 NOW = datetime(2019, 7, 8, tzinfo=timezone.utc)
 

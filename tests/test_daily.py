@@ -13,16 +13,16 @@ from pathlib import Path
 
 import boto3
 import pytest
-from rich.console import Console
-
 from aws_local import fake_aws_env
 from conftest import ROOT
-from daily_run.command import run_daily_command
-from daily_run.daily import run_daily
 from newsletter_site import received
 from nga_msi_server import NgaMsiServer, api_records_from_export
-from publishing.bucket_lock import BucketLock
+from rich.console import Console
 from sites import site_settings, soup, write_content
+
+from csoa.apps.daily.command import run_daily_command
+from csoa.apps.daily.daily import run_daily
+from csoa.publishing.bucket_lock import BucketLock
 
 NOW = datetime(2022, 6, 21, 6, 0, tzinfo=timezone.utc)
 BUCKET = "daily-site"
@@ -52,8 +52,9 @@ FILES = {
 
 @pytest.fixture
 def site(tmp_path, shared_data, monkeypatch):
-    from moto.server import ThreadedMotoServer
     import urllib.request
+
+    from moto.server import ThreadedMotoServer
 
     write_content(tmp_path, FILES)
     (tmp_path / "content" / "data").mkdir()

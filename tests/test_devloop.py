@@ -5,11 +5,11 @@ last good output."""
 import shutil
 
 import pytest
-
 from fastbuild_fixtures import fixture_files, plugins_without, tree, tree_differences
-from site_build.build import BuildFailed
-from site_build.devloop import DevBuilder
 from sites import ROOT, build, site_settings, write_content
+
+from csoa.engine.build import BuildFailed
+from csoa.engine.devloop import DevBuilder
 
 
 @pytest.fixture
@@ -76,9 +76,9 @@ def test_body_edit_rerenders_every_page_that_shows_that_body(tmp_path):
 def test_summaries_cut_from_the_body_count_as_reading_the_body(tmp_path):
     """(The content schema requires a Summary; Pelican would otherwise cut one from the body.)"""
     from pelican.contents import Article
-
-    from fastbuild import render_skip
     from sites import settings_for
+
+    from csoa.engine.fastbuild import render_skip
 
     render_skip.install_body_tracking()
     (tmp_path / "content").mkdir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sites import ROOT, site_settings, soup, write_content
 
-from editor_loop.rebuild import BuildWorker
+from csoa.apps.editor_loop.rebuild import BuildWorker
 
 NEWS = """\
     Title: A news item

@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 import feedparser
 import icalendar
 import pytest
-
 from sites import build, soup
 
 NOW = datetime(2019, 7, 8, tzinfo=timezone.utc)

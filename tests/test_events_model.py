@@ -4,8 +4,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from events.display import describe_when, event_display
-from events.model import EventMetadataError, is_upcoming, parse_event, split_upcoming_past
+from csoa.events.display import describe_when, event_display
+from csoa.model.events import EventMetadataError, is_upcoming, parse_event, split_upcoming_past
 
 BASE = {
     "title": "Course",
@@ -157,7 +157,7 @@ def test_event_is_upcoming_until_its_last_moment():
 
 
 def test_event_uids_are_frozen_with_todays_default(tmp_path):
-    from events.uids import add_uid_line, missing_uids
+    from csoa.apps.event_uids import add_uid_line, missing_uids
 
     events = tmp_path / "events"
     events.mkdir()
@@ -185,7 +185,7 @@ def test_event_uids_are_frozen_with_todays_default(tmp_path):
     ],
 )
 def test_cost_becomes_a_schema_org_price_only_when_it_is_one(cost, price):
-    from events.jsonld import price_of
+    from csoa.events.jsonld import price_of
 
     assert price_of(cost) == price
 

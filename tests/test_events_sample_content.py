@@ -6,9 +6,9 @@ import feedparser
 import icalendar
 import ics
 import pytest
-
-from site_build.build import build_site
 from sites import ROOT, soup
+
+from csoa.engine.build import build_site
 
 pytestmark = pytest.mark.slow
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)

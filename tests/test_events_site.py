@@ -8,15 +8,15 @@ import textwrap
 from datetime import datetime, timezone
 
 import pytest
-
-from site_build.build import BuildFailed
 from sites import ROOT, build, soup, write_content
 from test_events_support import COURSE_ATTACHMENTS, FILES, PINNED_NOW, PUBLIC, PUBLISHED_EVENT_UIDS
+
+from csoa.engine.build import BuildFailed
 
 # The events plugin checks its own metadata even without the content_schema plugin (which reports
 # the same problems earlier, at check time). Plugins stay connected to Pelican's signals for the
 # life of a process, so these builds run alone in a fresh one.
-OWN_PLUGINS = ["events", "feeds"]
+OWN_PLUGINS = ["csoa.plugins.events", "csoa.plugins.feeds"]
 
 
 def errors_of_own_build(root, files) -> list[str]:
@@ -26,8 +26,8 @@ def errors_of_own_build(root, files) -> list[str]:
         import json, sys
         from datetime import datetime, timezone
         from pathlib import Path
-        sys.path[:0] = [{str(ROOT / "tests")!r}, {str(ROOT / "plugins")!r}]
-        from site_build.build import BuildFailed, build_site
+        sys.path[:0] = [{str(ROOT / "tests")!r}]
+        from csoa.engine.build import BuildFailed, build_site
         from sites import site_settings
         now = datetime(2019, 7, 8, tzinfo=timezone.utc)
         settings = site_settings(Path({str(root)!r}), now=now, PLUGINS={OWN_PLUGINS!r})

@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from sites import build
 from test_events_support import FILES, PINNED_NOW
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pelican.utils import get_date
 
-from fastbuild import fast_dates
+from csoa.engine.fastbuild import fast_dates
 
 calls: list[str] = []
 

@@ -8,10 +8,10 @@ import logging
 from pathlib import Path
 
 import pytest
-
 from fastbuild_fixtures import fixture_files, tree, tree_differences
-from site_build.build import BuildFailed
 from sites import ROOT, build, write_content
+
+from csoa.engine.build import BuildFailed
 
 PARALLEL = {"FASTBUILD_WORKERS": 2, "FASTBUILD_MIN_PARALLEL_READ": 0, "FASTBUILD_MIN_PARALLEL_RENDER": 0}
 
@@ -46,7 +46,7 @@ def test_parallel_build_with_pelican_feeds_is_byte_identical(tmp_path):
 
 def test_both_render_processes_write_pages(tmp_path):
     """The output names split between the two shards, so both processes really rendered pages."""
-    from fastbuild.sharding import shard_of
+    from csoa.engine.fastbuild.sharding import shard_of
 
     fast, _ = build_both(tmp_path, fixture_files())
     names = [k for k in tree(fast) if k.endswith(".html")]
@@ -55,7 +55,7 @@ def test_both_render_processes_write_pages(tmp_path):
 
 def _name_in_child_shard(prefix="news/"):
     """A slug whose article page the forked child renders (shard 1)."""
-    from fastbuild.sharding import shard_of
+    from csoa.engine.fastbuild.sharding import shard_of
 
     return next(f"child-{i}" for i in range(100) if shard_of(f"{prefix}child-{i}/index.html") == 1)
 
@@ -88,7 +88,7 @@ def test_errors_in_the_forked_renderer_fail_the_build_and_keep_the_output(tmp_pa
     template = _override_article_template(
         tmp_path, "{% if article.slug == '" + slug + "' %}{{ article.title|trouble }}{% endif %}{{ article.title }}\n"
     )
-    from site_build.build import load_settings
+    from csoa.engine.build import load_settings
 
     filters = {**load_settings(ROOT / "pelicanconf.py").get("JINJA_FILTERS", {}),
                "trouble": log_an_error if action == "log" else raise_an_error}
@@ -101,7 +101,7 @@ def test_errors_in_the_forked_renderer_fail_the_build_and_keep_the_output(tmp_pa
 
         assert int(message.split("in process ")[1].split()[0]) != os.getpid()
     assert tree(out) == before
-    from fastbuild.sharding import shard_of
+    from csoa.engine.fastbuild.sharding import shard_of
 
     assert shard_of(f"news/{slug}/index.html") == 1  # it was the child's page
 
@@ -121,7 +121,7 @@ def test_a_plugin_generator_failing_while_the_child_renders_fails_the_build_and_
     overrides = tmp_path / "overrides"
     overrides.mkdir()
     (overrides / "regions.html").write_text("{{ 'x'|trouble }}", encoding="utf-8")  # the regions index
-    from site_build.build import load_settings
+    from csoa.engine.build import load_settings
 
     filters = {**load_settings(ROOT / "pelicanconf.py").get("JINJA_FILTERS", {}), "trouble": raise_an_error}
     children = _child_processes()
@@ -135,10 +135,10 @@ def test_reader_metadata_and_warnings_match_pelicans_markdown_reader(tmp_path, c
     """(The content schema rejects duplicate fields before Pelican reads, so this is checked on the
     reader itself.) The same values, and the same warning from the same logger, as MarkdownReader."""
     from pelican.readers import MarkdownReader
-
-    from fastbuild.parse_pool import MarkdownPair
-    from fastbuild.reading import pelican_metadata
     from sites import settings_for
+
+    from csoa.engine.fastbuild.parse_pool import MarkdownPair
+    from csoa.engine.fastbuild.reading import pelican_metadata
 
     (tmp_path / "content").mkdir()
     source = tmp_path / "duplicate.md"
@@ -158,7 +158,7 @@ def test_reader_metadata_and_warnings_match_pelicans_markdown_reader(tmp_path, c
 
 def test_log_records_of_a_reading_worker_are_replayed_in_the_build(tmp_path, caplog):
     """Records a worker logs while parsing (here from a markdown extension) reach the build's log."""
-    import fastbuild.parse_pool as parse_pool
+    from csoa.engine.fastbuild import parse_pool
 
     files = fixture_files()
     files["news/noisy.md"] = "Title: Noisy\nDate: 2016-07-30 09:00 +01:00\nSummary: Noisy.\n\nNOISE here.\n"
@@ -192,7 +192,6 @@ def test_a_bad_date_fails_the_parallel_build_naming_the_file(tmp_path):
 def test_repeated_runs_of_one_pelican_pick_up_edits(tmp_path):
     """`pelican --autoreload` runs the same Pelican object again after each edit."""
     from pelican import Pelican
-
     from sites import settings_for
 
     write_content(tmp_path, fixture_files())
@@ -231,7 +230,7 @@ def _generator_with(env):
 def test_templates_are_compiled_once_for_every_generator_with_the_same_options():
     from jinja2 import DictLoader, Environment
 
-    from fastbuild.template_cache import share_compiled_templates
+    from csoa.engine.fastbuild.template_cache import share_compiled_templates
 
     source = {"page.html": "{% for x in items %}\n{{ x }}\n{% endfor %}"}
     first, second = Environment(loader=DictLoader(source)), Environment(loader=DictLoader(source))
@@ -250,7 +249,7 @@ def test_templates_are_compiled_once_for_every_generator_with_the_same_options()
 def test_an_edited_template_source_is_compiled_again():
     from jinja2 import DictLoader, Environment
 
-    from fastbuild.template_cache import share_compiled_templates
+    from csoa.engine.fastbuild.template_cache import share_compiled_templates
 
     envs = [Environment(loader=DictLoader({"t.html": text})) for text in ("old {{ a }}", "new {{ a }}")]
     for env in envs:
@@ -265,7 +264,7 @@ def test_content_urls_are_computed_once_while_pages_are_written_and_overrides_st
     from pelican.contents import Article
     from pelican.settings import DEFAULT_CONFIG
 
-    from fastbuild import url_memo
+    from csoa.engine.fastbuild import url_memo
 
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings.update(ARTICLE_URL="news/{slug}/", ARTICLE_SAVE_AS="news/{slug}/index.html")
@@ -298,7 +297,7 @@ def test_structure_digest_sees_a_change_to_a_metadata_value_or_to_its_attribute_
     from pelican.contents import Article
     from pelican.settings import DEFAULT_CONFIG
 
-    from fastbuild.fingerprint import Digester
+    from csoa.engine.fastbuild.fingerprint import Digester
 
     def article():
         return Article("<p>x</p>", {"title": "A", "slug": "a", "region": "asia",
@@ -321,7 +320,7 @@ def test_memoised_slugs_and_relative_paths_equal_pelicans_and_are_off_for_plain_
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify
 
-    from fastbuild import pelican_memos
+    from csoa.engine.fastbuild import pelican_memos
 
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings["PATH"] = str(tmp_path)
@@ -355,7 +354,7 @@ def test_paginator_pages_digest_by_their_paginator_and_number():
     from pelican.paginator import Paginator
     from pelican.settings import DEFAULT_CONFIG
 
-    from fastbuild.fingerprint import Digester
+    from csoa.engine.fastbuild.fingerprint import Digester
 
     settings = copy.deepcopy(DEFAULT_CONFIG)
 
@@ -373,7 +372,7 @@ def test_paginator_pages_digest_by_their_paginator_and_number():
 
 
 def test_membership_lists_answer_in_like_a_list_and_never_go_stale():
-    from fastbuild.membership import MembershipList
+    from csoa.engine.fastbuild.membership import MembershipList
 
     class Item:  # compares by identity, as Pelican's content items do
         pass
@@ -399,7 +398,7 @@ def test_membership_lists_answer_in_like_a_list_and_never_go_stale():
 def test_the_taxonomy_lists_are_membership_lists_only_when_fastbuild_is_on(tmp_path):
     from pelican import signals
 
-    from fastbuild.membership import MembershipList
+    from csoa.engine.fastbuild.membership import MembershipList
 
     kinds = {}
 
@@ -417,8 +416,8 @@ def test_the_taxonomy_lists_are_membership_lists_only_when_fastbuild_is_on(tmp_p
 def test_sources_are_parsed_in_the_pool_while_the_content_is_validated(tmp_path):
     """The pool starts at the beginning of the run, before content validation; the readers then
     take its results (no file is parsed again in the build process)."""
-    from content_schema import validate
-    from fastbuild import parse_pool
+    from csoa.engine.fastbuild import parse_pool
+    from csoa.validation import validate
 
     events = []
     started, validate_tree = parse_pool.ParseJob.__init__, validate.validate_tree
@@ -454,7 +453,7 @@ def test_parsing_starts_before_pelican_loads_the_plugins_and_the_run_keeps_that_
     core); the run's own prefetch then keeps that job instead of starting another."""
     import pelican
 
-    from fastbuild import parse_pool, session
+    from csoa.engine.fastbuild import parse_pool, session
 
     events = []
     started, init_plugins = parse_pool.ParseJob.__init__, pelican.Pelican.init_plugins
@@ -478,7 +477,7 @@ def test_parsing_starts_before_pelican_loads_the_plugins_and_the_run_keeps_that_
 
 
 def test_an_early_start_no_run_takes_is_stopped(tmp_path):
-    from fastbuild import session
+    from csoa.engine.fastbuild import session
 
     write_content(tmp_path, fixture_files())
     from sites import settings_for
@@ -501,8 +500,8 @@ def test_the_command_line_build_freezes_the_heap_before_the_process_exits(tmp_pa
 
     overrides = site_settings(tmp_path)
     code = (
-        f"import sys, gc, datetime; sys.path.insert(0, {str(ROOT / 'plugins')!r});"
-        "from site_build.build import build_site_then_exit;"
+        f"import sys, gc, datetime;"
+        "from csoa.engine.build import build_site_then_exit;"
         f"build_site_then_exit({str(ROOT / 'pelicanconf.py')!r}, {overrides!r});"
         "print(gc.get_freeze_count())"
     )
@@ -515,7 +514,7 @@ def test_the_command_line_build_freezes_the_heap_before_the_process_exits(tmp_pa
 def test_the_search_glob_comes_from_the_pages_the_build_wrote_without_reading_them(tmp_path, monkeypatch):
     """Both render processes note which pages carry data-pagefind-body as they write them; the
     search glob then reads no page the build wrote, and equals the glob made by reading them all."""
-    from search import pagefind_index
+    from csoa.search import pagefind_index
 
     reads = []
     glob_of = pagefind_index.marked_pages_glob
@@ -545,7 +544,7 @@ def test_the_search_glob_comes_from_the_pages_the_build_wrote_without_reading_th
 
 
 def test_a_page_rewritten_after_it_was_written_is_read_again(tmp_path):
-    from fastbuild.page_probes import PageLedger, stamp_of, watch
+    from csoa.engine.fastbuild.page_probes import PageLedger, stamp_of, watch
 
     watch("data-pagefind-body")
     page = tmp_path / "a.html"
@@ -573,8 +572,8 @@ def _markdown_files(folder, count):
 
 
 def test_a_prefetch_hands_out_each_file_as_soon_as_its_run_of_files_is_parsed(tmp_path):
-    from fastbuild.parse_pool import ParseJob
-    from fastbuild.reading import reader_markdown_config
+    from csoa.engine.fastbuild.parse_pool import ParseJob
+    from csoa.engine.fastbuild.reading import reader_markdown_config
 
     paths = _markdown_files(tmp_path / "news", 100)
     config = reader_markdown_config({"extension_configs": {"markdown.extensions.meta": {}}})
@@ -590,7 +589,7 @@ def test_a_prefetch_hands_out_each_file_as_soon_as_its_run_of_files_is_parsed(tm
 def test_a_file_edited_after_the_prefetch_parsed_it_is_not_served(tmp_path):
     import os
 
-    from fastbuild.reading import SourceTable, reader_markdown_config
+    from csoa.engine.fastbuild.reading import SourceTable, reader_markdown_config
 
     paths = _markdown_files(tmp_path / "news", 80)
     config = reader_markdown_config({"extension_configs": {"markdown.extensions.meta": {}}})
@@ -607,7 +606,7 @@ def test_a_file_edited_after_the_prefetch_parsed_it_is_not_served(tmp_path):
 
 
 def test_articles_are_read_in_sorted_order_so_reading_follows_the_pool(tmp_path, monkeypatch):
-    from fastbuild import reading
+    from csoa.engine.fastbuild import reading
 
     asked = []
     original = reading._cached_data

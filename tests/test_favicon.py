@@ -7,7 +7,7 @@ from PIL import Image, ImageChops
 
 from sites import ROOT, soup
 from static_server import require_chromium
-from theme_support.favicon import ICON, ICON_SIZES, SOURCE, draw_svg
+from csoa.theme.favicon import ICON, ICON_SIZES, SOURCE, draw_svg
 
 
 def test_the_site_root_has_a_real_icon_that_every_page_links(sample_site):

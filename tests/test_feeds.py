@@ -10,7 +10,6 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
-
 from sites import ROOT, build, soup
 from test_events_support import FILES, PDF_BYTES, PINNED_NOW, PUBLIC
 

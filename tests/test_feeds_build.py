@@ -7,10 +7,10 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feeds.absolute import absolutize_html
-from feeds.build import Category, Enclosure, FeedChannel, FeedItem, build_atom, build_rss
-from feeds.catalogue import FeedCatalogue, feed_specs, region_keys
-from feeds.stable_ids import default_uid, item_uid, tag_uri
+from csoa.feeds.absolute import absolutize_html
+from csoa.feeds.build import Category, Enclosure, FeedChannel, FeedItem, build_atom, build_rss
+from csoa.feeds.catalogue import FeedCatalogue, feed_specs, region_keys
+from csoa.model.stable_ids import default_uid, item_uid, tag_uri
 
 SITE = "https://www.csoalliance.com"
 BST = timezone(timedelta(hours=1))

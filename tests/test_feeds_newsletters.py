@@ -2,7 +2,6 @@
 
 import feedparser
 import pytest
-
 from sites import ROOT, build
 from test_events_support import FILES, PINNED_NOW, PUBLIC
 

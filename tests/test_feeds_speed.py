@@ -12,14 +12,14 @@ from bs4 import BeautifulSoup
 from bs4.exceptions import ParserRejectedMarkup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from feeds.absolute import absolutize_soup, absolutize_with_links
-from feeds.html_stream import Unsupported, stream_rewrite
-from feeds.items import ABSOLUTIZED
-from feeds.memo import LastBuildMemo
-from site_build.devloop import DevBuilder
 from sites import ROOT, build, site_settings, write_content
 from test_events_support import COURSE, INTELLIGENCE, NEWS_WITH_LINKS, PDF_BYTES, PINNED_NOW, REPORT, png_bytes
+
+from csoa.engine.devloop import DevBuilder
+from csoa.engine.memo import LastBuildMemo
+from csoa.feeds.absolute import absolutize_soup, absolutize_with_links
+from csoa.feeds.html_stream import Unsupported, stream_rewrite
+from csoa.feeds.items import ABSOLUTIZED
 
 BASE = "https://www.csoalliance.com/news/item/"
 

@@ -6,7 +6,6 @@ import sys
 import textwrap
 
 import feedparser
-
 from sites import ROOT, build, write_content
 from test_events_support import FILES, PINNED_NOW
 
@@ -57,7 +56,7 @@ def build_in_fresh_process(root, hash_seed: int):
         f"""
         import sys
         from pathlib import Path
-        sys.path[:0] = [{str(ROOT / "tests")!r}, {str(ROOT / "plugins")!r}]
+        sys.path[:0] = [{str(ROOT / "tests")!r}]
         from sites import build
         from test_events_support import PINNED_NOW
         build(Path({str(root)!r}), now=PINNED_NOW)

@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta, timezone
 import icalendar
 import ics
 import pytest
-
 from sites import build
 from test_events_support import FILES, PINNED_NOW, PUBLIC, PUBLISHED_EVENT_UIDS
 
@@ -142,9 +141,9 @@ def test_uids_survive_edits_of_title_slug_and_date(tmp_path):
 
 
 def test_open_ended_and_placeless_events_stay_valid_in_both_parsers():
-    from events.ical import CalendarEntry, build_calendar
-    from events.jsonld import event_jsonld
-    from events.model import parse_event
+    from csoa.events.ical import CalendarEntry, build_calendar
+    from csoa.events.jsonld import event_jsonld
+    from csoa.model.events import parse_event
 
     event = parse_event(
         {"title": "Briefing", "date": "2019-06-01 10:00", "start": "2019-07-10 09:00"},
@@ -169,8 +168,8 @@ def test_open_ended_and_placeless_events_stay_valid_in_both_parsers():
 def test_remembered_calendars_follow_every_input_even_an_equal_instant_in_another_zone():
     """build_calendar remembers its results; an input change must give a new calendar, including
     a stamp at the same instant written in another zone (equal datetimes, different text)."""
-    from events.ical import CalendarEntry, build_calendar
-    from events.model import parse_event
+    from csoa.events.ical import CalendarEntry, build_calendar
+    from csoa.model.events import parse_event
 
     event = parse_event({"title": "Briefing", "date": "2019-06-01 10:00", "start": "2019-07-10 09:00"},
                         default_uid="events/briefing", default_timezone="Europe/London")
@@ -209,8 +208,8 @@ def test_a_site_without_events_still_publishes_a_valid_calendar(tmp_path):
 def test_vtimezones_come_in_one_order_whatever_the_hash_seed():
     """add_missing_timezones walks a set of TZIDs (its order changed with PYTHONHASHSEED): the
     calendar lists its VTIMEZONEs sorted by name. test_hashseed_build.py checks whole builds."""
-    from events.ical import CalendarEntry, build_calendar
-    from events.model import parse_event
+    from csoa.events.ical import CalendarEntry, build_calendar
+    from csoa.model.events import parse_event
 
     zones = ["Europe/Oslo", "Asia/Dubai", "Africa/Lagos", "Europe/Athens", "Asia/Singapore", "America/Panama"]
     entries = []

@@ -6,11 +6,11 @@ import io
 
 import pytest
 from PIL import Image
-
-from images.variants import target_widths
-from linkcheck.checker import check_site
-from site_build.build import BuildFailed
 from sites import build, soup
+
+from csoa.engine.build import BuildFailed
+from csoa.images.variants import target_widths
+from csoa.linkcheck import check_site
 
 
 def jpeg(width: int, height: int) -> bytes:

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
 
-from fastbuild import inline_triggers
-from fastbuild.inline_triggers import TriggeredInlineProcessor, use_triggered_inline
-from fastbuild.reading import reader_markdown_config
+from csoa.engine.fastbuild import inline_triggers
+from csoa.engine.fastbuild.inline_triggers import TriggeredInlineProcessor, use_triggered_inline
+from csoa.engine.fastbuild.reading import reader_markdown_config
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,9 @@ from difflib import SequenceMatcher
 
 import pytest
 
-from site_build.build import BuildFailed, load_settings
+from csoa.engine.build import BuildFailed, load_settings
 from sites import ROOT, build, soup
-from theme_support.membership import MembershipSettingError, offer
+from csoa.theme.membership import MembershipSettingError, offer
 
 MEMBERSHIP = {
     "apply_url": "https://apply.example.org/form",

@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-
-from linkcheck.checker import check_site, format_report
-from site_build.build import build_site
 from sites import ROOT, build
+
+from csoa.engine.build import build_site
+from csoa.linkcheck import check_site, format_report
 
 GOOD = """\
     Title: Good item

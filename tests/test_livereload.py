@@ -12,7 +12,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from sites import ROOT, write_content
 from static_server import chromium_page
 
@@ -60,7 +59,7 @@ def live(tmp_path, pinned_now):
     log = open(tmp_path / "server.log", "w+")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "editor_loop", str(ROOT / "pelicanconf.py"), "--port", str(port),
+        [sys.executable, "-m", "csoa.apps.editor_loop", str(ROOT / "pelicanconf.py"), "--port", str(port),
          "--content", str(tmp_path / "content"), "--output", str(tmp_path / "output"), "--cache", str(tmp_path / "cache"),
          "--theme", str(tmp_path / "theme")],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from newsletter import db
-from newsletter.members import import_csv, iter_members
-from newsletter.addresses import address_problem
+from csoa.sending import db
+from csoa.sending.addresses import address_problem
+from csoa.sending.members import import_csv, iter_members
 
 REGIONS = {"asia": "Asia", "west_africa": "West Africa"}
 
@@ -63,7 +63,8 @@ def test_address_rules():
         assert address_problem(bad), bad
 
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 _local = st.text(alphabet=st.sampled_from(list("abcxyz.+-_ü@ ")), min_size=0, max_size=12)
 _domain = st.sampled_from(["example.org", "example", "bücher.example", "-bad.org", "ok.co.uk", ""])

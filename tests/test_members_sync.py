@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import boto3
-
-from newsletter import db
-from newsletter.members import add_member, iter_members
-from newsletter.sync import NEWSLETTER_TOPIC, region_topic, sync_members
 from newsletter_site import moto_ses
+
+from csoa.sending import db
+from csoa.sending.members import add_member, iter_members
+from csoa.sending.sync import NEWSLETTER_TOPIC, region_topic, sync_members
 
 REGIONS = {"asia": "Asia", "west_africa": "West Africa"}
 
@@ -40,7 +40,7 @@ def test_push_then_read_back_unsubscribes_and_regions(tmp_path, monkeypatch):
 
 
 def test_a_region_added_to_the_settings_becomes_a_topic_of_the_existing_contact_list(monkeypatch):
-    from newsletter.sync import ensure_contact_list
+    from csoa.sending.sync import ensure_contact_list
 
     with moto_ses(monkeypatch, regions=("asia",)):  # the list as provisioned before West Africa was added
         ses = boto3.client("sesv2")

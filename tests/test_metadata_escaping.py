@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from newsletter_site import png
 from sites import build
 from static_server import chromium_page, serve_directory

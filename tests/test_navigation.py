@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from sites import build, soup
-from theme_support.navigation import navigation
+from csoa.theme.navigation import navigation
 
 # What a member must reach from any page (issue 15): statistics as a list or a map, the regional crime
 # summary and port risk; events, regions, newsletters and feeds.

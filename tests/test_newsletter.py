@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
-from newsletter.compose import all_items
-from newsletter.mjml_lint import lint
-from newsletter.pelican_glue import site_info
-from newsletter.render import render_mjml
 from newsletter_site import FILES, build_fixture_site
 from sites import build, soup
+
+from csoa.email.compose import all_items
+from csoa.email.mjml_lint import lint
+from csoa.email.render import render_mjml
+from csoa.plugins.newsletter import site_info
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +82,9 @@ def test_email_html_is_self_contained_small_and_not_indexed(out):
 
 
 def test_mjml_template_uses_only_what_mjml_python_supports(out, tmp_path):
-    from newsletter.commands import load
     from sites import ROOT
+
+    from csoa.apps.newsletter import load
 
     settings = load(ROOT / "pelicanconf.py")
     problems = lint(render_mjml(_issue(out), site_info(settings), Path(settings["THEME"]) / "email"))
@@ -105,7 +106,7 @@ def test_without_statistics_there_is_no_figures_section(tmp_path):
 
 
 def test_bad_issue_metadata_fails_the_build_and_names_the_file(tmp_path):
-    from site_build.build import BuildFailed
+    from csoa.engine.build import BuildFailed
 
     files = {k: v for k, v in FILES.items() if not k.startswith("newsletters/")}
     files["newsletters/2019-07-05-bad.md"] = "Title: Bad\nDate: 2019-07-05\nPin: no-such-story\nSubject: S\nPreheader: P\n\nLetter.\n"
@@ -120,7 +121,7 @@ def test_bad_issue_metadata_fails_the_build_and_names_the_file(tmp_path):
 def test_compose_names_the_file_and_field_of_an_unknown_reference():
     from datetime import datetime, timezone
 
-    from newsletter.compose import ComposeError, IssueMeta, Source, compose_issue
+    from csoa.email.compose import ComposeError, IssueMeta, Source, compose_issue
 
     when = datetime(2019, 7, 5, tzinfo=timezone.utc)
     meta = IssueMeta("july", "July", when, "S", "P", "https://x.org/newsletters/july/", "",
@@ -183,7 +184,7 @@ def test_newsletter_web_pages_pass_the_nu_checker(out):
 
 
 def test_an_email_over_gmails_clipping_limit_fails_the_build(tmp_path):
-    from site_build.build import BuildFailed
+    from csoa.engine.build import BuildFailed
 
     files = {"newsletters/2019-07-05-big.md": "Title: Big\nDate: 2019-07-05\nSubject: S\nPreheader: P\n\nLetter.\n"}
     for i in range(70):
@@ -196,8 +197,8 @@ def test_an_email_over_gmails_clipping_limit_fails_the_build(tmp_path):
 def test_segments_choose_the_regional_sections_and_editions_show_only_the_members_regions():
     from datetime import datetime, timezone
 
-    from newsletter.compose import IssueMeta, Source, compose_issue
-    from newsletter.render import render_text
+    from csoa.email.compose import IssueMeta, Source, compose_issue
+    from csoa.email.render import render_text
 
     when = datetime(2019, 7, 5, tzinfo=timezone.utc)
     sources = [Source(f"i-{r}", "intelligence", f"Intel {r}", f"https://x.org/intelligence/i-{r}/", "s",

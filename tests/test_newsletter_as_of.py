@@ -14,7 +14,6 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from sample_build import build_sample_site
 from sites import soup
 
@@ -156,7 +155,7 @@ def test_figures_from_the_sample_table_say_so_on_every_surface(out):
 def test_compose_keeps_to_what_the_issue_could_know_and_names_a_late_pin():
     from datetime import timedelta, timezone
 
-    from newsletter.compose import ComposeError, IssueMeta, Source, compose_issue
+    from csoa.email.compose import ComposeError, IssueMeta, Source, compose_issue
 
     issue_date = datetime(2016, 7, 8, 12, tzinfo=timezone.utc)
     build_now = datetime(2026, 12, 2, tzinfo=timezone.utc)
@@ -188,9 +187,9 @@ def test_the_as_of_figures_are_the_statistics_pages_figures_on_that_day(tmp_path
     day only the records up to it count, over the three years ending on that day."""
     from datetime import date
 
-    from crime_stats.aggregate import summary, summary_as_of
-    from crime_stats.incidents import load_incidents
-    from crime_stats.sample_data import write_generated
+    from csoa.model.incidents import load_incidents
+    from csoa.stats.aggregate import summary, summary_as_of
+    from csoa.stats.sample_data import write_generated
 
     write_generated(tmp_path / "incidents.csv", n=300, seed=5)
     records = load_incidents(tmp_path / "incidents.csv", date(2019, 7, 8))

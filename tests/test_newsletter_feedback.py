@@ -7,10 +7,10 @@ import json
 
 import boto3
 
-from newsletter import db
-from newsletter.feedback import drain_queue, from_directory
-from newsletter.members import add_member, suppressed
-from newsletter.sender import freeze
+from csoa.sending import db
+from csoa.sending.feedback import drain_queue, from_directory
+from csoa.sending.members import add_member, suppressed
+from csoa.sending.sender import freeze
 
 
 def bounce(addresses, kind="Permanent", fid="b-1", at="2019-07-09T10:00:00.000Z"):

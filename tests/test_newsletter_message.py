@@ -6,10 +6,10 @@ import email
 from email import policy
 
 import pytest
-
-from newsletter.message import PLACEHOLDER, SES_UNSUBSCRIBE_URL, MessageError, MessageTemplate, Unsubscribe
 from newsletter_site import FILES, NOW, SUMMARY
 from sites import build, soup
+
+from csoa.email.message import PLACEHOLDER, SES_UNSUBSCRIBE_URL, MessageError, MessageTemplate, Unsubscribe
 
 HTML = f'<!doctype html><p>Hello</p><a href="{PLACEHOLDER}">Unsubscribe</a>'
 TEXT = f"Hello\n\nUnsubscribe: {PLACEHOLDER}\n"

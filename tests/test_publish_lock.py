@@ -8,13 +8,13 @@ from datetime import datetime, timedelta, timezone
 
 import boto3
 import pytest
-from rich.console import Console
-
 from aws_local import fake_aws_env, moto_server
-from publishing import deploy
-from publishing.bucket_lock import BucketLock, BucketLocked, lock_key
-from publishing.deploy import publish
+from rich.console import Console
 from sites import ROOT, site_settings
+
+from csoa.apps import publish as deploy
+from csoa.apps.publish import publish
+from csoa.publishing.bucket_lock import BucketLock, BucketLocked, lock_key
 
 NEWS = "Title: Lock test\nDate: 2016-07-08 09:00 +01:00\nSummary: A page.\n\nBody.\n"
 

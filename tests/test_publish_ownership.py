@@ -7,12 +7,11 @@ import json
 
 import pytest
 from rich.console import Console
+from test_publish import FailingPuts, aws, deploy, endpoint, invalidations, keys, local_files, make_site, page  # noqa: F401 (fixtures)
 
-from publishing.manifest import MANIFEST_NAME, path_digest
-from publishing.plan import scan_output
-from publishing.s3sync import PublishError, UploadFailed, upload_one
-from test_publish import (FailingPuts, aws, deploy, endpoint, invalidations, keys,  # noqa: F401 (fixtures)
-                          local_files, make_site, page)
+from csoa.publishing.manifest import MANIFEST_NAME, path_digest
+from csoa.publishing.plan import scan_output
+from csoa.publishing.s3sync import PublishError, UploadFailed, upload_one
 
 
 def loud():

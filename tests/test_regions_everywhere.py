@@ -9,12 +9,12 @@ from pathlib import Path
 
 import boto3
 import pytest
-
-from content_schema.validate import SiteRules, validate_tree
-from crime_stats.regions import region_of
-from newsletter.localaws import provision
 from newsletter_site import moto_ses
 from sites import ROOT, build, settings_for, soup, write_content
+
+from csoa.model.regions import region_of
+from csoa.sending.localaws import provision
+from csoa.validation.validate import SiteRules, validate_tree
 
 SLUG_URL = re.compile(r"/(?:statistics/)?regions/([^/]+)/$")
 
@@ -198,7 +198,7 @@ def test_content_may_be_filed_only_under_filing_regions(tmp_path):
 
 
 def test_ses_topics_are_the_regions_of_the_site(sample_site, monkeypatch):
-    from newsletter.commands import region_slugs  # here, so the other tests run without it
+    from csoa.apps.newsletter import region_slugs  # here, so the other tests run without it
 
     settings = settings_for(ROOT, PATH=str(ROOT / "content"))
     with moto_ses(monkeypatch, regions=()) as url:

@@ -29,9 +29,9 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
 
 def test_sitemap_dates_come_from_the_content_not_the_clock(sample_site):
     from lxml import etree
-    from sitemap_xml.sitemap import parse_moment
-
     from sites import soup
+
+    from csoa.sitemap import parse_moment
 
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     rows = {

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from sites import build, soup
 from static_server import chromium_page, serve_directory
 
@@ -123,7 +122,7 @@ def test_each_hit_shows_its_section_and_date_and_a_snippet_of_its_content(site):
 
 
 def test_a_pagefind_failure_is_a_build_error_naming_the_site(tmp_path):
-    from search.pagefind_index import PagefindFailed, run_pagefind
+    from csoa.search.pagefind_index import PagefindFailed, run_pagefind
 
     with pytest.raises(PagefindFailed) as failed:
         run_pagefind(tmp_path)  # no HTML at all: Pagefind cannot build an index
@@ -137,7 +136,8 @@ def test_the_marked_pages_glob_gives_the_same_bundle_as_indexing_everything(site
     import subprocess
 
     from fastbuild_fixtures import tree_differences
-    from search.pagefind_index import marked_pages_glob, pagefind_command
+
+    from csoa.search.pagefind_index import marked_pages_glob, pagefind_command
 
     glob = marked_pages_glob(site)
     assert glob and "news/*/index.html" in glob and "tags" not in glob
@@ -155,7 +155,7 @@ def _html(path, marked: bool):
 
 
 def test_the_glob_wildcards_a_folder_only_when_it_matches_no_unmarked_page(tmp_path):
-    from search.pagefind_index import marked_pages_glob
+    from csoa.search.pagefind_index import marked_pages_glob
 
     _html(tmp_path / "news/a/index.html", True)
     _html(tmp_path / "news/b/index.html", True)
@@ -168,7 +168,7 @@ def test_the_glob_wildcards_a_folder_only_when_it_matches_no_unmarked_page(tmp_p
 
 
 def test_no_glob_when_nothing_is_marked_or_a_name_holds_a_glob_character(tmp_path):
-    from search.pagefind_index import marked_pages_glob
+    from csoa.search.pagefind_index import marked_pages_glob
 
     _html(tmp_path / "index.html", False)
     assert marked_pages_glob(tmp_path) is None
@@ -190,7 +190,7 @@ def test_cancelling_the_background_indexer_stops_pagefind_and_keeps_the_live_bun
     import sys
     import time
 
-    from search import background
+    from csoa.plugins.search import background
 
     monkeypatch.setattr(background, "pagefind_command",
                         lambda *a, **k: [sys.executable, "-c", "import time; time.sleep(60)"])
@@ -209,8 +209,8 @@ def test_cancelling_the_background_indexer_stops_pagefind_and_keeps_the_live_bun
 def test_a_failed_background_index_keeps_the_live_bundle_and_reports_the_error(tmp_path, monkeypatch):
     import sys
 
-    from search import background
-    from search.pagefind_index import PagefindFailed
+    from csoa.plugins.search import background
+    from csoa.search.pagefind_index import PagefindFailed
 
     monkeypatch.setattr(background, "pagefind_command",
                         lambda *a, **k: [sys.executable, "-c", "import sys; sys.exit('index broke')"])
@@ -223,7 +223,7 @@ def test_a_failed_background_index_keeps_the_live_bundle_and_reports_the_error(t
 
 
 def test_the_background_indexer_swaps_in_a_real_bundle(tmp_path):
-    from search import background
+    from csoa.plugins.search import background
 
     site = _live_site(tmp_path)
     indexer = background.BackgroundIndexer()
@@ -241,15 +241,15 @@ def test_pagefind_runs_while_the_later_finalized_handlers_run_and_its_failure_fa
 
     from pelican import signals
 
-    from search import pagefind_index
-    from site_build.build import BuildFailed
+    from csoa.engine.build import BuildFailed
+    from csoa.search import pagefind_index
 
     out = build(tmp_path, {"news/members.md": NEWS})
     before = (out / "index.html").read_bytes()
     seen = []
 
     def later_handler(pelican):
-        from search.glue import _running
+        from csoa.plugins.search.glue import _running
 
         seen.append([run.process.poll() for run in _running.values()])
 
@@ -274,7 +274,8 @@ def test_the_bundle_written_in_scratch_is_moved_into_the_site_byte_identical(sit
     import subprocess
 
     from fastbuild_fixtures import tree_differences
-    from search import pagefind_index
+
+    from csoa.search import pagefind_index
 
     copy = tmp_path / "site"
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pagefind"))
@@ -306,7 +307,7 @@ def test_the_bundle_written_in_scratch_is_moved_into_the_site_byte_identical(sit
 def test_no_memory_scratch_without_room_and_a_killed_run_leaves_no_scratch(site, tmp_path, monkeypatch):
     import shutil
 
-    from search import pagefind_index
+    from csoa.search import pagefind_index
 
     monkeypatch.setattr(pagefind_index, "MIN_SCRATCH_FREE", 1 << 60)
     assert pagefind_index.memory_scratch() is None
@@ -327,8 +328,8 @@ def test_a_pagefind_run_left_by_a_failed_build_is_stopped_when_the_process_ends(
     from sites import ROOT
 
     code = (
-        f"import sys; sys.path.insert(0, {str(ROOT / 'plugins')!r}); sys.path.insert(0, {str(ROOT / 'tests')!r});"
-        "from pathlib import Path; from search import glue; from search.pagefind_index import PagefindRun;"
+        f"import sys; sys.path.insert(0, {str(ROOT / 'tests')!r});"
+        "from pathlib import Path; from csoa.plugins.search import glue; from csoa.search.pagefind_index import PagefindRun;"
         f"run = PagefindRun(Path({str(site)!r})); glue._running['x'] = run; print(run.scratch)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -343,7 +344,7 @@ def test_scratch_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path
     import subprocess
     import sys
 
-    from search import pagefind_index
+    from csoa.search import pagefind_index
 
     monkeypatch.setattr(pagefind_index, "MEMORY_SCRATCH", tmp_path)
     monkeypatch.setattr(pagefind_index, "MIN_SCRATCH_FREE", 0)

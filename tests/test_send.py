@@ -11,13 +11,14 @@ from email import policy
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 from bs4 import BeautifulSoup
-
-from newsletter import commands, db, ledger
-from newsletter.message import MessageError
-from newsletter.members import add_member, suppress
-from newsletter.sender import PreflightFailed, send_issue
 from newsletter_site import REGIONS, build_fixture_site, moto_ses, per_recipient, received, settings_env
 from sites import ROOT
+
+from csoa.apps import newsletter as commands
+from csoa.email.message import MessageError
+from csoa.sending import db, ledger
+from csoa.sending.members import add_member, suppress
+from csoa.sending.sender import PreflightFailed, send_issue
 
 SETTINGS = ROOT / "pelicanconf.py"
 SLUG = "july-2019"
@@ -46,7 +47,7 @@ def _send(site, sesv2=None, **kw):
 def _recorded_sends(site, tmp_path, monkeypatch, **config):
     """Send the issue to two members through moto's server with recording on; return every SendEmail
     request body as moto received it, the ledger connection and the issue."""
-    from newsletter.localaws import FAKE_CREDENTIALS, provision, start_moto_process
+    from csoa.sending.localaws import FAKE_CREDENTIALS, provision, start_moto_process
 
     settings_env(monkeypatch, tmp_path)
     for k, v in FAKE_CREDENTIALS.items():
@@ -204,7 +205,7 @@ class FaultySES:
 
 def test_throttling_and_timeouts_lose_nobody_and_double_nobody(site, tmp_path, monkeypatch):
     settings_env(monkeypatch, tmp_path)
-    from newsletter.ses import make_sesv2
+    from csoa.sending.ses import make_sesv2
 
     with moto_ses(monkeypatch) as url:
         conn = db.connect(tmp_path / "var" / "newsletter.sqlite3")
@@ -232,7 +233,7 @@ def test_throttling_and_timeouts_lose_nobody_and_double_nobody(site, tmp_path, m
 
 def test_one_percent_invalid_and_one_percent_rejected_exact_counts(site, tmp_path, monkeypatch):
     settings_env(monkeypatch, tmp_path)
-    from newsletter.ses import make_sesv2
+    from csoa.sending.ses import make_sesv2
 
     with moto_ses(monkeypatch) as url:
         conn = db.connect(tmp_path / "var" / "newsletter.sqlite3")
@@ -254,7 +255,7 @@ def test_one_percent_invalid_and_one_percent_rejected_exact_counts(site, tmp_pat
 
 def test_systemic_error_pauses_and_the_run_resumes(site, tmp_path, monkeypatch):
     settings_env(monkeypatch, tmp_path)
-    from newsletter.ses import make_sesv2
+    from csoa.sending.ses import make_sesv2
 
     with moto_ses(monkeypatch) as url:
         conn = db.connect(tmp_path / "var" / "newsletter.sqlite3")
@@ -331,7 +332,7 @@ class AccountStateSES(FaultySES):
 
 def test_preflight_refuses_when_sending_is_disabled_and_warns_in_the_sandbox(site, tmp_path, monkeypatch):
     settings_env(monkeypatch, tmp_path)
-    from newsletter.ses import make_sesv2
+    from csoa.sending.ses import make_sesv2
 
     with moto_ses(monkeypatch, quota=None) as url:
         conn = db.connect(tmp_path / "var" / "newsletter.sqlite3")

@@ -11,11 +11,11 @@ import subprocess
 import time
 
 import pytest
-
-from newsletter import db
-from newsletter.members import add_member
 from newsletter_site import build_fixture_site, moto_ses, per_recipient, received
 from sites import ROOT
+
+from csoa.sending import db
+from csoa.sending.members import add_member
 
 N = 2000
 SLUG = "july-2019"

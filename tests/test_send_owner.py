@@ -14,12 +14,12 @@ import subprocess
 import time
 
 import pytest
-
-from newsletter import db
-from newsletter.members import add_member
 from newsletter_site import build_fixture_site, moto_ses, per_recipient, received
 from ses_fault_proxy import FaultProxy
 from sites import ROOT
+
+from csoa.sending import db
+from csoa.sending.members import add_member
 
 SLUG = "july-2019"
 N = 240
@@ -114,7 +114,7 @@ def test_a_killed_owner_is_told_apart_and_recovered_by_the_next_run(two_runs):
 def test_the_lock_is_the_kernel_s_not_a_pid_file(tmp_path):
     """Two holders in one process conflict too (flock is per open file); leaving the block releases it;
     the lock file names the holder's pid for the message but never an address."""
-    from newsletter.owner import IssueBusy, IssueOwnership
+    from csoa.sending.owner import IssueBusy, IssueOwnership
 
     database = tmp_path / "var" / "newsletter.sqlite3"
     first, second = db.connect(database), db.connect(database)

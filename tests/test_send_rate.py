@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from newsletter.throttle import TokenBucket
+from csoa.sending.throttle import TokenBucket
 
 
 class Clock:
@@ -134,9 +134,10 @@ def test_a_cut_goes_to_what_ses_accepted_then_recovers_additively_up_to_the_set_
 
 
 def test_rate_is_capped_by_the_account(tmp_path, monkeypatch):
-    from test_send import _members, _send  # the same helpers as the other send tests
-    from newsletter import db
     from newsletter_site import build_fixture_site, moto_ses, settings_env
+    from test_send import _members, _send  # the same helpers as the other send tests
+
+    from csoa.sending import db
 
     site = build_fixture_site(tmp_path / "site")
     settings_env(monkeypatch, tmp_path)

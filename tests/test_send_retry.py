@@ -8,13 +8,13 @@ import os
 import subprocess
 
 import pytest
-
-from newsletter import db, ledger
-from newsletter.runreport import recipient_hash
-from newsletter.ses import make_sesv2
 from newsletter_site import build_fixture_site, moto_ses, per_recipient, received, settings_env
 from sites import ROOT
 from test_send import SLUG, FaultySES, _members, _send
+
+from csoa.sending import db, ledger
+from csoa.sending.runreport import recipient_hash
+from csoa.sending.ses import make_sesv2
 
 N = 200
 

@@ -1,10 +1,10 @@
 """The build runner: real Pelican builds into tmp_path, atomic swap, failures keep the old output."""
 
 import pytest
-
-from site_build.atomic import staged_directory
-from site_build.build import BuildFailed
 from sites import build, soup
+
+from csoa.engine.atomic import staged_directory
+from csoa.engine.build import BuildFailed
 
 NEWS = """\
     Title: A news item

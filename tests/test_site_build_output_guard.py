@@ -1,4 +1,4 @@
-"""The build's own safety net (site_build.output_guard): an output file written by two producers
+"""The build's own safety net (csoa.engine.output_guard): an output file written by two producers
 fails the build naming both, and the previous output is kept.
 
 `invoke check` refuses these pages first (tests/bad_content/save_as_*); here content_schema is left
@@ -12,13 +12,13 @@ import shutil
 import weakref
 
 import pytest
-
-import pelicanconf
-from fastbuild.sharding import shard_of
-from site_build.build import BuildFailed
 from sites import build, write_content
 
-WITHOUT_CHECK = [p for p in pelicanconf.PLUGINS if p != "content_schema"]
+import pelicanconf
+from csoa.engine.build import BuildFailed
+from csoa.engine.fastbuild.sharding import shard_of
+
+WITHOUT_CHECK = [p for p in pelicanconf.PLUGINS if p != "csoa.plugins.content_schema"]
 SITE = {
     "news/a.md": """\
     Title: Membership passes 425
@@ -45,7 +45,7 @@ def without_content_schema_receivers():
             continue
         for ref in list(receivers.values()):
             func = ref() if isinstance(ref, weakref.ref) else ref
-            if getattr(func, "__module__", "").startswith("content_schema"):
+            if getattr(func, "__module__", "").startswith("csoa.plugins.content_schema"):
                 signal.disconnect(func)
                 taken.append((signal, func))
     yield
@@ -71,10 +71,10 @@ def previous_output(tmp_path_factory):
     [
         ("index.html", "pelican.generators.ArticlesGenerator.generate_direct_templates"),  # the page replaced it
         ("tags/index.html", "pelican.generators.ArticlesGenerator.generate_direct_templates"),
-        ("robots.txt", "sitemap_xml.glue.write_sitemap_and_robots"),  # a plain open() replaced the page
-        ("events/calendar.ics", "events.generator.EventsGenerator._write"),
-        ("feeds/all.atom.xml", "feeds.generator.FeedsGenerator._write"),
-        ("regions/index.html", "regions.generator.RegionsGenerator.generate_output"),  # Pelican skipped this write
+        ("robots.txt", "csoa.plugins.sitemap.write_sitemap_and_robots"),  # a plain open() replaced the page
+        ("events/calendar.ics", "csoa.plugins.events.EventsGenerator._write"),
+        ("feeds/all.atom.xml", "csoa.plugins.feeds.FeedsGenerator._write"),
+        ("regions/index.html", "csoa.plugins.regions.RegionsGenerator.generate_output"),  # Pelican skipped this write
     ],
 )
 def test_a_page_saved_over_a_generated_file_fails_the_build_naming_both(save_as, other, previous_output, tmp_path):
@@ -98,7 +98,7 @@ def test_a_page_rendered_by_the_forked_renderer_is_seen_too(tmp_path):
     with pytest.raises(BuildFailed) as failure:
         build(tmp_path, PLUGINS=WITHOUT_CHECK, FASTBUILD_WORKERS=2, FASTBUILD_MIN_PARALLEL_RENDER=1)
     assert failure.value.errors[0].startswith(
-        "robots.txt: written by content/pages/taker.md and by sitemap_xml.glue.write_sitemap_and_robots;"
+        "robots.txt: written by content/pages/taker.md and by csoa.plugins.sitemap.write_sitemap_and_robots;"
     )
 
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-
 from sites import build, soup
 
 SITE = "https://www.csoalliance.com"

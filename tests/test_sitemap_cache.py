@@ -10,12 +10,12 @@ from datetime import datetime, timezone
 
 import lxml.html
 import pytest
-
 from fastbuild_fixtures import fixture_files
-from site_build.devloop import DevBuilder
-from sitemap_xml import sitemap
-from sitemap_xml.sitemap import collect_pages, read_page, render_sitemap
 from sites import ROOT, site_settings, write_content
+
+from csoa import sitemap
+from csoa.engine.devloop import DevBuilder
+from csoa.sitemap import collect_pages, read_page, render_sitemap
 
 NOW = datetime(2019, 7, 8, tzinfo=timezone.utc)
 HOUR_AGO_NS = time.time_ns() - 3600 * 10**9

@@ -8,12 +8,12 @@ import json
 from datetime import date
 
 import pytest
-
-from crime_stats.importer import import_incidents
-from crime_stats.incidents import read_incidents
-from crime_stats.positions import parse_dms
-from crime_stats.regions import nga_subregion_regions, regions_of
 from sites import build
+
+from csoa.model.incidents import read_incidents
+from csoa.model.positions import parse_dms
+from csoa.model.regions import nga_subregion_regions, regions_of
+from csoa.stats.importer import import_incidents
 
 ASAM_ROWS = 8642
 TODAY = date(2022, 6, 21)

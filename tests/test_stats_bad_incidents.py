@@ -10,12 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from crime_stats.importer import import_incidents
-from crime_stats.incidents import IncidentDataError, read_incidents
-from site_build.build import BuildFailed
 from sites import ROOT, build
 from stats_helpers import TODAY
+
+from csoa.engine.build import BuildFailed
+from csoa.model.incidents import IncidentDataError, read_incidents
+from csoa.stats.importer import import_incidents
 
 BAD = Path(__file__).parent / "bad_incidents"
 KINDS = {"incidents.csv": "table", "input.csv": "csv import", "asam.csv": "asam import"}

@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
-from crime_stats import charts, wording
-from crime_stats.incidents import empty_record
 from sites import build, soup
 from stats_helpers import table_text
+
+from csoa.model.incidents import empty_record
+from csoa.stats import charts, wording
 
 WINDOW = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4} to \d{1,2} [A-Z][a-z]+ \d{4}")
 SAMPLE_WINDOW = "28 June 2016 to 27 June 2019"  # the sample table's three years, to its newest record

@@ -6,12 +6,12 @@ import csv
 from datetime import date
 
 import pytest
-
-from crime_stats import dedupe
-from crime_stats.importer import import_incidents
-from crime_stats.incidents import read_incidents, write_incidents
-from crime_stats.mapping_import import MappingError
 from stats_helpers import TODAY, sample_records
+
+from csoa.model.incidents import read_incidents, write_incidents
+from csoa.stats import dedupe
+from csoa.stats.importer import import_incidents
+from csoa.stats.mapping_import import MappingError
 
 MAPPING = """\
 source = "example_source"

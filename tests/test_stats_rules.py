@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from crime_stats import asam, aggregate
-from crime_stats.countries import iso3_from_name, iso3_from_position
-from crime_stats.ports import PortIndex, PortsFileError, load_ports, risk_level
 from stats_helpers import sample_records
+
+from csoa.stats import aggregate, asam
+from csoa.stats.countries import iso3_from_name, iso3_from_position
+from csoa.stats.ports import PortIndex, PortsFileError, load_ports, risk_level
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -127,9 +127,10 @@ def test_invoke_stats_import_task_end_to_end(tmp_path):
 def test_summary_for_settings_equals_the_published_summary(tmp_path):
     import json
 
-    from crime_stats.check import summary_for_settings
     from sites import build, settings_for
     from stats_helpers import table_text
+
+    from csoa.stats.check import summary_for_settings
 
     out = build(tmp_path, {"data/incidents.csv": table_text(sample_records(40, seed=5))})
     published = json.loads((out / "statistics" / "summary.json").read_text())
@@ -141,7 +142,7 @@ def test_country_outlines_never_jump_across_the_map():
     outline spans more than half the map width, which would draw a line across the world."""
     import re
 
-    from crime_stats.maps import WIDTH, country_paths
+    from csoa.stats.maps import WIDTH, country_paths
 
     widest = 0.0
     for _iso3, _name, d in country_paths():
@@ -152,7 +153,7 @@ def test_country_outlines_never_jump_across_the_map():
 
 
 def test_headline_sentence_reads_like_the_newsletter():
-    from crime_stats.pages import headline_sentence
+    from csoa.stats.pages import headline_sentence
 
     head = {"countries": 63, "criminals": 5140, "ships_boarded": 856, "crew": 16000}
     assert headline_sentence(head) == (

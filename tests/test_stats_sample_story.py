@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from crime_stats import aggregate
-from crime_stats.incidents import read_incidents
-from crime_stats.sample_data import write_sample
 from sites import ROOT
+
+from csoa.model.incidents import read_incidents
+from csoa.stats import aggregate
+from csoa.stats.sample_story import write_sample
 
 TABLE = ROOT / "content" / "data" / "incidents.csv"
 

@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-from crime_stats import nga_msi
-from crime_stats.importer import import_incidents
-from crime_stats.update import stats_update, update_window
 from nga_msi_server import NgaMsiServer, api_records_from_export
+
+from csoa.stats import nga_msi
+from csoa.stats.importer import import_incidents
+from csoa.stats.update import stats_update, update_window
 
 TODAY = date(2022, 6, 21)  # the export's own date
 FAST = nga_msi.RetryPolicy(attempts=3, backoff=0.01, max_wait=5, timeout=1.0)

@@ -4,11 +4,11 @@ field, value and what was expected; a bad table fails the build and changes noth
 from __future__ import annotations
 
 import pytest
-
-from crime_stats.incidents import FIELDS, read_incidents
-from site_build.build import BuildFailed
 from sites import build
 from stats_helpers import TODAY, rows_of, sample_records, table_text, text_of
+
+from csoa.engine.build import BuildFailed
+from csoa.model.incidents import FIELDS, read_incidents
 
 
 def _good_text() -> str:
@@ -128,8 +128,9 @@ def test_every_error_is_reported_not_only_the_first(tmp_path):
 def test_check_reports_every_bad_row_and_exits_1(tmp_path):
     import io
 
-    from crime_stats.check import run_incidents_check
     from sites import ROOT, site_settings, write_content
+
+    from csoa.stats.check import run_incidents_check
 
     rows = rows_of(_good_text())
     rows[2]["lat"] = "95"
@@ -141,13 +142,14 @@ def test_check_reports_every_bad_row_and_exits_1(tmp_path):
     assert run_incidents_check(ROOT / "pelicanconf.py", site_settings(tmp_path), out=out, err=err) == 0
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 
 @settings(max_examples=25, deadline=None)
 @given(st.integers(1, 80), st.integers(0, 100_000))
 def test_written_table_reads_back_identically(n, seed):
-    from crime_stats.incidents import FIELDS, format_cell, parse_incidents_text, to_csv_text
+    from csoa.model.incidents import FIELDS, format_cell, parse_incidents_text, to_csv_text
 
     records = sample_records(n, seed)
     text = to_csv_text(records)

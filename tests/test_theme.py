@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from sites import build, soup
 
 SITE = "https://www.csoalliance.com"

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from regions.grouping import group_by_region
-from sitemap_xml.sitemap import collect_pages, parse_moment, render_robots, render_sitemap
-from theme_support.dates import as_date, human_date, iso_date
-from theme_support.neighbours import neighbours_by_kind, related_by_item, related_items
+from csoa.sitemap import collect_pages, parse_moment, render_robots, render_sitemap
+from csoa.theme.dates import as_date, human_date, iso_date
+from csoa.theme.neighbours import neighbours_by_kind, related_by_item, related_items
+from csoa.theme.region_groups import group_by_region
 
 UTC = timezone.utc
 
@@ -136,7 +136,7 @@ def test_robots_points_at_the_sitemap():
 
 
 def test_site_path_and_flags():
-    from theme_support.paths import is_yes, site_path
+    from csoa.theme.paths import is_yes, site_path
 
     assert site_path("{static}/images/a.jpg") == site_path("/images/a.jpg") == site_path("images/a.jpg") == "images/a.jpg"
     assert site_path(None) == ""
@@ -144,7 +144,7 @@ def test_site_path_and_flags():
 
 
 def test_navigation_orders_pages_numerically_and_skips_pages_without_order():
-    from theme_support.navigation import nav_pages
+    from csoa.theme.navigation import nav_pages
 
     pages = [SimpleNamespace(title=f"P{n}", nav_order=str(n)) for n in (10, 2, 1)] + [SimpleNamespace(title="None")]
     assert [p.title for p in nav_pages(pages)] == ["P1", "P2", "P10"]
@@ -156,7 +156,7 @@ def _linkable(n, tags, day):
 
 
 def test_links_of_an_unchanged_site_are_reused_on_the_new_objects_and_recomputed_after_a_tag_edit():
-    from theme_support.glue import link_articles
+    from csoa.plugins.theme_support import link_articles
 
     def site(tags_of_2):
         return [_linkable(1, ["piracy"], 1), _linkable(2, tags_of_2, 2), _linkable(3, ["piracy"], 3),

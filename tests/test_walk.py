@@ -1,6 +1,6 @@
 """files_under lists what sorted(rglob) lists, in the same order, without pathlib's cost."""
 
-from site_build.walk import files_under
+from csoa.util.walk import files_under
 
 
 def test_files_under_equals_sorted_rglob_for_tricky_names(tmp_path):

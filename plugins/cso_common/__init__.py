@@ -1,1 +1,0 @@
-"""Small pieces that several plugins share, below them all (no Pelican, no plugin imports)."""

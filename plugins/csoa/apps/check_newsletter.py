@@ -1,0 +1,52 @@
+"""`invoke check`, newsletter part: warn when a sent issue, composed now, would differ from what was sent.
+
+The archive keeps showing the record either way; the warning tells the editor that an edit, an import
+or a template change since the send is not (and will not be) in the sent issue. Needs the site's
+articles, events and figures, so it runs every generator's context (reading only, writing nothing),
+and only when some issue has a record.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from csoa.email.sent_issue import SUFFIX, sent_folder
+
+
+def sent_issue_changes(settings: dict) -> dict[str, list[str]]:
+    """Slug -> how composing that sent issue now would differ from its record ({} without records)."""
+    folder = sent_folder(settings)
+    if not any(folder.glob(f"*{SUFFIX}")):
+        return {}
+    from pelican import Pelican, signals
+
+    from csoa.plugins.newsletter import NewsletterGenerator
+
+    with tempfile.TemporaryDirectory(prefix="newsletter-check-") as scratch:
+        pelican = Pelican({**settings, "OUTPUT_PATH": scratch, "CACHE_PATH": scratch})
+        context = {**pelican.settings, "generated_content": {}, "static_links": set(), "static_content": {},
+                   "localsiteurl": pelican.settings["SITEURL"]}
+        generators = [cls(context=context, settings=pelican.settings, path=pelican.path, theme=pelican.theme,
+                          output_path=scratch) for cls in pelican._get_generator_classes()]
+        for generator in generators:
+            if hasattr(generator, "generate_context"):
+                generator.generate_context()
+        signals.all_generators_finalized.send(generators)
+        newsletter = next(g for g in generators if isinstance(g, NewsletterGenerator))
+        return newsletter.sent_differences()
+
+
+def run_sent_check(settings_file: str | Path, out=sys.stdout) -> int:
+    """Print one warning per sent issue that would now differ; warnings never fail the check (0)."""
+    from csoa.engine.build import load_settings
+
+    settings = load_settings(settings_file)
+    for slug, changes in sorted(sent_issue_changes(settings).items()):
+        print(f"warning: newsletter {slug} was sent; its archive shows it as sent "
+              f"({settings.get('NEWSLETTER_PATH', 'newsletters')}/{slug}{SUFFIX}), "
+              f"but composed now it would differ:", file=out)
+        for change in changes:
+            print(f"  - {change}", file=out)
+    return 0

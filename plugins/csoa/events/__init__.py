@@ -1,0 +1,1 @@
+"""What an event says to people: display, schema.org JSON-LD, RFC 5545 calendars. No Pelican."""

@@ -1,0 +1,1 @@
+"""Responsive image variants and <img> rewriting."""

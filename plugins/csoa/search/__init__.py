@@ -1,0 +1,1 @@
+"""Pagefind over a built site."""

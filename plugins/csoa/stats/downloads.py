@@ -1,0 +1,84 @@
+"""Downloads of public records, public fields only: CSV, JSON and GeoJSON; and summary.json.
+
+Each says whether it is sample data. The CSV stays a plain table (header on the first line, no
+comment lines, which spreadsheet and CSV readers would take for data): its first column,
+`sample_data`, is `true` on every synthetic row. JSON and GeoJSON carry `sample_data` and `notice`
+at the top and `sample_data` in every incident.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from csoa.model.incidents import PUBLIC_FIELDS, _cell_formatter, format_cell, public_records, sort_key
+from csoa.stats.aggregate import is_sample
+from csoa.stats.wording import SAMPLE_NOTICE
+
+DOWNLOAD_FIELDS = ["sample_data", *PUBLIC_FIELDS]
+
+
+def _is_sample_record(record: dict) -> bool:
+    return record["source"] == "sample"
+
+
+def _labels(records: list[dict]) -> dict:
+    sample = is_sample(records)
+    return {"sample_data": sample, "notice": SAMPLE_NOTICE if sample else None}
+
+
+def public_rows(records: list[dict]) -> list[dict]:
+    """Public records as text cells of the public fields only (confidential fields never leave)."""
+    rows = []
+    for record in sorted(public_records(records), key=lambda r: (r["date"], r["id"])):
+        rows.append({f: format_cell(f, record[f]) for f in PUBLIC_FIELDS})
+    return rows
+
+
+def csv_text(records: list[dict]) -> str:
+    """incidents.to_csv_text of the public fields, with the sample_data column first (written here
+    row by row: copying 100,000 records to add one key would cost a second)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DOWNLOAD_FIELDS)
+    formatters = [(f, _cell_formatter(f)) for f in PUBLIC_FIELDS]
+    writer.writerows(["true" if _is_sample_record(r) else "false", *[fmt(r[f]) for f, fmt in formatters]]
+                     for r in sorted(public_records(records), key=sort_key))
+    return out.getvalue()
+
+
+def _typed(record: dict) -> dict:
+    out = {"sample_data": _is_sample_record(record), **{f: record[f] for f in PUBLIC_FIELDS}}
+    out["date"] = record["date"].isoformat()
+    return out
+
+
+def json_text(records: list[dict], items: list[dict] | None = None) -> str:
+    if items is None:
+        items = typed_public(records)
+    # compact: the C encoder is used only without indent, and 100,000 records must stay quick
+    document = {**_labels(records), "fields": DOWNLOAD_FIELDS, "incidents": items}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def typed_public(records: list[dict]) -> list[dict]:
+    """Public records, public fields only, JSON-ready, in the table's order (shared by JSON and GeoJSON)."""
+    return [_typed(r) for r in sorted(public_records(records), key=lambda r: (r["date"], r["id"]))]
+
+
+def geojson_text(records: list[dict], items: list[dict] | None = None) -> str:
+    if items is None:
+        items = typed_public(records)
+    features = [
+        {"type": "Feature", "id": item["id"], "geometry": {"type": "Point", "coordinates": [item["lon"], item["lat"]]},
+         "properties": item}
+        for item in items
+    ]
+    # sample_data and notice are GeoJSON "foreign members" (RFC 7946, 6.1): readers keep or ignore them
+    document = {"type": "FeatureCollection", **_labels(records), "features": features}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def summary_text(summary: dict) -> str:
+    return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""What the theme's templates print: neighbours, navigation, dates, paths, region groups, HTML values."""

@@ -1,0 +1,1 @@
+"""Small generic helpers below everything (walking a folder)."""

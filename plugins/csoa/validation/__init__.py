@@ -1,0 +1,1 @@
+"""Validating a whole content tree against the content model, across files (claims, outputs, bodies)."""

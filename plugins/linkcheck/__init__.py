@@ -1,1 +1,0 @@
-"""Internal link checking of a built site (`invoke linkcheck`). Not a Pelican plugin."""
