@@ -67,6 +67,71 @@ REGION_TABLE = {
 }
 REGION_POLYGONS = os.path.join(HERE, "plugins", "csoa", "model", "data", "regions.geojson")
 REGIONS = {key: r["label"] for key, r in REGION_TABLE.items() if r["filing"]}  # where content is filed
+# The main navigation (theme_support/navigation.py: the header menu, the footer, /sections/). The
+# alliance's pages (pages with Nav_order) come first, for a visitor who is not a member yet; then
+# these resources, which members come back for, each reachable from any page in two clicks on a
+# phone (Menu, then the link). `requires`: a name that the plugin writing the page puts in the
+# template context; a build without that plugin leaves the link out. `links`: a resource's own
+# pages, listed beside it.
+NAV_ALLIANCE_TITLE = "The Alliance"
+NAV_RESOURCES_TITLE = "Resources"
+NAV_RESOURCES = [
+    {"title": "Statistics", "url": "statistics/", "requires": "statistics_summary",
+     "description": "The running total of maritime crime since 2013: figures by year, region, country and port.",
+     "links": [
+         {"title": "Incident list", "url": "statistics/incidents/"},
+         {"title": "Crime map", "url": "statistics/map/"},
+         {"title": "Regional crime summaries", "url": "statistics/regions/"},
+         {"title": "Port risk", "url": "statistics/ports/"},
+     ]},
+    {"title": "Regions", "url": "regions/", "requires": "regions_index",
+     "description": "The latest regional intelligence and first response reports, region by region."},
+    {"title": "Events", "url": "events/", "requires": "events_calendar_url",
+     "description": "Conferences, workshops and courses for CSOs, with calendar files to subscribe to."},
+    {"title": "Newsletters", "url": "newsletters/", "requires": "newsletters",
+     "description": "Every issue of the members' newsletter, and how to receive it."},
+    {"title": "Feeds", "url": "feeds/", "requires": "feed_catalogue",
+     "description": "Follow everything, one section or one region in a feed reader or a calendar."},
+]
+# Joining (theme_support/membership.py): what the "Join now" page (Template: join) and the
+# newsletter's sign-up lines show. apply_url: the application form (https://) or a mailto: address.
+MEMBERSHIP = {
+    "apply_url": "mailto:info@csoalliance.com?subject=Membership%20application"
+                 "&body=Name%3A%0ACompany%3A%0AFleet%20you%20are%20responsible%20for%3A%0A",
+    "apply_label": "Apply by email",
+    "apply_note": "Write from your company address, giving your name, your company and the fleet you are "
+                  "responsible for.",
+    "members": 425,
+    "members_as_of": "2016-07-08",  # the count the alliance last published (news: Membership passes 425)
+    "eligibility": [
+        "Company Security Officers of shipping companies.",
+        "Their deputies, who stand in for the CSO.",
+    ],
+    "benefits": [
+        {"title": "A community of peers",
+         "text": "CSOs who face the same risks, in CSO Chatter, in the groups and at our workshops.",
+         "url": "connecting-csos/"},
+        {"title": "Confirmed crime data",
+         "text": "The running total of maritime crime since 2013, as a list or a map, for port risk assessments.",
+         "url": "statistics/"},
+        {"title": "Regional intelligence",
+         "text": "The latest intelligence and first response reports for your regions.",
+         "url": "regions/"},
+        {"title": "The newsletter",
+         "text": "News, figures and the intelligence of the regions you choose, by email.",
+         "url": "newsletters/"},
+        {"title": "A voice with the authorities",
+         "text": "We raise members' concerns with navies, reporting centres, flag states and industry bodies.",
+         "url": "communicating-challenging/"},
+    ],
+    "steps": [
+        "Apply from your company address with your name, your company and your fleet.",
+        "We confirm your role as CSO or deputy, so that the community stays trusted.",
+        "You get access to the platform, and the newsletter by email.",
+    ],
+    "newsletter": "Members receive the newsletter by email, with the regional intelligence of the regions "
+                  "they choose. Anyone can read past issues on this site and follow them in a feed reader.",
+}
 ARTICLE_PATHS = [kind for kind in CONTENT_KINDS if kind != "events"]  # events have their own generator
 EVENT_PATHS = ["events"]  # read by plugins/events (pages, calendars, home page list)
 PAGE_PATHS = ["pages"]

@@ -246,3 +246,11 @@ def event_uids(c, write=False):
         print(f"{path.relative_to(ROOT)}: {'added' if write else 'add'} 'Uid: {uid}'")
     if not missing:
         print("Every event has a Uid: field.")
+
+
+@task
+def favicon(c):
+    """Draw the theme's img/favicon.svg into img/favicon.ico (16, 32 and 48 px; needs Chromium); commit both."""
+    from csoa.apps.favicon import draw_theme_icon
+
+    print(f"Wrote {draw_theme_icon(ROOT / 'theme').relative_to(ROOT)}")

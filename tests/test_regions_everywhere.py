@@ -27,7 +27,7 @@ def _regions_index(out: Path) -> dict[str, str]:
 
 def _statistics_index(out: Path) -> dict[str, str]:
     """{label: slug} of the regions table on /statistics/."""
-    links = soup(out / "statistics" / "index.html").select('a[href*="/statistics/regions/"]')
+    links = soup(out / "statistics" / "index.html").select('main table a[href*="/statistics/regions/"]')
     return {a.get_text(strip=True): SLUG_URL.search(a["href"]).group(1) for a in links}
 
 

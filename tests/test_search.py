@@ -100,6 +100,24 @@ def test_searching_bimco_finds_the_workshop_report_in_chromium(site):
         assert page.locator(".pagefind-ui__result-link").count() == 0
 
 
+@pytest.mark.browser
+def test_each_hit_shows_its_section_and_date_and_a_snippet_of_its_content(site):
+    with serve_directory(site) as base, chromium_page() as page:
+        page.goto(base + "/search/?q=Lagos")
+        page.wait_for_selector(".pagefind-ui__result-tag", timeout=15000)
+        result = page.locator(".pagefind-ui__result").first
+        assert result.locator(".pagefind-ui__result-link").inner_text() == "Lagos workshop on Gulf of Guinea reporting"
+        assert result.locator(".pagefind-ui__result-tag").all_inner_texts() == [
+            "Date: 20 June 2016", "Section: Workshop reports"]
+        excerpt = result.locator(".pagefind-ui__result-excerpt").first.inner_text()
+        # the kind badge, the title and the publication line are not the snippet: the content is
+        assert "Workshop reports" not in excerpt and "Published" not in excerpt and "Guinea reporting" not in excerpt
+        assert "Lagos" in excerpt
+        page.goto(base + "/search/?q=secretariat")
+        page.wait_for_selector(".pagefind-ui__result-tag", timeout=15000)
+        assert page.locator(".pagefind-ui__result-tag").all_inner_texts() == ["Section: The Alliance"]
+
+
 def test_a_pagefind_failure_is_a_build_error_naming_the_site(tmp_path):
     from csoa.search.pagefind_index import PagefindFailed, run_pagefind
 

@@ -207,4 +207,4 @@ def test_theme_renders_in_a_build_without_the_theme_plugins(tmp_path):
     out = build(tmp_path, files, PLUGINS=[])
     page = soup(out / "workshops" / "athens-workshop" / "index.html")
     assert facts(page)["Workshop date"] == "28 June 2016"
-    assert [a.get_text() for a in page.select("nav[aria-label=Main] a")] == ["A", "B"]
+    assert [a.get_text() for a in page.select("nav[aria-label=Main] .nav-group-alliance a")] == ["A", "B"]

@@ -35,6 +35,16 @@ def _format(iso: str, fmt: str) -> str:
     return datetime.fromisoformat(iso).strftime(fmt) if iso else ""
 
 
+def issue_line(title: str, iso: str) -> str:
+    """The one line under the masthead: the issue's date, and its title only where the title says more
+    than the date does ("July 2019 · 8 July 2019" said the month twice)."""
+    day = _format(iso, "%-d %B %Y")
+    name = title.strip()
+    if not name or name.casefold() in day.casefold():
+        return f"Member newsletter · {day}"
+    return f"{name} · {day}"
+
+
 def edition(issue: dict, segment_regions=None) -> dict:
     """What one edition shows: email items (web-only ones dropped) and only the chosen regions."""
     wanted = None if segment_regions is None else set(segment_regions)
@@ -52,7 +62,7 @@ def render_mjml(issue: dict, site: dict, template_dir: str | Path, segment_regio
     shown = edition(issue, segment_regions)
     shown["letter_html"] = Markup(shown["letter_html"])  # the letter's body, rendered from markdown; all else is text
     return env.get_template("newsletter.mjml.j2").render(
-        issue=shown, site=site, unsubscribe_url=PLACEHOLDER,
+        issue=shown, site=site, unsubscribe_url=PLACEHOLDER, issue_line=issue_line(shown["title"], shown["date"]),
         content_width=CONTENT_WIDTH)
 
 
@@ -66,7 +76,7 @@ def render_text(issue: dict, site: dict, segment_regions=None) -> str:
     ed = edition(issue, segment_regions)
     wrap = textwrap.TextWrapper(width=72, break_long_words=False, break_on_hyphens=False)
     rule = "=" * 72
-    out = [site["sitename"].upper(), f"{ed['title']} - {_format(ed['date'], '%-d %B %Y')}",
+    out = [site["sitename"].upper(), issue_line(ed["title"], ed["date"]),
            f"View in your browser: {ed['url']}", rule, ""]
     out += [html_to_text(ed["letter_html"]), ""]
     figures = ed.get("figures")

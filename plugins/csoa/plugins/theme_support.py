@@ -1,13 +1,18 @@
-"""Pelican glue for theme_support: annotates articles with their neighbours and related items."""
+"""Pelican glue for theme_support: annotates articles with their neighbours and related items, and
+puts /favicon.ico at the site's root."""
 
 from __future__ import annotations
 
+import logging
+
 from pelican import signals
 
+from csoa.theme.favicon import place_icon
 from csoa.theme.html_values import summary_field_as_html
 from csoa.theme.neighbours import neighbours_by_kind, related_by_item
 
 RELATED_LIMIT = 3
+logger = logging.getLogger(__name__)
 
 
 _last: dict = {}  # the previous build's links by source path, reused while their inputs are the same
@@ -62,8 +67,14 @@ def link_before_writing(generator, content) -> None:
         content.related = []
 
 
+def copy_favicon(pelican) -> None:
+    """After the build: /favicon.ico, which browsers ask for whatever the pages link."""
+    if place_icon(pelican.settings["THEME"], pelican.output_path) is None:
+        logger.warning("the theme %s has no static/img/favicon.ico: /favicon.ico is not written", pelican.settings["THEME"])
+
 
 def register():
     signals.content_object_init.connect(summary_field_as_html)  # a Summary: field is text (html_values.py)
     # At write time the article list is final (after any plugin that hides future items or drafts).
     signals.article_generator_write_article.connect(link_before_writing)
+    signals.finalized.connect(copy_favicon)

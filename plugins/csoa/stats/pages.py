@@ -41,9 +41,10 @@ def headline_sentence(head: dict) -> str:
             f"impacting an estimated {head['crew']:,} crew.")
 
 
-def incident_row(r: dict, regions: SiteRegions, site_url: str = "") -> dict:
+def incident_row(r: dict, regions: SiteRegions, site_url: str = "", port_slug: str = "") -> dict:
     """Public fields of one public record, escaped, for the list and tables; ``html`` is the <tr>
-    (built here once per record, because the list of 100,000 incidents must render quickly)."""
+    (built here once per record, because the list of 100,000 incidents must render quickly).
+    ``port_slug``: the page of the record's port, which its location links to."""
     row = {
         "id": escape(r["id"]),
         "date": r["date"].isoformat(),
@@ -65,10 +66,12 @@ def incident_row(r: dict, regions: SiteRegions, site_url: str = "") -> dict:
     country = (f'<a href="{site_url}/statistics/countries/{row["country"].lower()}/">{row["country_name"]}</a>'
                if row["country"] else "")
     scope = "" if row["in_scope"] else " (out of scope)"
+    location = (f'<a href="{site_url}/statistics/ports/{port_slug}/">{row["location"]}</a>'
+                if port_slug and row["location"] else row["location"])
     row["html"] = Markup(
         f'<tr data-year="{row["year"]}" data-region="{row["region"]}" data-type="{row["attack_type"]}">'
         f'<td><time datetime="{row["date"]}">{human_date(r["date"])}</time></td><td><a href="{site_url}/statistics/regions/{row["region_slug"]}/">{row["region_label"]}</a></td>'
-        f'<td>{country}</td><td>{row["location"]}</td><td>{row["attack_label"]}{scope}</td><td>{row["status"]}</td>'
+        f'<td>{country}</td><td>{location}</td><td>{row["attack_label"]}{scope}</td><td>{row["status"]}</td>'
         f'<td>{row["vessel_type"]}</td><td>{row["source"]}</td><td class="narrative">{row["narrative"]}</td></tr>'
     )
     return row
@@ -138,9 +141,10 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
     window_start = date.fromisoformat(head["window_start"]) if head["window_start"] else None
     public = sorted(public_records(records), key=lambda r: (r["date"], r["id"]), reverse=True)
     near = port_figures.incidents_near_ports(records, ports) if ports is not None else {}
-    shared = _Shared(records, public, {id(r): incident_row(r, regions, site_url) for r in public}, as_of, window_start,
-                     partial_year(as_of), port_figures.port_figures(near, ports, as_of, window_start, regions.polygons) if ports else {},
-                     near, articles_by_region or {}, regions)
+    figures = port_figures.port_figures(near, ports, as_of, window_start, regions.polygons) if ports else {}
+    port_of = port_figures.port_page_of(near, ports, figures) if ports else {}
+    shared = _Shared(records, public, {id(r): incident_row(r, regions, site_url, port_of.get(id(r), "")) for r in public},
+                     as_of, window_start, partial_year(as_of), figures, near, articles_by_region or {}, regions)
     common = {
         "stats_summary": summary,
         "stats_as_of": summary["as_of"],
@@ -218,14 +222,18 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
 
 def _region_pages(add, shared: _Shared) -> None:
     public_by_region = aggregate.group_by(shared.public, "region")
+    summaries = []  # the index of the regional crime summaries, one line per region
     for region, label in shared.regions.labels.items():
         here = [r for r in shared.records if r["region"] == region]
         rows = year_rows(here, shared.partial)
         slug = shared.regions.slugs[region]
+        trend = aggregate.trend(here, shared.as_of)
+        summaries.append({"key": region, "label": label, "slug": slug, "total": sum(row["total"] for row in rows),
+                          "trend": trend})
         add(f"statistics/regions/{slug}/", "statistics/region.html",
             region=region, region_label=label, region_slug=slug,
             region_filing=region in shared.regions.filing,  # has a /regions/ page to link back to
-            trend=aggregate.trend(here, shared.as_of),
+            trend=trend,
             year_rows=rows,
             year_chart=_year_type_chart(rows, f"chart-{region}", f"{label}: in-scope incidents per year", shared.partial),
             top_countries=[(code, escape(name_of(code)), n) for code, n in _table_by(here, "country_iso3", name=by_name)[:TOP_N]],
@@ -233,6 +241,7 @@ def _region_pages(add, shared: _Shared) -> None:
             **_region_map(public_by_region.get(region, []), region, label, shared.regions.polygons),
             articles=shared.articles_by_region.get(region, []),
             recent=shared.recent(public_by_region.get(region, [])))
+    add("statistics/regions/", "statistics/regions.html", region_summaries=summaries)
 
 
 def moved_region_pages(regions: SiteRegions) -> dict[str, str]:

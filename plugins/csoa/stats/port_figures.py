@@ -61,6 +61,19 @@ def port_figures(near: dict[str, list[dict]], ports: PortIndex, as_of: date | No
     return figures
 
 
+def port_page_of(near: dict[str, list[dict]], ports: PortIndex, figures: dict[str, PortFigure]) -> dict[int, str]:
+    """{id(record): slug of its port's page}: a record names its port (the nearest listed one); the
+    port is found among the ports with a page that have the record nearby, so a name two countries
+    share still finds the right one."""
+    found: dict[int, str] = {}
+    for slug in figures:
+        name = ports.by_slug[slug].name
+        for r in near.get(slug, ()):
+            if r["port"] == name:
+                found.setdefault(id(r), slug)
+    return found
+
+
 def ranked(figures, top: int | None = None) -> list[PortFigure]:
     """Ports with at least one incident in the window, most first (ties by name)."""
     listed = sorted((f for f in figures if f.count), key=lambda f: (-f.count, f.name, f.slug))

@@ -30,6 +30,7 @@ PLUGIN_OUTPUTS = {
     "crime_stats": [("statistics/{name}", "the statistics pages")],
     "newsletter": [("newsletters/{name}", "the newsletter pages")],
     "search": [("pagefind/{name}", "the search index")],
+    "theme_support": [("favicon.ico", "the favicon")],
 }
 
 

@@ -5,7 +5,7 @@ window.addEventListener("DOMContentLoaded", function () {
   var ui = new PagefindUI({
     element: "#search",
     bundlePath: element.dataset.bundle,
-    showSubResults: true,
+    showSubResults: true,  // each hit's section and date are its metadata (macros.html search_meta)
     showImages: false,
     resetStyles: false,
   });
