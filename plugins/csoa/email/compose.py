@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
+from csoa.model.vocabularies import NEWSLETTER_CHANNELS
+
 ITEM_KINDS = ("news", "workshops", "reports", "intelligence")  # gathered "since the previous issue"
 REGIONAL_KIND = "intelligence"  # items of this kind with a region form the regional sections
-CHANNELS = ("both", "web-only", "email-only", "never")
 FIRST_ISSUE_WINDOW = timedelta(days=31)
 
 
@@ -66,15 +67,7 @@ class IssueMeta:
     order: list[str] = field(default_factory=list)
     web_only: list[str] = field(default_factory=list)
     email_only: list[str] = field(default_factory=list)
-    segments: list[str] = field(default_factory=list)  # regions with a section; empty = all
-
-
-def slug_list(value) -> list[str]:
-    if not value:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [v.strip() for v in str(value).replace(";", ",").split(",") if v.strip()]
+    segments: list[str] = field(default_factory=list)  # region keys with a section (the model checked them); empty = all
 
 
 def _item(src: Source, channel: str) -> dict:
@@ -100,10 +93,6 @@ def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | N
             raise ComposeError(f"{meta.source_file}: {name}: unknown slug(s) {', '.join(unknown)} "
                                "(expected slugs or content paths of published articles)")
         setattr(meta, attr, refs)
-    bad_segments = [r for r in meta.segments if r not in regions]
-    if bad_segments:
-        raise ComposeError(f"{meta.source_file}: Segments: unknown region(s) {', '.join(bad_segments)} "
-                           f"(expected some of {', '.join(regions)})")
     start = previous if previous is not None else meta.date - FIRST_ISSUE_WINDOW
     end = min(meta.date, now)
     late_pins = [s for s in meta.pin if by_slug[s].date > meta.date]
@@ -126,7 +115,7 @@ def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | N
             return "web-only"
         if src.slug in meta.email_only:
             return "email-only"
-        return src.channel if src.channel in CHANNELS else "both"
+        return src.channel if src.channel in NEWSLETTER_CHANNELS else "both"
 
     section_regions = meta.segments or list(regions)
     sections, regional = [], []

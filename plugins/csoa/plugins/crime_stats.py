@@ -14,7 +14,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from csoa.model.incidents import load_incidents
-from csoa.model.regions import REGIONS_FILE, SiteRegions
+from csoa.model.regions import site_regions
 from csoa.stats import aggregate, charts, downloads, maps, pages, wording
 from csoa.stats.check import incidents_path
 from csoa.stats.ports import PortIndex, load_ports
@@ -54,18 +54,19 @@ class StatisticsGenerator(Generator):
 
     def generate_context(self):
         self.incidents_file = incidents_path(self.settings)
-        self.regions = SiteRegions.from_table(self.settings["REGION_TABLE"],
-                                              self.settings.get("REGION_POLYGONS") or REGIONS_FILE)
+        self.regions = site_regions(self.settings)
+        self.regions.check_polygons()  # the build fails when the table and the polygons disagree
         self.ports_file = _setting_path(self.settings, "PORTS_FILE", "data/ports.csv")
         today = self.settings["BUILD_NOW"].date()
         with _no_cyclic_gc():
             self.records = load_incidents(self.incidents_file, today) if self.incidents_file.exists() else []
         self.ports = PortIndex(load_ports(self.ports_file)) if self.ports_file.exists() else None
-        self.summary = aggregate.summary(self.records)
+        self.summary = aggregate.summary(self.records, self.regions.keys)
         if self.incidents_file.exists():  # without data there are no figures for other plugins to show
             self.context["statistics_summary"] = self.summary
             self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
-            self.context["statistics_as_of"] = functools.partial(aggregate.summary_as_of, self.records)
+            self.context["statistics_as_of"] = functools.partial(aggregate.summary_as_of, self.records,
+                                                                 regions=self.regions.keys)
             self.context.update(_dated_words(self.summary, today))
         # the raw table holds non-public records and confidential fields: never copy it as a static file
         readme = self.incidents_file.with_name("README.md")  # notes for editors, not for the web
