@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from csoa.model.fields import Invalid, Moment, Timezone
 from csoa.model.parse import Parsed, Problem, Site, parse_mapping
 from csoa.model.schema import KINDS
-from csoa.model.vocabularies import STATUS_LABELS
+from csoa.model.vocabularies import EVENT_STATUS_TABLE
 
 EVENTS = KINDS["events"]
 
@@ -80,7 +80,7 @@ class EventData:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return EVENT_STATUS_TABLE[self.status].label
 
     @property
     def is_cancelled(self) -> bool:
