@@ -20,7 +20,7 @@ from csoa.apps.event_uids import add_uid_line, missing_uids
 from csoa.engine.build import build_site, load_settings
 from csoa.model import vocabularies
 from csoa.model.regions import REGIONS_FILE
-from csoa.validation.site_check import check_content
+from csoa.engine.content_check import check_content
 
 
 def python_markdown_meta(text: str) -> dict:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from csoa.engine.build import load_settings
-from csoa.validation.site_check import check_content
+from csoa.engine.content_check import check_content
 
 
 def run_check(settings_file: str | Path, overrides: dict | None = None, out=sys.stdout, err=sys.stderr) -> int:

@@ -79,20 +79,25 @@ def _item(src: Source, channel: str) -> dict:
     }
 
 
-def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | None, now: datetime,
-                  kinds: dict[str, str], regions: dict[str, str], summary: dict | None = None,
-                  chart: dict | None = None) -> dict:
-    """The issue as data: sections of items, regional sections, upcoming events and figures."""
-    by_slug = {s.slug: s for s in sources}
-    by_path = {s.source: s.slug for s in sources if s.source}
+def _resolve_references(meta: IssueMeta, by_slug: dict, by_path: dict) -> None:
+    """Pin, Exclude, Order, Web-only and Email-only as slugs of published items (content paths name
+    items too); ComposeError for one that names none (a draft, or an item of after the build)."""
     for name, attr in (("Pin", "pin"), ("Exclude", "exclude"), ("Order", "order"),
                        ("Web-only", "web_only"), ("Email-only", "email_only")):
-        refs = [by_path.get(r, r) for r in getattr(meta, attr)]  # content paths name items too
+        refs = [by_path.get(r, r) for r in getattr(meta, attr)]
         unknown = [r for r in refs if r not in by_slug]
         if unknown:
             raise ComposeError(f"{meta.source_file}: {name}: unknown slug(s) {', '.join(unknown)} "
                                "(expected slugs or content paths of published articles)")
         setattr(meta, attr, refs)
+
+
+def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | None, now: datetime,
+                  kinds: dict[str, str], regions: dict[str, str], summary: dict | None = None,
+                  chart: dict | None = None) -> dict:
+    """The issue as data: sections of items, regional sections, upcoming events and figures."""
+    by_slug = {s.slug: s for s in sources}
+    _resolve_references(meta, by_slug, {s.source: s.slug for s in sources if s.source})
     start = previous if previous is not None else meta.date - FIRST_ISSUE_WINDOW
     end = min(meta.date, now)
     late_pins = [s for s in meta.pin if by_slug[s].date > meta.date]

@@ -7,7 +7,7 @@ import logging
 from pelican import signals
 
 from csoa.validation.report import Report
-from csoa.validation.site_check import check_content
+from csoa.engine.content_check import check_content
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The content check with the rules Pelican itself applies: its slugify with the site's slug
+"""The content check (csoa.validation) with the rules Pelican itself applies: its slugify with the site's slug
 settings (duplicate slugs are found exactly as Pelican makes them) and its own theme's templates
 (its loader falls back to them). Used by the build (plugins/content_schema) and `invoke check`
 (apps/check_content) alike; Pelican is used here as a library, never run."""
