@@ -66,7 +66,9 @@ REGION_TABLE = {
     "other": {"label": "Other waters", "slug": "other", "filing": False},
 }
 REGION_POLYGONS = os.path.join(HERE, "plugins", "csoa", "model", "data", "regions.geojson")
-REGIONS = {key: r["label"] for key, r in REGION_TABLE.items() if r["filing"]}  # where content is filed
+# Where content is filed, for the templates' labels (the regions plugin sets it again from the table the
+# build really has); the Python code reads the table itself: csoa.model.regions.site_regions(settings).
+REGIONS = {key: r["label"] for key, r in REGION_TABLE.items() if r["filing"]}
 ARTICLE_PATHS = [kind for kind in CONTENT_KINDS if kind != "events"]  # events have their own generator
 EVENT_PATHS = ["events"]  # read by plugins/events (pages, calendars, home page list)
 PAGE_PATHS = ["pages"]
