@@ -24,7 +24,7 @@ PELICAN_FEEDS = ("FEED_ATOM", "FEED_RSS", "FEED_ALL_ATOM", "FEED_ALL_RSS", "CATE
                  "TRANSLATION_FEED_RSS")
 # What the project's plugins write whatever the settings say (their own modules hard-code these).
 PLUGIN_OUTPUTS = {
-    "sitemap_xml": [("sitemap.xml", "the sitemap"), ("robots.txt", "robots.txt")],
+    "sitemap": [("sitemap.xml", "the sitemap"), ("robots.txt", "robots.txt")],
     "feeds": [("feeds/{name}", "the feeds")],
     "events": [("events/index.html", "the events list"), ("events/calendar.ics", "the events calendar")],
     "crime_stats": [("statistics/{name}", "the statistics pages")],
