@@ -12,19 +12,6 @@ from shapely.geometry import shape
 
 REGIONS_FILE = Path(__file__).with_name("data") / "regions.geojson"  # the settings' REGION_POLYGONS
 FALLBACK_REGION = "other"  # the waters no polygon covers
-# NGA ASAM subregion -> the site regions it spans (62 holds the Arabian Sea and the Gulf).
-NGA_SUBREGION_TO_REGIONS = {
-    **{n: ("west_africa",) for n in (51, 57)},
-    61: ("gulf_of_aden",),
-    62: ("gulf_of_aden", "arabian_gulf"),
-    **{n: ("mediterranean",) for n in (52, 53, 54, 55, 56)},
-    **{n: ("asia",) for n in (63, 71, 72, 73, 74, 91, 92, 93, 94, 95, 96, 97)},
-    **{n: ("americas",) for n in range(11, 30)},
-}
-
-
-def nga_subregion_regions(subregion: int | str) -> tuple[str, ...]:
-    return NGA_SUBREGION_TO_REGIONS.get(int(subregion), (FALLBACK_REGION,))
 
 
 def region_keys(path: str | Path = REGIONS_FILE) -> tuple[str, ...]:
@@ -43,6 +30,7 @@ class Region:
     slug: str
     filing: bool = False
     former_slugs: tuple[str, ...] = ()
+    nga_subregions: frozenset[int] = frozenset()  # NGA ASAM subregions that lie in it
 
 
 @dataclass(frozen=True)
@@ -64,7 +52,8 @@ class SiteRegions:
     @classmethod
     def of_table(cls, table: dict, path: str | Path = REGIONS_FILE) -> "SiteRegions":
         return cls(tuple(Region(key, row["label"], row["slug"], bool(row.get("filing")),
-                                tuple(row.get("former_slugs", ()))) for key, row in table.items()), Path(path))
+                                tuple(row.get("former_slugs", ())), frozenset(row.get("nga_subregions", ())))
+                         for key, row in table.items()), Path(path))
 
     def check_polygons(self) -> None:
         known = region_keys(self.polygons)
@@ -101,6 +90,10 @@ class SiteRegions:
     @property
     def former_slugs(self) -> dict[str, list[str]]:
         return {r.key: list(r.former_slugs) for r in self.regions if r.former_slugs}
+
+    def of_nga_subregion(self, subregion: int | str) -> tuple[str, ...]:
+        """The regions an NGA ASAM subregion lies in ("other" for one the table does not name)."""
+        return tuple(r.key for r in self.regions if int(subregion) in r.nga_subregions) or (FALLBACK_REGION,)
 
 
 def site_regions(settings) -> SiteRegions:
