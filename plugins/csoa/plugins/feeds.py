@@ -34,14 +34,13 @@ class FeedsGenerator(Generator):
         specs = feed_specs(
             settings["SITENAME"],
             settings.get("CONTENT_KINDS", {}),
-            regions.filed,
+            [region for region in regions.regions if region.filing],
             with_newsletters=self.has_newsletters(),
             # region feeds follow the region pages when the regions plugin makes them
             region_url=settings.get("REGION_URL", "regions/{slug}/")
             if "regions" in plugin_names(settings)
             else None,
             pages=self.listing_pages(),
-            slugs=regions.slugs,
         )
         self.catalogue = FeedCatalogue(specs, regions.filed)
         self.context["feed_catalogue"] = self.catalogue
