@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 PINNED_EPOCH = 1562544000  # 2019-07-08 00:00 UTC: the sample events of 2019 are upcoming then
+# No test is timed (speed targets live in bench/): hypothesis' per-example deadline would fail a
+# correct test on a loaded machine.
+settings.register_profile("untimed", deadline=None)
+settings.load_profile("untimed")
 
 
 def _content_files() -> set[str]:

@@ -308,7 +308,7 @@ def test_a_pagefind_run_left_by_a_failed_build_is_stopped_when_the_process_ends(
 
     code = (
         f"import sys; sys.path.insert(0, {str(ROOT / 'tests')!r});"
-        "from pathlib import Path; from search import glue; from csoa.search.pagefind_index import PagefindRun;"
+        "from pathlib import Path; from csoa.plugins.search import glue; from csoa.search.pagefind_index import PagefindRun;"
         f"run = PagefindRun(Path({str(site)!r})); glue._running['x'] = run; print(run.scratch)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 
 import boto3
@@ -33,5 +34,7 @@ def test_aws_local_provisions_a_working_ses(monkeypatch):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
-    with __import__("socket").socket() as s:  # the moto child went with it: the port is free again
+    with socket.socket() as s:  # the moto child went with it: nothing listens on the port any more
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # its closed connections may linger in TIME_WAIT
         s.bind(("127.0.0.1", port))
+        s.listen()

@@ -189,4 +189,5 @@ def aws_local(settings_file, port=5000) -> int:
         proc.wait()
     except KeyboardInterrupt:
         proc.terminate()
+        proc.wait(timeout=30)  # moto lets go of the port before we return
     return 0
