@@ -54,19 +54,28 @@ CONTENT_KINDS = {
 # form (/regions/<slug>/, /statistics/regions/<slug>/, /feeds/regions/<slug>.*, SES topic
 # region-<slug>). `filing`: content, feeds and newsletter segments may use it; statistics-only
 # regions are counted but no report is filed there. `former_slugs`: URL slugs used before, where a
-# small page now points to the new URL. Polygons: one feature per key in REGION_POLYGONS (first
-# match wins), except "other", the waters no polygon covers.
+# small page now points to the new URL. `nga_subregions`: the NGA ASAM subregions that lie in it
+# (62 spans two regions), to compare the polygons with NGA's own filing. Polygons: one feature per
+# key in REGION_POLYGONS (first match wins), except "other", the waters no polygon covers.
 REGION_TABLE = {
-    "asia": {"label": "Asia", "slug": "asia", "filing": True},
-    "west_africa": {"label": "West Africa", "slug": "west-africa", "filing": True, "former_slugs": ["west_africa"]},
-    "gulf_of_aden": {"label": "Gulf of Aden", "slug": "gulf-of-aden", "filing": True, "former_slugs": ["gulf_of_aden"]},
-    "arabian_gulf": {"label": "Arabian Gulf and Gulf of Oman", "slug": "arabian-gulf", "filing": True},
-    "mediterranean": {"label": "Mediterranean", "slug": "mediterranean", "filing": True},
-    "americas": {"label": "Americas", "slug": "americas", "filing": False},  # no regional intelligence yet
+    "asia": {"label": "Asia", "slug": "asia", "filing": True,
+             "nga_subregions": [63, 71, 72, 73, 74, 91, 92, 93, 94, 95, 96, 97]},
+    "west_africa": {"label": "West Africa", "slug": "west-africa", "filing": True, "former_slugs": ["west_africa"],
+                    "nga_subregions": [51, 57]},
+    "gulf_of_aden": {"label": "Gulf of Aden", "slug": "gulf-of-aden", "filing": True, "former_slugs": ["gulf_of_aden"],
+                     "nga_subregions": [61, 62]},
+    "arabian_gulf": {"label": "Arabian Gulf and Gulf of Oman", "slug": "arabian-gulf", "filing": True,
+                     "nga_subregions": [62]},
+    "mediterranean": {"label": "Mediterranean", "slug": "mediterranean", "filing": True,
+                      "nga_subregions": [52, 53, 54, 55, 56]},
+    "americas": {"label": "Americas", "slug": "americas", "filing": False,  # no regional intelligence yet
+                 "nga_subregions": list(range(11, 30))},
     "other": {"label": "Other waters", "slug": "other", "filing": False},
 }
 REGION_POLYGONS = os.path.join(HERE, "plugins", "csoa", "model", "data", "regions.geojson")
-REGIONS = {key: r["label"] for key, r in REGION_TABLE.items() if r["filing"]}  # where content is filed
+# Where content is filed, for the templates' labels (the regions plugin sets it again from the table the
+# build really has); the Python code reads the table itself: csoa.model.regions.site_regions(settings).
+REGIONS = {key: r["label"] for key, r in REGION_TABLE.items() if r["filing"]}
 # The main navigation (theme_support/navigation.py: the header menu, the footer, /sections/). The
 # alliance's pages (pages with Nav_order) come first, for a visitor who is not a member yet; then
 # these resources, which members come back for, each reachable from any page in two clicks on a

@@ -84,7 +84,7 @@ def check(c, settings=None):
     """Validate all content against the content model without writing output; exit 1 on errors."""
     from csoa.apps.check_content import run_check
     from csoa.apps.check_newsletter import run_sent_check
-    from csoa.stats.check import run_incidents_check
+    from csoa.apps.check_incidents import run_incidents_check
 
     settings_file = Path(settings) if settings else DEV_SETTINGS
     sys.exit(max(run_check(settings_file), run_incidents_check(settings_file), run_sent_check(settings_file)))
@@ -178,7 +178,7 @@ def daily(c, state_dir="var/daily"):
 @task(help={"settings": "settings file (default pelicanconf.py)"})
 def stats_check(c, settings=None):
     """Validate the incident table; list every bad row with its field, value and what was expected."""
-    from csoa.stats.check import run_incidents_check
+    from csoa.apps.check_incidents import run_incidents_check
 
     sys.exit(run_incidents_check(Path(settings) if settings else DEV_SETTINGS))
 # --- newsletter -----------------------------------------------------------------------------

@@ -44,6 +44,7 @@ def event_metas(n):
         yield {
             "title": f"Event {i}",
             "date": "2018-12-01 09:00",
+            "summary": "A benchmark event.",
             "start": day.strftime("%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M"),
             "end": (day + timedelta(days=i % 3 if all_day else 0, hours=0 if all_day else 3)).strftime(
                 "%Y-%m-%d" if all_day else "%Y-%m-%d %H:%M"

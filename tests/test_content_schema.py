@@ -27,11 +27,11 @@ def rules_for(root: Path, **changes) -> SiteRules:
     settings = {
         "PATH": str(root),
         "TIMEZONE": "Europe/London",
-        "REGIONS": {
-            "asia": "Asia",
-            "west_africa": "West Africa",
-            "gulf_of_aden": "Gulf of Aden",
-            "mediterranean": "Mediterranean",
+        "REGION_TABLE": {
+            "asia": {"label": "Asia", "slug": "asia", "filing": True},
+            "west_africa": {"label": "West Africa", "slug": "west-africa", "filing": True},
+            "gulf_of_aden": {"label": "Gulf of Aden", "slug": "gulf-of-aden", "filing": True},
+            "mediterranean": {"label": "Mediterranean", "slug": "mediterranean", "filing": True},
         },
         "BUILD_NOW": NOW,
         "CONTENT_KINDS": {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_content_schema import NEWS, rules_for
 
-from csoa.validation import validate
+from csoa.validation import remembered as validate
 from csoa.validation.validate import validate_tree
 
 BAD = Path(__file__).parent / "bad_content"
@@ -122,7 +122,8 @@ def test_a_change_of_the_rules_rechecks_every_file(tmp_path):
     root = tmp_path / "content"
     write(root, "intelligence/a.md", news("Alpha").replace("Summary", "Region: asia\n    Summary"))
     assert check(root).errors == []
-    report = check(root, REGIONS={"mediterranean": "Mediterranean"})
+    report = check(root, REGION_TABLE={"mediterranean": {"label": "Mediterranean", "slug": "mediterranean",
+                                                            "filing": True}})
     assert report.files_reused == 0
     assert [e.field for e in report.errors] == ["region"]
 

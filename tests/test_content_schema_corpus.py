@@ -16,7 +16,7 @@ import pytest
 from sites import ROOT, build, settings_for
 
 from csoa.engine.build import BuildFailed
-from csoa.plugins.content_schema import check_content
+from csoa.engine.content_check import check_content
 
 BAD = Path(__file__).parent / "bad_content"
 CASES = sorted(p.name for p in BAD.iterdir() if (p / "expected.txt").is_file())

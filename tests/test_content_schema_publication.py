@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from sites import build, settings_for, soup
 
 from csoa.model.publication import published_only
-from csoa.plugins.content_schema import check_content
+from csoa.engine.content_check import check_content
 
 NOW = datetime(2019, 7, 8, tzinfo=timezone.utc)
 

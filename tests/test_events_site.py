@@ -13,8 +13,8 @@ from test_events_support import COURSE_ATTACHMENTS, FILES, PINNED_NOW, PUBLIC, P
 
 from csoa.engine.build import BuildFailed
 
-# The events plugin checks its own metadata even without the content_schema plugin (which reports
-# the same problems earlier, at check time). Plugins stay connected to Pelican's signals for the
+# The events plugin types its metadata with the content model even without the content_schema plugin
+# (which reports the same problems earlier, at check time). Plugins stay connected to Pelican's signals for the
 # life of a process, so these builds run alone in a fresh one.
 OWN_PLUGINS = ["csoa.plugins.events", "csoa.plugins.feeds"]
 
@@ -185,16 +185,17 @@ BAD_EVENT = """\
 
 
 def test_bad_event_fails_the_build_naming_file_line_field_and_expectation(tmp_path):
+    """The events plugin types the header with the content model: the same messages as `invoke check`."""
     messages = "\n".join(errors_of_own_build(tmp_path, {"events/broken.md": BAD_EVENT}))
-    assert "events/broken.md:5: Timezone: expected an IANA time zone name" in messages
-    assert "End:" not in messages  # with the zone unknown, End cannot be compared: no second-hand error
+    assert "events/broken.md:5: timezone: expected an IANA time zone like Europe/London" in messages
     assert (
-        "events/broken.md:8: Event_status: expected one of scheduled, postponed, cancelled, moved_online, got 'maybe'"
+        "events/broken.md:8: event_status: expected one of scheduled, postponed, cancelled, moved_online, got 'maybe'"
         in messages
     )
     fixed = BAD_EVENT.replace("Europe/Lundon", "Europe/London").replace("maybe", "scheduled")
     errors = errors_of_own_build(tmp_path, {"events/broken.md": fixed})
-    assert any("events/broken.md:4: End: expected a date-time after Start (2019-07-10 17:00)" in e for e in errors)
+    assert any("events/broken.md:4: end: expected an end not before the start 2019-07-10 17:00 +01:00, got "
+               "'2019-07-10 09:00 +01:00'" in e for e in errors)
 
 
 def test_duplicate_event_uid_fails_the_build(tmp_path):

@@ -10,6 +10,7 @@ from lxml import etree
 from csoa.feeds.absolute import absolutize_html
 from csoa.feeds.build import Category, Enclosure, FeedChannel, FeedItem, build_atom, build_rss
 from csoa.feeds.catalogue import FeedCatalogue, feed_specs, region_keys
+from csoa.model.regions import Region
 from csoa.model.stable_ids import default_uid, item_uid, tag_uri
 
 SITE = "https://www.csoalliance.com"
@@ -110,15 +111,17 @@ def test_stable_uid_is_explicit_or_the_source_path():
 
 
 def test_catalogue_relevance_and_region_names():
-    regions = {"west_africa": "West Africa", "gulf_of_aden": "Gulf of Aden"}
-    catalogue = FeedCatalogue(feed_specs("CSO Alliance", {"news": "News"}, regions), regions)
+    rows = [Region("west_africa", "West Africa", "west-africa", True), Region("gulf_of_aden", "Gulf of Aden",
+                                                                              "gulf-of-aden", True)]
+    regions = {r.key: r.label for r in rows}
+    catalogue = FeedCatalogue(feed_specs("CSO Alliance", {"news": "News"}, rows), regions)
     assert [s.key for s in catalogue.relevant()] == ["all"]
     assert [s.key for s in catalogue.relevant("news", "West Africa")] == ["all", "news", "region-west_africa"]
     assert region_keys("west-africa, Gulf of Aden, Mars", regions) == ("west_africa", "gulf_of_aden")
 
 
 def test_region_feeds_follow_the_region_pages_when_there_are_some():
-    regions = {"west_africa": "West Africa"}
+    regions = [Region("west_africa", "West Africa", "west-africa", True)]
     without = {s.key: s for s in feed_specs("CSO Alliance", {}, regions)}
     with_pages = {s.key: s for s in feed_specs("CSO Alliance", {}, regions, region_url="regions/{slug}/")}
     assert without["region-west_africa"].page == "" and with_pages["region-west_africa"].page == "regions/west-africa/"

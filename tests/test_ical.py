@@ -146,7 +146,7 @@ def test_open_ended_and_placeless_events_stay_valid_in_both_parsers():
     from csoa.model.events import parse_event
 
     event = parse_event(
-        {"title": "Briefing", "date": "2019-06-01 10:00", "start": "2019-07-10 09:00"},
+        {"title": "Briefing", "date": "2019-06-01 10:00", "summary": "s", "start": "2019-07-10 09:00"},
         default_uid="events/briefing",
         default_timezone="Europe/London",
     )
@@ -171,9 +171,9 @@ def test_remembered_calendars_follow_every_input_even_an_equal_instant_in_anothe
     from csoa.events.ical import CalendarEntry, build_calendar
     from csoa.model.events import parse_event
 
-    event = parse_event({"title": "Briefing", "date": "2019-06-01 10:00", "start": "2019-07-10 09:00"},
+    event = parse_event({"title": "Briefing", "date": "2019-06-01 10:00", "summary": "s", "start": "2019-07-10 09:00"},
                         default_uid="events/briefing", default_timezone="Europe/London")
-    moved = parse_event({"title": "Briefing", "date": "2019-06-01 10:00", "start": "2019-07-11 09:00"},
+    moved = parse_event({"title": "Briefing", "date": "2019-06-01 10:00", "summary": "s", "start": "2019-07-11 09:00"},
                         default_uid="events/briefing", default_timezone="Europe/London")
     utc = datetime(2019, 6, 1, 9, tzinfo=timezone.utc)
     plus_one = utc.astimezone(timezone(timedelta(hours=1)))
@@ -214,7 +214,7 @@ def test_vtimezones_come_in_one_order_whatever_the_hash_seed():
     zones = ["Europe/Oslo", "Asia/Dubai", "Africa/Lagos", "Europe/Athens", "Asia/Singapore", "America/Panama"]
     entries = []
     for n, zone in enumerate(zones):
-        data = parse_event({"title": f"E{n}", "date": "2019-06-01", "start": f"2019-09-0{n + 1} 10:00", "timezone": zone},
+        data = parse_event({"title": f"E{n}", "date": "2019-06-01", "summary": "s", "start": f"2019-09-0{n + 1} 10:00", "timezone": zone},
                            default_uid=f"e{n}", default_timezone="UTC")
         entries.append(CalendarEntry(event=data, url=f"{PUBLIC}/events/e{n}/", description="",
                                      stamp=datetime(2019, 6, 1, tzinfo=timezone.utc)))

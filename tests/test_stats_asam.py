@@ -8,11 +8,11 @@ import json
 from datetime import date
 
 import pytest
-from sites import build
+from sites import ROOT, build, settings_for
 
 from csoa.model.incidents import read_incidents
 from csoa.model.positions import parse_dms
-from csoa.model.regions import nga_subregion_regions, regions_of
+from csoa.model.regions import regions_of, site_regions
 from csoa.stats.importer import import_incidents
 
 ASAM_ROWS = 8642
@@ -58,7 +58,8 @@ def test_region_polygons_agree_with_nga_subregions(shared_data, capsys):
         rows = list(csv.DictReader(fh))
     positions = [parse_dms(r["position"]) for r in rows]
     ours = regions_of([p[0] for p in positions], [p[1] for p in positions])
-    theirs = [nga_subregion_regions(r["subreg"]) for r in rows]  # subregion 62 spans two of ours
+    table = site_regions(settings_for(ROOT))
+    theirs = [table.of_nga_subregion(r["subreg"]) for r in rows]  # subregion 62 spans two of ours
     agreement = sum(a in b for a, b in zip(ours, theirs)) / len(rows)
     with capsys.disabled():
         print(f"\nregion agreement with NGA subregions: {agreement:.4%} of {len(rows)} records")

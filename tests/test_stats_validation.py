@@ -130,7 +130,7 @@ def test_check_reports_every_bad_row_and_exits_1(tmp_path):
 
     from sites import ROOT, site_settings, write_content
 
-    from csoa.stats.check import run_incidents_check
+    from csoa.apps.check_incidents import run_incidents_check
 
     rows = rows_of(_good_text())
     rows[2]["lat"] = "95"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from csoa.plugins.content_schema import check_content
+from csoa.engine.build import load_settings
+from csoa.engine.content_check import check_content
 
 
 def run_check(settings_file: str | Path, overrides: dict | None = None, out=sys.stdout, err=sys.stderr) -> int:
     """Print every error and info; return the exit status (1 when there are errors)."""
-    from csoa.engine.build import load_settings
-
     report = check_content(load_settings(settings_file, overrides))
     for info in report.infos:
         print(f"info: {info}", file=out)

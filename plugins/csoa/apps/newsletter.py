@@ -10,6 +10,7 @@ from pathlib import Path
 from csoa.email.message import MessageError
 from csoa.email.render import render_html, render_text
 from csoa.email.site import email_template_dir, site_info
+from csoa.model.regions import site_regions
 from csoa.sending import db as newsletter_db
 from csoa.sending import sent_issue
 from csoa.sending.sender import (
@@ -137,7 +138,7 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
 
 def region_slugs(settings: dict) -> dict:
     """The URL slug of each region (settings' REGION_TABLE): SES topics are region-<slug>."""
-    return {key: row["slug"] for key, row in settings.get("REGION_TABLE", {}).items()}
+    return site_regions(settings).slugs
 
 
 def members_import(settings_file, csv_file, skip_invalid=False) -> int:
@@ -145,7 +146,7 @@ def members_import(settings_file, csv_file, skip_invalid=False) -> int:
 
     settings = load(settings_file)
     conn = newsletter_db.connect(newsletter_db.db_path(settings))
-    report = import_csv(conn, csv_file, settings.get("REGIONS", {}), skip_invalid=skip_invalid)
+    report = import_csv(conn, csv_file, site_regions(settings).filed, skip_invalid=skip_invalid)
     print(report.summary())
     return 0 if not report.errors else 1
 
@@ -156,7 +157,7 @@ def members_sync(settings_file) -> int:
 
     settings = load(settings_file)
     conn = newsletter_db.connect(newsletter_db.db_path(settings))
-    report = sync_members(conn, make_sesv2(), contact_list(settings), settings.get("REGIONS", {}), region_slugs(settings))
+    report = sync_members(conn, make_sesv2(), contact_list(settings), site_regions(settings).filed, region_slugs(settings))
     print(report.summary())
     return 0
 
@@ -185,7 +186,7 @@ def aws_local(settings_file, port=5000) -> int:
         os.environ.setdefault(key, value)
     proc, url = start_moto_process(int(port))
     names = provision(url, settings.get("NEWSLETTER_SENDER", "newsletter@csoalliance.com"),
-                      settings.get("NEWSLETTER_CONTACT_LIST", "members"), settings.get("REGIONS", {}),
+                      settings.get("NEWSLETTER_CONTACT_LIST", "members"), site_regions(settings).filed,
                       settings.get("NEWSLETTER_CONFIGURATION_SET", "newsletter"), slugs=region_slugs(settings))
     print(f"moto SES/SQS on {url}: sender {names['sender']} verified, contact list {names['contact_list']}, "
           f"feedback queue {names['queue_url']}")

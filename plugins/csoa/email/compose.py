@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
+from csoa.model.vocabularies import NEWSLETTER_CHANNELS
+
 ITEM_KINDS = ("news", "workshops", "reports", "intelligence")  # gathered "since the previous issue"
 REGIONAL_KIND = "intelligence"  # items of this kind with a region form the regional sections
-CHANNELS = ("both", "web-only", "email-only", "never")
 FIRST_ISSUE_WINDOW = timedelta(days=31)
 
 
@@ -66,15 +67,7 @@ class IssueMeta:
     order: list[str] = field(default_factory=list)
     web_only: list[str] = field(default_factory=list)
     email_only: list[str] = field(default_factory=list)
-    segments: list[str] = field(default_factory=list)  # regions with a section; empty = all
-
-
-def slug_list(value) -> list[str]:
-    if not value:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [v.strip() for v in str(value).replace(";", ",").split(",") if v.strip()]
+    segments: list[str] = field(default_factory=list)  # region keys with a section (the model checked them); empty = all
 
 
 def _item(src: Source, channel: str) -> dict:
@@ -86,24 +79,25 @@ def _item(src: Source, channel: str) -> dict:
     }
 
 
-def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | None, now: datetime,
-                  kinds: dict[str, str], regions: dict[str, str], summary: dict | None = None,
-                  chart: dict | None = None) -> dict:
-    """The issue as data: sections of items, regional sections, upcoming events and figures."""
-    by_slug = {s.slug: s for s in sources}
-    by_path = {s.source: s.slug for s in sources if s.source}
+def _resolve_references(meta: IssueMeta, by_slug: dict, by_path: dict) -> None:
+    """Pin, Exclude, Order, Web-only and Email-only as slugs of published items (content paths name
+    items too); ComposeError for one that names none (a draft, or an item of after the build)."""
     for name, attr in (("Pin", "pin"), ("Exclude", "exclude"), ("Order", "order"),
                        ("Web-only", "web_only"), ("Email-only", "email_only")):
-        refs = [by_path.get(r, r) for r in getattr(meta, attr)]  # content paths name items too
+        refs = [by_path.get(r, r) for r in getattr(meta, attr)]
         unknown = [r for r in refs if r not in by_slug]
         if unknown:
             raise ComposeError(f"{meta.source_file}: {name}: unknown slug(s) {', '.join(unknown)} "
                                "(expected slugs or content paths of published articles)")
         setattr(meta, attr, refs)
-    bad_segments = [r for r in meta.segments if r not in regions]
-    if bad_segments:
-        raise ComposeError(f"{meta.source_file}: Segments: unknown region(s) {', '.join(bad_segments)} "
-                           f"(expected some of {', '.join(regions)})")
+
+
+def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | None, now: datetime,
+                  kinds: dict[str, str], regions: dict[str, str], summary: dict | None = None,
+                  chart: dict | None = None) -> dict:
+    """The issue as data: sections of items, regional sections, upcoming events and figures."""
+    by_slug = {s.slug: s for s in sources}
+    _resolve_references(meta, by_slug, {s.source: s.slug for s in sources if s.source})
     start = previous if previous is not None else meta.date - FIRST_ISSUE_WINDOW
     end = min(meta.date, now)
     late_pins = [s for s in meta.pin if by_slug[s].date > meta.date]
@@ -126,7 +120,7 @@ def compose_issue(meta: IssueMeta, sources: list[Source], previous: datetime | N
             return "web-only"
         if src.slug in meta.email_only:
             return "email-only"
-        return src.channel if src.channel in CHANNELS else "both"
+        return src.channel if src.channel in NEWSLETTER_CHANNELS else "both"
 
     section_regions = meta.segments or list(regions)
     sections, regional = [], []

@@ -15,13 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from icalendar import Calendar, Event, Timezone
 
 from csoa.model.events import EventData
-
-ICAL_STATUS = {
-    "scheduled": "CONFIRMED",
-    "postponed": "TENTATIVE",
-    "cancelled": "CANCELLED",
-    "moved_online": "CONFIRMED",
-}
+from csoa.model.vocabularies import EVENT_STATUS_TABLE
 
 
 @dataclass(frozen=True)
@@ -115,7 +109,7 @@ def _vevent(entry: CalendarEntry, domain: str) -> Event:
         vevent.add("dtstart", ev.start)
         if ev.end is not None:  # without DTEND the event ends when it starts (RFC 5545 3.6.1)
             vevent.add("dtend", ev.end)
-    vevent.add("status", ICAL_STATUS[ev.status])
+    vevent.add("status", EVENT_STATUS_TABLE[ev.status].ical)
     vevent.add("url", entry.url)
     if ev.location_text:
         vevent.add("location", ev.location_text)

@@ -7,18 +7,7 @@ import re
 
 from csoa.events.display import iso
 from csoa.model.events import EventData
-
-EVENT_STATUS = {
-    "scheduled": "https://schema.org/EventScheduled",
-    "postponed": "https://schema.org/EventPostponed",
-    "cancelled": "https://schema.org/EventCancelled",
-    "moved_online": "https://schema.org/EventMovedOnline",
-}
-ATTENDANCE_MODE = {
-    "offline": "https://schema.org/OfflineEventAttendanceMode",
-    "online": "https://schema.org/OnlineEventAttendanceMode",
-    "mixed": "https://schema.org/MixedEventAttendanceMode",
-}
+from csoa.model.vocabularies import ATTENDANCE_MODE_TABLE, EVENT_STATUS_TABLE
 _CURRENCY_SYMBOLS = {"£": "GBP", "€": "EUR", "$": "USD"}
 _PRICE = re.compile(r"^(?P<cur>[A-Z]{3}|[£€$])\s?(?P<amount>\d+(?:\.\d{1,2})?)$")
 
@@ -47,8 +36,8 @@ def event_jsonld(
         "url": url,
         "description": description,
         "startDate": iso(event.start),
-        "eventStatus": EVENT_STATUS[event.status],
-        "eventAttendanceMode": ATTENDANCE_MODE[event.attendance_mode],
+        "eventStatus": EVENT_STATUS_TABLE[event.status].schema_org,
+        "eventAttendanceMode": ATTENDANCE_MODE_TABLE[event.attendance_mode].schema_org,
     }
     if event.end is not None:
         data["endDate"] = iso(event.end)

@@ -8,7 +8,10 @@ region, and newsletter issues once they exist. Paths: ``feeds/<name>.atom.xml`` 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from csoa.model.regions import Region
 
 
 @dataclass(frozen=True)
@@ -42,17 +45,16 @@ class FeedSpec:
 def feed_specs(
     site_name: str,
     kinds: dict[str, str],
-    regions: dict[str, str],
+    regions: Iterable[Region],
     with_newsletters: bool = False,
     region_url: str | None = None,
     pages: dict[str, str] | None = None,
-    slugs: dict[str, str] | None = None,
 ):
     """A feed's channel links to the page it follows when the site has one, else the home page:
     ``pages`` maps kinds (and "newsletters") to their listing's URL, ``region_url`` (e.g.
-    "regions/{slug}/") is the region pages' URL pattern, ``slugs`` the regions' URL slugs (the
-    settings' REGION_TABLE; without it, the key with hyphens)."""
-    pages, slugs = pages or {}, slugs or {}
+    "regions/{slug}/") is the region pages' URL pattern. ``regions``: the regions content is filed
+    under (the settings' REGION_TABLE as csoa.model.regions records), one feed each."""
+    pages = pages or {}
     specs = [FeedSpec("all", f"{site_name}: everything", f"Everything {site_name} publishes", "feeds/all", "", "site")]
     for kind, label in kinds.items():
         specs.append(
@@ -66,17 +68,16 @@ def feed_specs(
                 kind=kind,
             )
         )
-    for region, label in regions.items():
-        slug = slugs.get(region, region.replace("_", "-"))
+    for region in regions:
         specs.append(
             FeedSpec(
-                f"region-{region}",
-                f"{site_name}: {label}",
-                f"Reports and intelligence about {label} from {site_name}",
-                f"feeds/regions/{slug}",
-                region_url.format(slug=slug) if region_url else "",
+                f"region-{region.key}",
+                f"{site_name}: {region.label}",
+                f"Reports and intelligence about {region.label} from {site_name}",
+                f"feeds/regions/{region.slug}",
+                region_url.format(slug=region.slug) if region_url else "",
                 "region",
-                region=region,
+                region=region.key,
             )
         )
     if with_newsletters:

@@ -92,9 +92,11 @@ def _plain(moment: datetime) -> datetime:
     return datetime.combine(moment.date(), moment.timetz())
 
 
-def candidate(content, settings: dict, *, preface_html: str = "", published=None, url=None, kind=None) -> Candidate:
+def candidate(content, settings: dict, regions: dict[str, str], *, preface_html: str = "", published=None, url=None,
+              kind=None) -> Candidate:
     """Describe an article-like content object (articles, events with a preface, newsletter issues
-    with their own ``url`` and ``kind``) without rendering it."""
+    with their own ``url`` and ``kind``) without rendering it. ``regions``: the site's filing regions
+    ({key: label}, csoa.model.regions.site_regions)."""
     site = settings["PUBLIC_SITEURL"].rstrip("/")
     uid = item_uid(content.metadata, content.relative_source_path or content.source_path)
     published = published or content.date
@@ -109,7 +111,7 @@ def candidate(content, settings: dict, *, preface_html: str = "", published=None
         published=_plain(published),
         updated=_plain(max(updated, published)),
         kind=kind,
-        regions=region_keys(getattr(content, "region", None), settings.get("REGIONS", {})),
+        regions=region_keys(getattr(content, "region", None), regions),
         preface_html=preface_html,
     )
 

@@ -57,3 +57,12 @@ def category_is_folder(values, lines, kind):
             )
         ]
     return []
+
+
+def start_and_end_alike(values, lines, kind):
+    """An event is all-day (dates) or timed (dates and times): an end of the other form has no meaning."""
+    start, end = values.get("start"), values.get("end")
+    if start and end and start.has_time != end.has_time and not _after(start, end):  # (else said above)
+        return [("end", lines["end"], f"expected an end of the same form as the start {start} (both dates, or "
+                 f"both dates and times), got '{end}'")]
+    return []

@@ -30,12 +30,22 @@ class HeaderField:
     def text(self) -> str:
         return " ".join(v for v in self.values if v)
 
+    @property
+    def last_line(self) -> int:
+        """The 1-based line of its last continuation line (the ``Key:`` line when it has none)."""
+        return self.line + len(self.values) - 1
+
 
 @dataclass
 class Header:
     fields: list[HeaderField]
     body_line: int  # 1-based line where the body starts (after the header)
     body: str
+
+    def get(self, key: str) -> HeaderField | None:
+        """The first field named ``key`` (any case), as python-markdown's meta would see it, or None."""
+        key = key.lower()
+        return next((f for f in self.fields if f.key == key), None)
 
 
 def normalise(text: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,19 +12,6 @@ from shapely.geometry import shape
 
 REGIONS_FILE = Path(__file__).with_name("data") / "regions.geojson"  # the settings' REGION_POLYGONS
 FALLBACK_REGION = "other"  # the waters no polygon covers
-# NGA ASAM subregion -> the site regions it spans (62 holds the Arabian Sea and the Gulf).
-NGA_SUBREGION_TO_REGIONS = {
-    **{n: ("west_africa",) for n in (51, 57)},
-    61: ("gulf_of_aden",),
-    62: ("gulf_of_aden", "arabian_gulf"),
-    **{n: ("mediterranean",) for n in (52, 53, 54, 55, 56)},
-    **{n: ("asia",) for n in (63, 71, 72, 73, 74, 91, 92, 93, 94, 95, 96, 97)},
-    **{n: ("americas",) for n in range(11, 30)},
-}
-
-
-def nga_subregion_regions(subregion: int | str) -> tuple[str, ...]:
-    return NGA_SUBREGION_TO_REGIONS.get(int(subregion), (FALLBACK_REGION,))
 
 
 def region_keys(path: str | Path = REGIONS_FILE) -> tuple[str, ...]:
@@ -33,32 +20,85 @@ def region_keys(path: str | Path = REGIONS_FILE) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class SiteRegions:
-    """The settings' REGION_TABLE as the statistics use it: labels and URL slugs of every region,
-    and which regions content is filed under (they have a /regions/ page)."""
+class Region:
+    """One row of the settings' REGION_TABLE: the key content and incidents.csv use, the label every
+    page, feed, email and SES topic shows, the one URL slug, whether content is filed under it, and
+    the slugs its URLs used before."""
 
-    labels: dict
-    slugs: dict
-    filing: frozenset
+    key: str
+    label: str
+    slug: str
+    filing: bool = False
+    former_slugs: tuple[str, ...] = ()
+    nga_subregions: frozenset[int] = frozenset()  # NGA ASAM subregions that lie in it
+
+
+@dataclass(frozen=True)
+class SiteRegions:
+    """The settings' regions (REGION_TABLE and REGION_POLYGONS): what content, statistics, feeds,
+    newsletter segments and SES topics share. Build it with ``site_regions(settings)``."""
+
+    regions: tuple[Region, ...]
     polygons: Path = REGIONS_FILE
-    former_slugs: dict = field(default_factory=dict)  # {key: [slugs its URLs used before]}
 
     @classmethod
     def from_table(cls, table: dict, path: str | Path = REGIONS_FILE) -> "SiteRegions":
-        missing = [key for key in region_keys(path) if key not in table]
-        unknown = [key for key in table if key not in region_keys(path)]
+        """The table's regions, checked against the polygons: every key needs one, and every polygon
+        a row (the build fails naming what is missing)."""
+        regions = cls.of_table(table, path)
+        regions.check_polygons()
+        return regions
+
+    @classmethod
+    def of_table(cls, table: dict, path: str | Path = REGIONS_FILE) -> "SiteRegions":
+        return cls(tuple(Region(key, row["label"], row["slug"], bool(row.get("filing")),
+                                tuple(row.get("former_slugs", ())), frozenset(row.get("nga_subregions", ())))
+                         for key, row in table.items()), Path(path))
+
+    def check_polygons(self) -> None:
+        known = region_keys(self.polygons)
+        missing = [key for key in known if key not in self.labels]
+        unknown = [key for key in self.labels if key not in known]
         if missing or unknown:
-            raise ValueError(f"REGION_TABLE and {Path(path).name} disagree: "
+            raise ValueError(f"REGION_TABLE and {self.polygons.name} disagree: "
                              f"{'no entry for ' + ', '.join(missing) if missing else ''}"
                              f"{'; ' if missing and unknown else ''}"
                              f"{'no polygon for ' + ', '.join(unknown) if unknown else ''}")
-        return cls({k: r["label"] for k, r in table.items()}, {k: r["slug"] for k, r in table.items()},
-                   frozenset(k for k, r in table.items() if r.get("filing")), Path(path),
-                   {k: list(r["former_slugs"]) for k, r in table.items() if r.get("former_slugs")})
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return tuple(self.labels)
+        return tuple(r.key for r in self.regions)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {r.key: r.label for r in self.regions}
+
+    @property
+    def slugs(self) -> dict[str, str]:
+        return {r.key: r.slug for r in self.regions}
+
+    @property
+    def filing(self) -> frozenset[str]:
+        return frozenset(r.key for r in self.regions if r.filing)
+
+    @property
+    def filed(self) -> dict[str, str]:
+        """{key: label} of the regions content is filed under: a report's or an intelligence item's
+        Region:, the region feeds, newsletter segments and SES topics."""
+        return {r.key: r.label for r in self.regions if r.filing}
+
+    @property
+    def former_slugs(self) -> dict[str, list[str]]:
+        return {r.key: list(r.former_slugs) for r in self.regions if r.former_slugs}
+
+    def of_nga_subregion(self, subregion: int | str) -> tuple[str, ...]:
+        """The regions an NGA ASAM subregion lies in ("other" for one the table does not name)."""
+        return tuple(r.key for r in self.regions if int(subregion) in r.nga_subregions) or (FALLBACK_REGION,)
+
+
+def site_regions(settings) -> SiteRegions:
+    """The regions of a site's settings (not checked against the polygons: see from_table)."""
+    return SiteRegions.of_table(settings.get("REGION_TABLE", {}), settings.get("REGION_POLYGONS") or REGIONS_FILE)
 
 
 @lru_cache(maxsize=4)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from csoa.model import checks
+from csoa.model.vocabularies import ATTENDANCE_MODES, EVENT_STATUSES, NEWSLETTER_CHANNELS, PUBLICATION_STATUSES
 from csoa.model.fields import (
     Bool,
     ContentRef,
@@ -56,7 +57,7 @@ BASE = {
     "title": Field(Text(TITLE_MAX, what="a title"), required=True),
     "slug": Field(Slug(), help="URL part; default: made from the title"),
     "status": Field(
-        Enum(["published", "draft", "hidden"], ignore_case=True),
+        Enum(PUBLICATION_STATUSES, ignore_case=True),
         help="draft: not published, listed as info by `invoke check`",
     ),
     "lang": Field(Enum(["en"]), help="language (default en)"),
@@ -133,8 +134,6 @@ KINDS: dict[str, Kind] = {
 # start/end times are in the event's `timezone` (default: the site's TIMEZONE). A date without a time
 # is an all-day (or, with an `end` date, multi-day) event.
 # --------------------------------------------------------------------------------------------------
-EVENT_STATUSES = ["scheduled", "postponed", "cancelled", "moved_online"]
-ATTENDANCE_MODES = ["offline", "online", "mixed"]
 KINDS["events"] = Kind(
     "events",
     {
@@ -155,12 +154,12 @@ KINDS["events"] = Kind(
         "registration_url": Field(Url(), help="http(s) URL"),
         "cost": Field(Text(80, what="a price")),
         "status": Field(
-            Enum(["published", "draft", "hidden"], ignore_case=True), help="publication status (see event_status)"
+            Enum(PUBLICATION_STATUSES, ignore_case=True), help="publication status (see event_status)"
         ),
         "event_status": Field(Enum(EVENT_STATUSES), help="default scheduled"),
         "attendance_mode": Field(Enum(ATTENDANCE_MODES), help="default offline"),
     },
-    checks=[checks.end_not_before_start, checks.lat_lon_together],
+    checks=[checks.end_not_before_start, checks.start_and_end_alike, checks.lat_lon_together],
     timezone_field="timezone",
     unique=("uid",),
 )
@@ -172,7 +171,6 @@ KINDS["events"] = Kind(
 # (news/2016-07-08-x.md) or slug, and must resolve to exactly one item.
 # --------------------------------------------------------------------------------------------------
 PREHEADER_MAX = 150
-NEWSLETTER_CHANNELS = ["both", "web-only", "email-only", "never"]
 KINDS["newsletters"] = Kind(
     "newsletters",
     {

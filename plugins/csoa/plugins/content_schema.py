@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from pelican import signals
 
-from csoa.validation.validate import Report, validate_settings
+from csoa.validation.report import Report
+from csoa.engine.content_check import check_content
 
 logger = logging.getLogger(__name__)
 
@@ -20,31 +20,6 @@ class ContentInvalid(Exception):
         super().__init__(f"{len(self.errors)} content error(s):\n" + "\n".join(self.errors))
 
 
-def pelican_slugify(settings) -> callable:
-    """Pelican's own slugify with the site's settings, so duplicate slugs are found exactly as Pelican makes them."""
-    from pelican.utils import slugify
-
-    return partial(
-        slugify,
-        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
-        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
-    )
-
-
-def pelican_template_dirs() -> list[str]:
-    """Pelican's own theme: its loader falls back to it for a template the site's theme lacks."""
-    import os
-
-    import pelican
-
-    return [os.path.join(os.path.dirname(pelican.__file__), "themes", "simple", "templates")]
-
-
-def check_content(settings) -> Report:
-    return validate_settings(settings, slugify=pelican_slugify(settings), template_dirs=pelican_template_dirs())
-
-
 def validate_before_reading(pelican) -> None:
     """``get_generators`` receiver: fail the build, with every error, before Pelican reads or writes anything."""
     report = check_content(pelican.settings)
@@ -55,8 +30,6 @@ def validate_before_reading(pelican) -> None:
 
 
 def register():
-
-
     # get_generators is sent at the start of every run, before any file is read: a failed check
     # stops the build before output is written, and `invoke regenerate` re-checks on every change.
     signals.get_generators.connect(validate_before_reading)

@@ -14,7 +14,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from csoa.model.incidents import ATTACK_TYPES, load_incidents
-from csoa.model.regions import REGIONS_FILE, SiteRegions
+from csoa.model.regions import site_regions
 from csoa.stats import aggregate, charts, client_data, downloads, pages, wording
 from csoa.stats.check import incidents_path
 from csoa.stats.ports import PortIndex, load_ports, ports_path
@@ -57,14 +57,14 @@ class StatisticsGenerator(Generator):
 
     def generate_context(self):
         self.incidents_file = incidents_path(self.settings)
-        self.regions = SiteRegions.from_table(self.settings["REGION_TABLE"],
-                                              self.settings.get("REGION_POLYGONS") or REGIONS_FILE)
+        self.regions = site_regions(self.settings)
+        self.regions.check_polygons()  # the build fails when the table and the polygons disagree
         self.ports_file = ports_path(self.settings)
         today = self.settings["BUILD_NOW"].date()
         with _no_cyclic_gc():
             self.records = load_incidents(self.incidents_file, today) if self.incidents_file.exists() else []
         self.ports = PortIndex(load_ports(self.ports_file)) if self.ports_file.exists() else None
-        self.summary = aggregate.summary(self.records)
+        self.summary = aggregate.summary(self.records, self.regions.keys)
         # the one headline chart, for other plugins (the newsletter's email) without importing this one
         self.context["statistics_headline_chart_png"] = charts.headline_chart_png
         self.context["statistics_headline_chart_alt"] = charts.headline_chart_description
@@ -72,7 +72,8 @@ class StatisticsGenerator(Generator):
             self.context["statistics_summary"] = self.summary
             self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
             self.context.update(_home_chart(self.records, self.summary))
-            self.context["statistics_as_of"] = functools.partial(aggregate.summary_as_of, self.records)
+            self.context["statistics_as_of"] = functools.partial(aggregate.summary_as_of, self.records,
+                                                                 regions=self.regions.keys)
             self.context.update(_dated_words(self.summary, today))
         # the raw table holds non-public records and confidential fields: never copy it as a static file
         readme = self.incidents_file.with_name("README.md")  # notes for editors, not for the web

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from html import escape
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from pelican import signals
@@ -17,10 +18,13 @@ from pelican.generators import Generator
 from csoa.events.display import event_display
 from csoa.events.ical import CalendarEntry, build_calendar
 from csoa.events.jsonld import event_jsonld, to_script_json
-from csoa.model.events import EventMetadataError, is_valid_timezone, parse_event, split_upcoming_past
+from csoa.model.events import EVENTS, EventMetadataError, event_data, is_valid_timezone, split_upcoming_past
+from csoa.model.parse import Site, parse_text
+from csoa.model.regions import site_regions
 from csoa.model.stable_ids import default_uid, domain_of
+from csoa.model.vocabularies import PUBLICATION_STATUSES as STATUSES
 
-PUBLICATION_STATUSES = ("published", "hidden", "draft", "skip")
+PUBLICATION_STATUSES = (*STATUSES, "skip")  # "skip": Pelican's own, for files it must not read
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +41,13 @@ class Event(Content):
     def __init__(self, content, metadata=None, settings=None, source_path=None, context=None):
         metadata = dict(metadata or {})
         # Pelican would skip a file with an unknown Status with its own vaguer message, and crash on
-        # an unknown Timezone (it applies it to Date): keep both for parse_event to report clearly.
+        # an unknown Timezone (it applies it to Date): leave both out, the content model reports them.
         status = str(metadata.get("status", "")).strip()
         if status and status.lower() not in PUBLICATION_STATUSES:
-            metadata["invalid_status"] = metadata.pop("status")
+            metadata.pop("status")
         zone = metadata.get("timezone")
         if zone is not None and not is_valid_timezone(str(zone).strip()):
-            metadata["invalid_timezone"] = metadata.pop("timezone")
+            metadata.pop("timezone")
         super().__init__(content, metadata, settings, source_path, context)
 
     @property
@@ -57,20 +61,6 @@ class Event(Content):
     @property
     def ics_url(self) -> str:
         return f"events/{self.slug}/{self.slug}.ics"
-
-
-def field_line(source_path: str, field: str) -> int | None:
-    """The line of ``Field:`` in the file's metadata header, for error messages."""
-    try:
-        with open(source_path, encoding="utf-8", errors="replace") as f:
-            for number, line in enumerate(f, start=1):
-                if re.match(rf"\s*{re.escape(field)}\s*:", line, re.IGNORECASE):
-                    return number
-                if not line.strip():
-                    break  # end of the metadata header
-    except OSError:
-        return None
-    return None
 
 
 class EventsGenerator(Generator):
@@ -123,28 +113,19 @@ class EventsGenerator(Generator):
         )
 
     def attach_event_data(self, event: Event) -> bool:
-        """Validate the metadata and decorate the Pelican object; log every error, file and line."""
+        """Type the header with the content model, make the EventData and decorate the Pelican object;
+        log every problem with its file and line."""
         settings = self.settings
-        meta = {k: v for k, v in event.metadata.items() if isinstance(v, str)}
-        meta["title"] = event.title
-        meta["date"] = getattr(event, "date", None)
-        if "invalid_status" in event.metadata:
-            meta["status"] = event.metadata["invalid_status"]
-        if "invalid_timezone" in event.metadata:
-            meta["timezone"] = event.metadata["invalid_timezone"]
+        text = Path(event.source_path).read_text(encoding="utf-8", errors="replace")
+        parsed = parse_text(text, EVENTS, self.model_site())
         try:
-            data = parse_event(
-                meta,
-                default_uid=default_uid(event.relative_source_path),
-                default_timezone=settings["TIMEZONE"],
-                default_organiser=settings.get("AUTHOR"),
-            )
+            data = event_data(parsed, default_uid=default_uid(event.relative_source_path),
+                              default_timezone=settings["TIMEZONE"], default_organiser=settings.get("AUTHOR"))
         except EventMetadataError as failure:
-            for error in failure.errors:
-                line = field_line(event.source_path, error.field)
-                where = f"{event.source_path}:{line}" if line else event.source_path
-                logger.error("%s: %s", where, error.describe())
+            for problem in failure.errors:
+                logger.error("%s:%d: %s", event.source_path, problem.line, problem)
             return False
+        event.typed_metadata = parsed.values  # the model's values (the newsletter takes start and end from them)
         if "uid" not in event.metadata:
             self.without_uid.append((event.source_path, data.uid))
         site = settings["PUBLIC_SITEURL"].rstrip("/")
@@ -173,6 +154,10 @@ class EventsGenerator(Generator):
             f"<p><strong>{label}:</strong> {escape(text)}</p>" for label, text in event.display.lines()
         )
         return True
+
+    def model_site(self) -> Site:
+        settings = self.settings
+        return Site(ZoneInfo(settings["TIMEZONE"]), site_regions(settings).filed, Path(settings["PATH"]))
 
     def warn_without_uid(self) -> None:
         """Suggest the Uid: line for events that lack one (a few by name, then a count)."""

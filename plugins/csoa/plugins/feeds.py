@@ -14,6 +14,7 @@ from csoa.engine.memo import LastBuildMemo
 from csoa.feeds.build import FeedChannel, build_atom, build_rss
 from csoa.feeds.catalogue import FeedCatalogue, feed_specs
 from csoa.feeds.items import ABSOLUTIZED, Candidate, candidate, full_item, static_files_by_url
+from csoa.model.regions import site_regions
 from csoa.model.stable_ids import tag_uri
 from csoa.util.settings import plugin_names
 
@@ -29,19 +30,19 @@ class FeedsGenerator(Generator):
 
     def generate_context(self):
         settings = self.settings
+        regions = site_regions(settings)
         specs = feed_specs(
             settings["SITENAME"],
             settings.get("CONTENT_KINDS", {}),
-            settings.get("REGIONS", {}),
+            [region for region in regions.regions if region.filing],
             with_newsletters=self.has_newsletters(),
             # region feeds follow the region pages when the regions plugin makes them
             region_url=settings.get("REGION_URL", "regions/{slug}/")
             if "regions" in plugin_names(settings)
             else None,
             pages=self.listing_pages(),
-            slugs={key: row["slug"] for key, row in settings.get("REGION_TABLE", {}).items()},
         )
-        self.catalogue = FeedCatalogue(specs, settings.get("REGIONS", {}))
+        self.catalogue = FeedCatalogue(specs, regions.filed)
         self.context["feed_catalogue"] = self.catalogue
 
     def generate_output(self, writer):
@@ -107,12 +108,14 @@ class FeedsGenerator(Generator):
     def collect(self) -> list[Candidate]:
         """Published articles, events and newsletter issues, never anything dated after the pinned "now"."""
         settings, now = self.settings, self.settings["BUILD_NOW"]
-        result = [candidate(a, settings) for a in self.context.get("articles", [])]
+        regions = site_regions(settings).filed
+        result = [candidate(a, settings, regions) for a in self.context.get("articles", [])]
         for event in self.context.get("events", []):
-            result.append(candidate(event, settings, preface_html=event.feed_preface_html, published=event.published))
+            result.append(candidate(event, settings, regions, preface_html=event.feed_preface_html,
+                                    published=event.published))
         for issue in self.context.get("newsletters", []):  # the newsletter area's issues (Pages)
             url = self.settings.get("NEWSLETTER_URL", "newsletters/{slug}/").format(slug=issue.slug)
-            result.append(candidate(issue, settings, url=url, kind="newsletters"))
+            result.append(candidate(issue, settings, regions, url=url, kind="newsletters"))
         return [c for c in result if c.published <= now]
 
     def _ids_unique(self, candidates: list[Candidate]) -> bool:

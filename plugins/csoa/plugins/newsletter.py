@@ -21,14 +21,16 @@ from pelican import signals
 from pelican.contents import Page
 from pelican.generators import Generator
 
-from csoa.email.compose import ComposeError, Image, IssueMeta, Source, compose_issue, slug_list
+from csoa.email.compose import ComposeError, Image, IssueMeta, Source, compose_issue
 from csoa.email.message import PLACEHOLDER
 from csoa.email.render import render_html, render_text
 from csoa.email.site import email_template_dir, site_info
+from csoa.model.parse import Site, parse_text
+from csoa.model.regions import site_regions
+from csoa.model.schema import KINDS
 from csoa.sending import sent_issue
 
 log = logging.getLogger(__name__)
-REQUIRED = ("title", "date", "subject", "preheader")
 GMAIL_CLIP_BYTES = 102 * 1024  # Gmail clips messages whose HTML is larger
 
 
@@ -55,14 +57,6 @@ def _local_links(html: str, settings: dict) -> str:
     return str(soup)
 
 
-def _aware(value, zone: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, datetime):
-        value = datetime.fromisoformat(str(value).strip())
-    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(zone))
-
-
 def _image(article, settings) -> Image | None:
     ref = article.metadata.get("image")
     if not ref:
@@ -84,14 +78,14 @@ def _image(article, settings) -> Image | None:
 def to_source(article, settings) -> Source:
     base = settings["PUBLIC_SITEURL"].rstrip("/")
     meta = article.metadata
-    zone = str(meta.get("timezone") or settings.get("TIMEZONE") or "UTC")
+    typed = getattr(article, "typed_metadata", {})  # an event's values as the content model typed them
     summary = BeautifulSoup(str(getattr(article, "summary", "") or ""), "html.parser").get_text(" ", strip=True)
     return Source(
         slug=article.slug, kind=article.category.slug, title=str(article.title),
         url=f"{base}/{article.url}", path=article.url, summary=summary,
         source=os.path.relpath(article.source_path, settings["PATH"]).replace(os.sep, "/"), date=article.date, image=_image(article, settings),
         region=str(meta.get("region", "")).strip(), channel=str(meta.get("newsletter", "both")).strip().lower() or "both",
-        start=_aware(meta.get("start"), zone), end=_aware(meta.get("end"), zone),
+        start=typed["start"].at if "start" in typed else None, end=typed["end"].at if "end" in typed else None,
         venue=str(meta.get("venue", "")), city=str(meta.get("city", "")),
         display=getattr(article, "newsletter_display", None),
     )
@@ -108,15 +102,21 @@ class NewsletterGenerator(Generator):
         folder = self.settings.get("NEWSLETTER_PATH", "newsletters")
         for rel in sorted(self.get_files([folder], extensions=("md",))):
             page = self.readers.read_file(base_path=self.path, path=rel, content_class=Page, context=self.context)
-            missing = [f for f in REQUIRED if not page.metadata.get(f)]
-            if missing:
-                log.error("newsletter %s: missing metadata %s (expected Title, Date, Subject and Preheader)",
-                          page.source_path, ", ".join(missing))
+            parsed = parse_text(Path(page.source_path).read_text(encoding="utf-8", errors="replace"),
+                                KINDS["newsletters"], self._model_site())
+            for problem in parsed.problems:  # (the content_schema plugin has said so already, if it runs)
+                log.error("newsletter %s:%d: %s", page.source_path, problem.line, problem)
+            if parsed.problems:
                 continue
+            page.typed_metadata = parsed.values
             self.issues.append(self._as_sent(page, folder))
         self._orphan_records(folder)
         self.issues.sort(key=lambda p: p.date)
         self.context["newsletters"] = self.issues  # the feeds plugin lists these: sent ones as sent
+
+    def _model_site(self) -> Site:
+        settings = self.settings
+        return Site(ZoneInfo(settings.get("TIMEZONE") or "UTC"), site_regions(settings).filed, Path(settings["PATH"]))
 
     def _as_sent(self, page, folder: str):
         """A sent issue's Page as sent (title, date, letter from its record), else ``page`` itself."""
@@ -146,14 +146,14 @@ class NewsletterGenerator(Generator):
 
     def _meta(self, page) -> IssueMeta:
         base = self.settings["PUBLIC_SITEURL"].rstrip("/")
-        m = page.metadata
+        typed = page.typed_metadata  # the content model's values: lists of references and region keys
         return IssueMeta(
-            slug=page.slug, title=page.title, date=page.date, subject=str(m["subject"]), preheader=str(m["preheader"]),
+            slug=page.slug, title=page.title, date=page.date, subject=typed["subject"], preheader=typed["preheader"],
             url=f"{base}/newsletters/{page.slug}/", letter_html=absolutize(page.content, base),
             source_file=page.source_path,
-            pin=slug_list(m.get("pin")), exclude=slug_list(m.get("exclude")), order=slug_list(m.get("order")),
-            web_only=slug_list(m.get("web-only")), email_only=slug_list(m.get("email-only")),
-            segments=slug_list(m.get("segments")))
+            pin=list(typed.get("pin", [])), exclude=list(typed.get("exclude", [])), order=list(typed.get("order", [])),
+            web_only=list(typed.get("web-only", [])), email_only=list(typed.get("email-only", [])),
+            segments=list(typed.get("segments", [])))
 
     def generate_output(self, writer):
         if not self.issues:
@@ -198,7 +198,7 @@ class NewsletterGenerator(Generator):
             chart = self._chart(summary, out_root / page.slug, page.slug) if out_root and not sent else None
             try:
                 issue = compose_issue(self._meta(source_page), sources, previous, settings["BUILD_NOW"],
-                                      settings.get("CONTENT_KINDS", {}), settings.get("REGIONS", {}), summary, chart)
+                                      settings.get("CONTENT_KINDS", {}), site_regions(settings).filed, summary, chart)
             except ComposeError as exc:
                 if not sent:
                     log.error("newsletter %s", exc)
@@ -240,8 +240,10 @@ class NewsletterGenerator(Generator):
         if article.header:
             article.header.decompose()
         meta = {**page.metadata, "summary": escape(issue["preheader"])}
-        return Page(article.decode_contents().strip(), metadata=meta, settings=self.settings,
-                    source_path=page.source_path, context=self.context)
+        feed_page = Page(article.decode_contents().strip(), metadata=meta, settings=self.settings,
+                         source_path=page.source_path, context=self.context)
+        feed_page.typed_metadata = getattr(page, "typed_metadata", {})
+        return feed_page
 
     def _summary_as_of(self, when: datetime) -> dict | None:
         """The statistics as they stood on the issue's date (same aggregation as the statistics pages)."""

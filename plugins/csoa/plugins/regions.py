@@ -5,6 +5,7 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
+from csoa.model.regions import site_regions
 from csoa.theme.region_groups import group_by_region, moved_pages
 
 DEFAULTS = {
@@ -33,6 +34,7 @@ class RegionsGenerator(Generator):
             self._setting("REGION_SAVE_AS"),
         )
         self.context["regions_index"] = regions
+        self.context["REGIONS"] = site_regions(self.settings).filed  # the templates' labels follow REGION_TABLE
         self.context["region_pages"] = {region.key: region for region in regions}
         self.context["REGIONS_URL"] = self._setting("REGIONS_URL")
 

@@ -60,13 +60,14 @@ def is_sample(records: list[dict]) -> bool:
     return any(r["source"] == "sample" for r in records)
 
 
-def summary(records: list[dict]) -> dict:
-    """The summary.json dict of the design note, keys sorted where the note says so."""
+def summary(records: list[dict], regions=SITE_REGIONS) -> dict:
+    """The summary.json dict of the design note, keys sorted where the note says so; ``regions``: the
+    site's region keys (csoa.model.regions.site_regions), each counted even when it has no incident."""
     in_scope = [r for r in records if r["in_scope"]]
     as_of, head = headline(in_scope)
     years = sorted({str(r["date"].year) for r in in_scope})
     by_year = {y: {"total": 0, **{t: 0 for t in ATTACK_TYPES}} for y in years}
-    by_region = {region: {y: 0 for y in years} for region in sorted(SITE_REGIONS)}
+    by_region = {region: {y: 0 for y in years} for region in sorted(regions)}
     by_country: Counter = Counter()
     by_status = {s: 0 for s in sorted(VESSEL_STATUSES)}
     for r in in_scope:
@@ -92,12 +93,12 @@ def summary(records: list[dict]) -> dict:
     }
 
 
-def summary_as_of(records: list[dict], day: date) -> dict:
+def summary_as_of(records: list[dict], day: date, regions=SITE_REGIONS) -> dict:
     """The figures as they stood on ``day`` (a newsletter issue's date): summary() of the records dated
     on or before it, the headline window ending on ``day`` itself; ``sample`` says whether any of those
     records is synthetic (source ``sample``), as the statistics pages' banner does."""
     known = [r for r in records if r["date"] <= day]
-    result = summary(known)
+    result = summary(known, regions)
     if result["as_of"] is not None:
         result["headline"] = headline([r for r in known if r["in_scope"]], as_of=day)[1]
     result["sample"] = result["sample_data"]  # the newsletter's name for the same flag

@@ -1,35 +1,16 @@
-"""`invoke check` / `invoke stats-check`: validate the incident table with the project's settings."""
+"""Where a site's incident table is, and its summary without a Pelican run (`invoke stats-check`
+itself is csoa.apps.check_incidents)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from csoa.model.incidents import read_incidents
+from csoa.model.regions import site_regions
 
 
 def incidents_path(settings: dict) -> Path:
     value = settings.get("INCIDENTS_FILE")
     return Path(value) if value else Path(settings["PATH"]) / "data" / "incidents.csv"
-
-
-def run_incidents_check(settings_file: str | Path, overrides: dict | None = None, out=sys.stdout, err=sys.stderr) -> int:
-    """Print every bad row (row number, field, value, expected); return 1 when there are errors."""
-    from csoa.engine.build import load_settings
-
-    settings = load_settings(settings_file, overrides)
-    path = incidents_path(settings)
-    if not path.exists():
-        print(f"{path}: no incident table (the statistics pages will be empty)", file=out)
-        return 0
-    records, errors = read_incidents(path, settings["BUILD_NOW"].date())
-    for error in errors:
-        print(f"error: {error}", file=err)
-    if errors:
-        print(f"{len(errors)} error(s) in {path}", file=err)
-        return 1
-    print(f"{path}: {len(records)} incidents, no errors", file=out)
-    return 0
 
 
 def summary_for_settings(settings: dict) -> dict:
@@ -39,4 +20,5 @@ def summary_for_settings(settings: dict) -> dict:
     from csoa.stats.aggregate import summary
 
     path = incidents_path(settings)
-    return summary(load_incidents(path, settings["BUILD_NOW"].date()) if path.exists() else [])
+    records = load_incidents(path, settings["BUILD_NOW"].date()) if path.exists() else []
+    return summary(records, site_regions(settings).keys)

@@ -1,0 +1,35 @@
+"""The content check (csoa.validation) with the rules Pelican itself applies: its slugify with the site's slug
+settings (duplicate slugs are found exactly as Pelican makes them) and its own theme's templates
+(its loader falls back to them). Used by the build (plugins/content_schema) and `invoke check`
+(apps/check_content) alike; Pelican is used here as a library, never run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from functools import partial
+
+import pelican
+from pelican.utils import slugify
+
+from csoa.validation.report import Report
+from csoa.validation.validate import validate_settings
+
+
+def pelican_slugify(settings: Mapping) -> Callable[[str], str]:
+    return partial(
+        slugify,
+        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
+
+
+def pelican_template_dirs() -> list[str]:
+    """Pelican's own theme: its loader falls back to it for a template the site's theme lacks."""
+    return [os.path.join(os.path.dirname(pelican.__file__), "themes", "simple", "templates")]
+
+
+def check_content(settings: Mapping) -> Report:
+    """Every content error and info of the site with these settings."""
+    return validate_settings(settings, slugify=pelican_slugify(settings), template_dirs=pelican_template_dirs())
