@@ -82,12 +82,9 @@ def bench(c, sizes="1000,2000", large=False, repeats=5, baseline=False, areas=Tr
 @task(help={"settings": "settings file (default pelicanconf.py)"})
 def check(c, settings=None):
     """Validate all content against the content model without writing output; exit 1 on errors."""
-    from csoa.apps.check_content import run_check
-    from csoa.apps.check_newsletter import run_sent_check
-    from csoa.apps.check_incidents import run_incidents_check
+    from csoa.apps.check import run_all_checks
 
-    settings_file = Path(settings) if settings else DEV_SETTINGS
-    sys.exit(max(run_check(settings_file), run_incidents_check(settings_file), run_sent_check(settings_file)))
+    sys.exit(run_all_checks(Path(settings) if settings else DEV_SETTINGS))
 
 
 # --- publishing and the editor's loop -------------------------------------------------------------
@@ -101,31 +98,18 @@ def check(c, settings=None):
 })
 def publish(c, dry_run=False, force_delete=False, full=False, break_lock=False):
     """Build with publishconf.py, minify, sync output/ to S3 and invalidate CloudFront."""
-    from csoa.apps.publish import publish as run_publish
-    from csoa.engine.build import BuildFailed
-    from csoa.publishing.bucket_lock import BucketLocked
-    from csoa.publishing.s3sync import PublishError
+    from csoa.apps.publish import run_publish_command
 
-    try:
-        run_publish(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete, full=full, break_lock=break_lock)
-    except BuildFailed as failure:
-        print(failure, file=sys.stderr)
-        print("Nothing was published; the previous output/ was left untouched.", file=sys.stderr)
-        sys.exit(1)
-    except (PublishError, BucketLocked, ValueError) as failure:
-        print(f"publish failed: {failure}", file=sys.stderr)
-        sys.exit(1)
+    sys.exit(run_publish_command(PUBLISH_SETTINGS, dry_run=dry_run, force_delete=force_delete, full=full,
+                                 break_lock=break_lock))
 
 
 @task(help={"output": "the built site to check (default: output/)"})
 def linkcheck(c, output=None):
     """Check that every internal link and asset reference in the built site resolves."""
-    from csoa.engine.build import load_settings
-    from csoa.linkcheck import run_linkcheck
+    from csoa.apps.check import run_site_linkcheck
 
-    settings = load_settings(DEV_SETTINGS)
-    root = Path(output) if output else ROOT / settings["OUTPUT_PATH"]
-    sys.exit(run_linkcheck(root, [settings.get("SITEURL", ""), settings["PUBLIC_SITEURL"]]))
+    sys.exit(run_site_linkcheck(DEV_SETTINGS, output))
 
 
 @task(help={"port": "port to serve on (default 8000)"})
@@ -237,15 +221,9 @@ def aws_local(c, port=5000):
 @task(help={"write": "write the Uid: lines into the files (default: only list them)"})
 def event_uids(c, write=False):
     """List event files without a Uid: field (their calendar UID depends on the file name); --write freezes it."""
-    from csoa.apps.event_uids import add_uid_line, missing_uids
+    from csoa.apps.event_uids import run_event_uids
 
-    missing = missing_uids(ROOT / "content")
-    for path, uid in missing:
-        if write:
-            add_uid_line(path, uid)
-        print(f"{path.relative_to(ROOT)}: {'added' if write else 'add'} 'Uid: {uid}'")
-    if not missing:
-        print("Every event has a Uid: field.")
+    sys.exit(run_event_uids(ROOT, write))
 
 
 @task

@@ -8,6 +8,7 @@ file keeps the UID members already have while making it independent of the file 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 from csoa.model.header import parse_header
@@ -35,3 +36,15 @@ def add_uid_line(path: Path, uid: str) -> None:
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     lines.insert(at, f"Uid: {uid}{newline}")
     path.write_text("".join(lines), encoding="utf-8")
+
+
+def run_event_uids(root: Path, write: bool = False, out=sys.stdout) -> int:
+    """`invoke event-uids`: list (or, with ``write``, add) the Uid: line each event file lacks."""
+    missing = missing_uids(root / "content")
+    for path, uid in missing:
+        if write:
+            add_uid_line(path, uid)
+        print(f"{path.relative_to(root)}: {'added' if write else 'add'} 'Uid: {uid}'", file=out)
+    if not missing:
+        print("Every event has a Uid: field.", file=out)
+    return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,3 +97,21 @@ def build_and_minify(settings_file: Path, overrides: dict | None, console: Conso
     report = minify_tree(output)
     console.print(f"Minified {report.files} files: {report.bytes_before:,} -> {report.bytes_after:,} bytes")
     return output
+
+
+def run_publish_command(settings_file: str | Path, err=sys.stderr, **options) -> int:
+    """`invoke publish`: 1 with the reason when the build or the sync failed (nothing is half-published)."""
+    from csoa.engine.build import BuildFailed
+    from csoa.publishing.bucket_lock import BucketLocked
+    from csoa.publishing.s3sync import PublishError
+
+    try:
+        publish(Path(settings_file), **options)
+    except BuildFailed as failure:
+        print(failure, file=err)
+        print("Nothing was published; the previous output/ was left untouched.", file=err)
+        return 1
+    except (PublishError, BucketLocked, ValueError) as failure:
+        print(f"publish failed: {failure}", file=err)
+        return 1
+    return 0
