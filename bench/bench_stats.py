@@ -54,7 +54,7 @@ def bench_asam_import(work: Path) -> dict:
 
 def bench_100k_pages(work: Path) -> dict:
     from csoa.engine.build import build_site
-    from csoa.model.incidents import write_incidents
+    from csoa.model.incident_table import write_incidents
     from csoa.stats.importer import enrich
     from csoa.stats.sample_data import generate
 

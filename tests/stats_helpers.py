@@ -6,7 +6,8 @@ import csv
 import io
 from datetime import date
 
-from csoa.model.incidents import FIELDS, to_csv_text
+from csoa.model.incident_table import to_csv_text
+from csoa.model.incidents import FIELDS
 from csoa.stats.sample_data import generate
 
 TODAY = date(2019, 7, 8)  # tests/sites.py pins BUILD_NOW to this day

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from stats_helpers import TODAY, sample_records
 
-from csoa.model.incidents import read_incidents, write_incidents
+from csoa.model.incident_table import write_incidents
+from csoa.model.incidents import read_incidents
 from csoa.stats import dedupe
 from csoa.stats.importer import import_incidents
 from csoa.stats.mapping_import import MappingError

@@ -149,7 +149,8 @@ from hypothesis import strategies as st
 @settings(max_examples=25, deadline=None)
 @given(st.integers(1, 80), st.integers(0, 100_000))
 def test_written_table_reads_back_identically(n, seed):
-    from csoa.model.incidents import FIELDS, format_cell, parse_incidents_text, to_csv_text
+    from csoa.model.incident_table import format_cell, to_csv_text
+    from csoa.model.incidents import FIELDS, parse_incidents_text
 
     records = sample_records(n, seed)
     text = to_csv_text(records)

@@ -8,11 +8,7 @@ with typed values (date, float, int or None, bool, sorted lists), which keeps 10
 
 from __future__ import annotations
 
-import csv
-import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -348,75 +344,6 @@ def load_incidents(path: str | Path, today: date) -> list[dict]:
     if errors:
         raise IncidentDataError(errors)
     return records
-
-
-# ---------------------------------------------------------------- writing
-
-
-def format_cell(field: str, value) -> str:
-    if value is None:
-        return ""
-    if field in LIST_FIELDS:
-        return LIST_SEPARATOR.join(sorted(value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return format_degrees(value)
-    return str(value)
-
-
-def format_degrees(value: float) -> str:
-    """Coordinates are kept to 5 decimals (about a metre): enough, and stable across re-imports."""
-    text = f"{value:.5f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def sort_key(record: dict):
-    return (record["date"], record["id"])
-
-
-def _cell_formatter(field: str):
-    """A fast formatter for one field's cells (same results as format_cell)."""
-    if field in LIST_FIELDS:
-        return lambda v: LIST_SEPARATOR.join(sorted(v)) if v else ""
-    if field in ("lat", "lon"):
-        return lambda v: "" if v is None else format_degrees(v)
-    if field in ("in_scope", "public"):
-        return lambda v: "true" if v else "false"
-    if field == "date":
-        return lambda v: "" if v is None else v.isoformat()
-    if field in COUNT_FIELDS:
-        return lambda v: "" if v is None else str(v)
-    return lambda v: v or ""
-
-
-CELL_FORMATTERS = [(f, _cell_formatter(f)) for f in FIELDS]
-
-
-def to_csv_text(records: list[dict], fields: list[str] = FIELDS) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(fields)
-    formatters = CELL_FORMATTERS if fields is FIELDS else [(f, _cell_formatter(f)) for f in fields]
-    writer.writerows([fmt(record[f]) for f, fmt in formatters] for record in sorted(records, key=sort_key))
-    return out.getvalue()
-
-
-def write_incidents(path: str | Path, records: list[dict], text: str | None = None) -> None:
-    """Write the table atomically (temp file + rename) in the deterministic order (date, id)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = to_csv_text(records) if text is None else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def public_records(records: list[dict]) -> list[dict]:

@@ -12,7 +12,8 @@ import csv
 import io
 import json
 
-from csoa.model.incidents import PUBLIC_FIELDS, _cell_formatter, format_cell, public_records, sort_key
+from csoa.model.incident_table import _cell_formatter, format_cell, sort_key
+from csoa.model.incidents import PUBLIC_FIELDS, public_records
 from csoa.stats.aggregate import is_sample
 from csoa.stats.wording import SAMPLE_NOTICE
 

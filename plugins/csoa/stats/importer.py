@@ -26,17 +26,8 @@ from pathlib import Path
 
 from csoa.model.csv_lines import LineCount, Rejection, SourceRows, clean_text, split_lines
 from csoa.model.csv_lines import records as csv_records
-from csoa.model.incidents import (
-    CELL_FORMATTERS,
-    FREE_TEXT_FIELDS,
-    IncidentDataError,
-    parse_incidents_text,
-    parse_row,
-    read_incidents,
-    sort_key,
-    to_csv_text,
-    write_incidents,
-)
+from csoa.model.incident_table import CELL_FORMATTERS, sort_key, to_csv_text, write_incidents
+from csoa.model.incidents import FREE_TEXT_FIELDS, IncidentDataError, parse_incidents_text, parse_row, read_incidents
 from csoa.model.regions import regions_of
 from csoa.stats import asam, dedupe, mapping_import
 from csoa.stats.countries import iso3_from_positions

@@ -88,7 +88,7 @@ def add_sample_crew(r: dict, rng: random.Random, attack: str, vessel: str) -> No
 
 def write_generated(path: str | Path, n: int, seed: int, ports_file: str | Path | None = None) -> list[dict]:
     """A random sample table of ``n`` records (test fixtures and benchmarks; not the project's table)."""
-    from csoa.model.incidents import write_incidents
+    from csoa.model.incident_table import write_incidents
     from csoa.stats.importer import enrich
     from csoa.stats.ports import PortIndex, load_ports
 

@@ -194,7 +194,7 @@ def build_story_table(seed: int = 2016, ports=None) -> list[dict]:
 
 def write_sample(path: str | Path, ports_file: str | Path | None = None, seed: int = 2016) -> list[dict]:
     """Write the project's sample table (the July 2016 newsletter's story) to ``path``."""
-    from csoa.model.incidents import write_incidents
+    from csoa.model.incident_table import write_incidents
     from csoa.stats.ports import PortIndex, load_ports
 
     records = build_story_table(seed, PortIndex(load_ports(ports_file)) if ports_file else None)
