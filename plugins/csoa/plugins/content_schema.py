@@ -7,7 +7,8 @@ from functools import partial
 
 from pelican import signals
 
-from csoa.validation.validate import Report, validate_settings
+from csoa.util.session import current
+from csoa.validation.validate import CheckedFilesMemory, Report, validate_settings
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +42,16 @@ def pelican_template_dirs() -> list[str]:
     return [os.path.join(os.path.dirname(pelican.__file__), "themes", "simple", "templates")]
 
 
-def check_content(settings) -> Report:
-    return validate_settings(settings, slugify=pelican_slugify(settings), template_dirs=pelican_template_dirs())
+def check_content(settings, memory: CheckedFilesMemory | None = None) -> Report:
+    return validate_settings(settings, slugify=pelican_slugify(settings), template_dirs=pelican_template_dirs(),
+                             memory=memory)
 
 
 def validate_before_reading(pelican) -> None:
-    """``get_generators`` receiver: fail the build, with every error, before Pelican reads or writes anything."""
-    report = check_content(pelican.settings)
+    """``get_generators`` receiver: fail the build, with every error, before Pelican reads or writes
+    anything. The build session remembers each file's checks (the dev loop re-checks edited files)."""
+    session = current()
+    report = check_content(pelican.settings, session.keep("content_schema", CheckedFilesMemory) if session else None)
     for info in report.infos:
         logger.info("%s", info)
     if report.errors:
@@ -55,8 +59,6 @@ def validate_before_reading(pelican) -> None:
 
 
 def register():
-
-
     # get_generators is sent at the start of every run, before any file is read: a failed check
-    # stops the build before output is written, and `invoke regenerate` re-checks on every change.
+    # stops the build before output is written, and the dev loop re-checks on every change.
     signals.get_generators.connect(validate_before_reading)

@@ -19,6 +19,7 @@ from csoa.events.ical import CalendarEntry, build_calendar
 from csoa.events.jsonld import event_jsonld, to_script_json
 from csoa.model.events import EventMetadataError, is_valid_timezone, parse_event, split_upcoming_past
 from csoa.model.stable_ids import default_uid, domain_of
+from csoa.util.session import memo_for
 
 PUBLICATION_STATUSES = ("published", "hidden", "draft", "skip")
 
@@ -222,6 +223,7 @@ class EventsGenerator(Generator):
         domain = domain_of(settings["PUBLIC_SITEURL"])
         prodid = settings.get("EVENTS_PRODID", f"-//{settings['SITENAME']}//Events calendar//EN")
         relative_urls = settings["RELATIVE_URLS"]
+        calendars = memo_for("events.calendars")  # the dev loop builds the same calendars again and again
         for event in self.events:
             writer.write_file(
                 event.save_as,
@@ -237,6 +239,7 @@ class EventsGenerator(Generator):
                 name=f"{event.title} ({settings['SITENAME']})",
                 prodid=prodid,
                 domain=domain,
+                memo=calendars,
             )
             self._write(event.ics_url, calendar)
         writer.write_file(
@@ -254,6 +257,7 @@ class EventsGenerator(Generator):
             domain=domain,
             refresh_hours=settings.get("EVENTS_CALENDAR_REFRESH_HOURS", 12),
             zone_when_empty=(settings.get("TIMEZONE") or "UTC", settings["BUILD_NOW"].year),
+            memo=calendars,
         )
         self._write("events/calendar.ics", calendar)
 

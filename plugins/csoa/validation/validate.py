@@ -5,8 +5,9 @@ the build and the tests run the same code. Every finding names the file (relativ
 root's parent, e.g. ``content/news/x.md``), the line, the field, and what was expected.
 
 What one file's checks find depends only on its bytes, the per-file rules and which files exist; it
-is kept in memory (FileFacts) and reused while the file's stamp, the rules and those files are
-unchanged, so a long-lived process (the dev loop) re-checks only edited files. The checks across
+is kept in memory (FileFacts, in a CheckedFilesMemory the caller passes: the build session's) and
+reused while the file's stamp, the rules and those files are unchanged, so a long-lived process
+(the dev loop) re-checks only edited files. The checks across
 files and those that depend on the build time run over every file on every validation.
 """
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +28,7 @@ from csoa.model.characters import control_characters, field_of_line
 from csoa.model.fields import Context, Invalid, ListOf, Moment, as_written, did_you_mean, shown
 from csoa.model.header import Header, HeaderField, parse_header
 from csoa.model.schema import ARTICLE, KINDS, Kind
+from csoa.util.stamps import FileStamp
 from csoa.util.walk import files_under
 from csoa.validation import body as body_checks
 from csoa.validation import claims
@@ -172,8 +173,9 @@ def _function_identity(function) -> tuple:
     return (function,)
 
 
-def validate_tree(rules: SiteRules) -> Report:
-    """Check every content file under the content root; return all errors and infos at once."""
+def validate_tree(rules: SiteRules, memory: CheckedFilesMemory | None = None) -> Report:
+    """Check every content file under the content root; return all errors and infos at once.
+    ``memory``: what the validation before found (the build session's), updated."""
     report = Report()
     root = rules.content_root
     if not root.is_dir():
@@ -181,7 +183,7 @@ def validate_tree(rules: SiteRules) -> Report:
             Finding(root.name, 0, "PATH", f"expected a content folder, got {str(root)!r}, which does not exist")
         )
         return report
-    checked = CheckedFiles(rules)
+    checked = CheckedFiles(rules, memory)
     linked: list[Path] = []
     for path in [p for p in files_under(root, linked_folders=linked) if p.is_file()]:  # (is_file: not a broken link)
         parts = path.relative_to(root).parts
@@ -232,8 +234,8 @@ def validate_tree(rules: SiteRules) -> Report:
 
 
 def validate_settings(settings: Mapping, slugify: Callable[[str], str] | None = None,
-                      template_dirs: list[str] | None = None) -> Report:
-    return validate_tree(SiteRules.from_settings(settings, slugify, template_dirs))
+                      template_dirs: list[str] | None = None, memory: CheckedFilesMemory | None = None) -> Report:
+    return validate_tree(SiteRules.from_settings(settings, slugify, template_dirs), memory)
 
 
 def report_linked_folders(report: Report, linked: list[Path], root: Path) -> None:
@@ -282,50 +284,42 @@ class FileFacts:
         return all(path.is_file() == found for path, found in self.probes)
 
 
-# Files changed this recently may change again within the same clock tick (file times come from a
-# coarse clock; some file systems keep seconds), keeping their stamp: checked but not remembered.
-RACY_NS = 2_000_000_000
-_remembered: dict[str, tuple[tuple, FileFacts]] = {}  # absolute path -> (stamp, facts), latest run only
-_remembered_rules: tuple | None = None
+@dataclass
+class CheckedFilesMemory:
+    """What a long-lived process remembers of its latest validation (the build session keeps it)."""
+
+    facts: dict[str, tuple[tuple, FileFacts]] = field(default_factory=dict)  # absolute path -> (stamp key, facts)
+    rules: tuple | None = None
 
 
 class CheckedFiles:
-    """FileFacts from earlier validations in this process, reused while the file's stamp, the
-    per-file rules and the files it looked for are unchanged.
+    """FileFacts from the validation before (``memory``), reused while the file's stamp, the
+    per-file rules and the files it looked for are unchanged. The stamp is csoa.util.stamps': a
+    file changed within its clock tick is checked but not remembered."""
 
-    The stamp has the ctime besides mtime, size and inode: a copy that keeps the mtime (cp -p,
-    rsync -t) can bring back an old mtime and size, but every change sets the ctime to now.
-    """
-
-    def __init__(self, rules: SiteRules):
+    def __init__(self, rules: SiteRules, memory: CheckedFilesMemory | None = None):
         self.rules = rules.per_file_rules()
-        self.earlier = _remembered if self.rules == _remembered_rules else {}
+        self.memory = memory
+        self.earlier = memory.facts if memory is not None and memory.rules == self.rules else {}
         self.seen: dict[str, tuple[tuple, FileFacts]] = {}
-        self.racy_after = time.time_ns() - RACY_NS
         self.reused = 0
 
     def facts(self, path: Path, rel: str, shown_path: str, kind: Kind, rules: SiteRules) -> FileFacts:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino, stat.st_dev)
+        stamp = FileStamp.of(path)
         key = str(path)
         earlier = self.earlier.get(key)
-        if earlier is not None and earlier[0] == stamp and earlier[1].still_valid():
+        if earlier is not None and earlier[0] == stamp.key and earlier[1].still_valid():
             facts = earlier[1]
             self.reused += 1
         else:
             facts = FileCheck(path, rel, shown_path, kind, rules).run()
-        if max(stat.st_mtime_ns, stat.st_ctime_ns) < self.racy_after:
-            self.seen[key] = (stamp, facts)
+        if stamp.settled:
+            self.seen[key] = (stamp.key, facts)
         return facts
 
     def keep(self) -> None:
-        global _remembered, _remembered_rules
-        _remembered, _remembered_rules = self.seen, self.rules
-
-
-def forget_checked_files() -> None:
-    global _remembered, _remembered_rules
-    _remembered, _remembered_rules = {}, None
+        if self.memory is not None:
+            self.memory.facts, self.memory.rules = self.seen, self.rules
 
 
 def add_item(report: Report, record: Recorded, rules: SiteRules) -> None:
