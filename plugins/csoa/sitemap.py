@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
-from functools import partial
 from pathlib import Path
 
 import lxml.html
@@ -112,20 +111,19 @@ def collect_pages(output: Path, not_after: datetime | None = None, memo: LastBui
 
     ``memo`` keeps each page's facts by its file stamp (csoa.util.stamps) and ``not_after``: the dev
     loop hard-links unchanged pages into each new output directory, so a rebuild reads only the
-    pages it wrote. A path would be wrong (each build has a new directory); the stamp's size,
-    mtime and ctime tell a reused inode apart. A page changed within the stamp's clock tick is
-    read and not remembered. Without a memo every page is read.
+    pages it wrote. A path would be wrong (each build has a new directory); the stamp's inode,
+    size and times tell a reused inode apart. A page changed within the stamp's clock tick is read
+    again next time. Without a memo every page is read.
     """
     by_url: dict[str, PageInfo] = {}
     for path in files_under(output, ".html"):
-        info = None
-        if memo is not None:
-            stamp = FileStamp.of(path)
-            if stamp.settled:
-                cached = memo.get((stamp.key, not_after), partial(read_page, path, not_after))
-                info = replace(cached, path=path)
-        if info is None:
+        if memo is None:
             info = read_page(path, not_after)
+        else:
+            stamp = FileStamp.of(path)
+            _, info = memo.get((stamp.key, not_after), lambda: (stamp, read_page(path, not_after)),  # noqa: B023
+                               valid=lambda kept: kept[0].unchanged(stamp))  # noqa: B023
+            info = replace(info, path=path)
         if not info.canonical or info.noindex:
             continue
         kept = by_url.get(info.canonical)

@@ -94,15 +94,16 @@ def run_pelican(settings: dict, session: BuildSession | None = None):
         return run_build(settings, session)
 
 
-def build_site(settings_file: str | Path, overrides: dict | None = None) -> Path:
+def build_site(settings_file: str | Path, overrides: dict | None = None, session: BuildSession | None = None) -> Path:
     """Build the site into its OUTPUT_PATH atomically; return the output path.
 
     The build writes into a staging directory beside OUTPUT_PATH and is swapped in only when it
-    succeeded, so a failed build leaves the previous output untouched.
+    succeeded, so a failed build leaves the previous output untouched. ``session``: one kept by the
+    caller from build to build (what the plugins' memos remember serves the next build), else a new one.
     """
     settings = load_settings(settings_file, overrides)
     output = Path(settings["OUTPUT_PATH"])
-    session = BuildSession()
+    session = session or BuildSession()
     with session.build():
         with staged_directory(output) as staging:
             run_build({**settings, "OUTPUT_PATH": str(staging)}, session)

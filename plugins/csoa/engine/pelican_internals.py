@@ -28,7 +28,6 @@ import pelican.urlwrappers
 from markdown import util as md_util
 from markdown.treeprocessors import InlineProcessor
 from pelican import signals
-from pelican.cache import FileStampDataCacher
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 from pelican.log import console

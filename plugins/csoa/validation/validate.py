@@ -288,7 +288,7 @@ class FileFacts:
 class CheckedFilesMemory:
     """What a long-lived process remembers of its latest validation (the build session keeps it)."""
 
-    facts: dict[str, tuple[tuple, FileFacts]] = field(default_factory=dict)  # absolute path -> (stamp key, facts)
+    facts: dict[str, tuple[FileStamp, FileFacts]] = field(default_factory=dict)  # absolute path -> (stamp, facts)
     rules: tuple | None = None
 
 
@@ -301,20 +301,20 @@ class CheckedFiles:
         self.rules = rules.per_file_rules()
         self.memory = memory
         self.earlier = memory.facts if memory is not None and memory.rules == self.rules else {}
-        self.seen: dict[str, tuple[tuple, FileFacts]] = {}
+        self.seen: dict[str, tuple[FileStamp, FileFacts]] = {}
         self.reused = 0
 
     def facts(self, path: Path, rel: str, shown_path: str, kind: Kind, rules: SiteRules) -> FileFacts:
         stamp = FileStamp.of(path)
         key = str(path)
         earlier = self.earlier.get(key)
-        if earlier is not None and earlier[0] == stamp.key and earlier[1].still_valid():
-            facts = earlier[1]
+        if earlier is not None and earlier[0].unchanged(stamp) and earlier[1].still_valid():
+            stamp, facts = earlier
             self.reused += 1
         else:
             facts = FileCheck(path, rel, shown_path, kind, rules).run()
         if stamp.settled:
-            self.seen[key] = (stamp.key, facts)
+            self.seen[key] = (stamp, facts)
         return facts
 
     def keep(self) -> None:

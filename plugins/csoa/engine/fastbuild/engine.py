@@ -76,6 +76,7 @@ class FastPelican(Pelican):
 
     def run(self):
         started, parsed_before = time.time(), self.memory.sources.parsed_count
+        self.report = RunReport()
         try:
             with contextlib.ExitStack() as this_run:  # what pelican_internals replaces, for phases 1-5
                 this_run.enter_context(self.replacements())

@@ -79,9 +79,9 @@ class SourceTable:
         self._verified = wanted - set(arriving.paths) if arriving is not None else wanted
 
     def _fresh(self, path: str) -> bool:
-        """Is the entry still what is on disk? A racy stamp (taken within the tick of an edit) says
-        "changed": then the text is read and compared with what was parsed, and a match is stamped
-        again instead of parsed again."""
+        """Is the entry still what is on disk? When its stamp cannot tell (taken within the tick of
+        an edit, or a ctime that moved) the text is read and compared with what was parsed: a match
+        is stamped again instead of parsed again."""
         entry = self.entries.get(path)
         if entry is None:
             return False
@@ -89,7 +89,7 @@ class SourceTable:
             stamp = FileStamp.of(path)
             if stamp.key != entry.stamp.key:
                 return False
-            if not entry.stamp.settled and text_digest(read_source(path)) != entry.digest:
+            if not entry.stamp.unchanged(stamp) and text_digest(read_source(path)) != entry.digest:
                 return False
         except (OSError, UnicodeDecodeError):
             return False
