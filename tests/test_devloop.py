@@ -78,7 +78,7 @@ def test_summaries_cut_from_the_body_count_as_reading_the_body(tmp_path):
     from pelican.contents import Article
     from sites import settings_for
 
-    from csoa.engine import pelican_internals
+    import csoa.engine.pelican_internals as pelican_internals
     from csoa.engine.fastbuild import render_skip
 
     (tmp_path / "content").mkdir()

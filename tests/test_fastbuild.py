@@ -272,7 +272,7 @@ def test_content_urls_are_computed_once_while_pages_are_written_and_overrides_st
     from pelican.contents import Article
     from pelican.settings import DEFAULT_CONFIG
 
-    from csoa.engine import pelican_internals
+    import csoa.engine.pelican_internals as pelican_internals
 
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings.update(ARTICLE_URL="news/{slug}/", ARTICLE_SAVE_AS="news/{slug}/index.html")
@@ -326,7 +326,7 @@ def test_memoised_slugs_and_relative_paths_equal_pelicans_and_are_gone_after_the
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify
 
-    from csoa.engine import pelican_internals
+    import csoa.engine.pelican_internals as pelican_internals
 
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings["PATH"] = str(tmp_path)
@@ -643,7 +643,7 @@ PATCHED_ATTRIBUTES = """
 import json, sys
 sys.path[:0] = [{tests!r}]
 from pelican import signals
-from csoa.engine import pelican_internals
+import csoa.engine.pelican_internals as pelican_internals
 from sites import build
 from fastbuild_fixtures import fixture_files
 
@@ -693,7 +693,7 @@ def test_plain_builds_run_with_every_patched_pelican_attribute_as_pelican_define
 def test_on_another_pelican_version_the_build_is_plain_pelican_and_says_why(tmp_path, monkeypatch, caplog):
     from pelican import signals
 
-    from csoa.engine import pelican_internals
+    import csoa.engine.pelican_internals as pelican_internals
 
     monkeypatch.setitem(pelican_internals.INSTALLED, "pelican", "4.13.0")
     targets = pelican_internals.patch_targets()

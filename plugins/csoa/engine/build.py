@@ -52,7 +52,7 @@ def make_engine(settings: dict, session: BuildSession):
 
     if not settings.get("FASTBUILD", True):
         return Pelican(settings)
-    from csoa.engine import pelican_internals
+    import csoa.engine.pelican_internals as pelican_internals
 
     reason = pelican_internals.unsupported_reason()
     if reason is not None:

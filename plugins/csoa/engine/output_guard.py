@@ -127,7 +127,7 @@ def guarded_writes(output_path: str, content_path: str, session: BuildSession) -
     """Note every write under ``output_path`` while the block runs (inside ``session.build()``);
     read ``collisions()`` inside it."""
     global _hook_installed
-    from csoa.engine import pelican_internals
+    import csoa.engine.pelican_internals as pelican_internals
 
     if not _hook_installed:
         sys.addaudithook(_audit)

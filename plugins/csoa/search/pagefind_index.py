@@ -68,7 +68,10 @@ def marked_pages_glob(site: Path, should_stop=lambda: False, known=None) -> str 
         path = site / page
         marked_here = known(str(path)) if known is not None else None
         if marked_here is None:
-            marked_here = BODY_MARKER in path.read_bytes()
+            try:
+                marked_here = BODY_MARKER in path.read_bytes()
+            except FileNotFoundError:  # deleted behind the dev loop's back while it was indexed
+                continue
         if marked_here:
             marked.append(page)
     marked.sort()

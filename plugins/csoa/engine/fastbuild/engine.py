@@ -26,7 +26,7 @@ from functools import partial
 
 from pelican import Pelican, signals
 
-from csoa.engine import pelican_internals as internals
+import csoa.engine.pelican_internals as internals
 from csoa.engine.fastbuild import sharding
 from csoa.engine.fastbuild.membership import MembershipList
 from csoa.engine.fastbuild.reading import MarkdownReading, SourceTable

@@ -140,7 +140,12 @@ class Digester:
         elif isinstance(value, (set, frozenset)):
             parts = sorted(self._sub(item, depth + 1, seen, shallow_content) for item in value)
             h.update(b"\x00<" + b"".join(parts) + b">")
-        elif kind is Page:
+        else:
+            self._feed_other(h, value, depth, seen, shallow_content)
+
+    def _feed_other(self, h, value, depth: int, seen: set, shallow_content: bool) -> None:
+        """Paginator pages, tags and categories, other objects by their attributes, else their repr."""
+        if type(value) is Page:
             # Pelican's paginator pages are made only by Paginator.page(number), every attribute
             # derived from the paginator and the number: digest those (the paginator once per build)
             h.update(b"\x00P" + str(value.number).encode())

@@ -17,7 +17,7 @@ import os
 
 from pelican.readers import MarkdownReader
 
-from csoa.engine import pelican_internals as internals
+import csoa.engine.pelican_internals as internals
 from csoa.engine.fastbuild.parse_pool import ParsedSource, ParseJob, parallel_pays, parse_many, read_source, text_digest
 from csoa.util.stamps import FileStamp
 
