@@ -359,3 +359,19 @@ def test_scratch_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path
     fresh = pagefind_index.scratch_folder(tmp_path / "site")
     assert not dead.exists() and live.exists() and other.exists()
     assert fresh.parent == tmp_path and fresh.name.startswith(f".pagefind-{os.getpid()}-")
+
+
+def test_a_bare_pelican_run_without_a_build_session_indexes_within_finalized(tmp_path):
+    """``pelican`` on the command line runs no build session: the plugin indexes at once, reading
+    every page (nothing noted them), and leaves the same bundle a build through the entry point does."""
+    from fastbuild_fixtures import tree_differences
+    from pelican import Pelican
+    from sites import settings_for, write_content
+
+    files = {"workshops/lagos.md": WORKSHOP, "news/members.md": NEWS}
+    write_content(tmp_path / "bare", files)
+    Pelican(settings_for(tmp_path / "bare")).run()
+    entry = json.loads((tmp_path / "bare" / "output" / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 2
+    through_entry_point = build(tmp_path / "built", files)
+    assert tree_differences(tmp_path / "bare" / "output" / "pagefind", through_entry_point / "pagefind") == []

@@ -66,8 +66,11 @@ class DevBuilder:
         self._collecting: threading.Timer | None = None
 
     def build(self) -> BuildReport:
-        """A full build: nothing is kept from the live output (parsed sources are still reused if fresh)."""
-        self.session.live_output = None
+        """A full build: every page fingerprint forgotten, so nothing is kept from the live output
+        (parsed sources are still reused if fresh)."""
+        from csoa.engine.fastbuild.engine import EngineMemory
+
+        self.session.keep("engine", EngineMemory).pages = {}
         return self._run(reuse_output=False)
 
     def close(self) -> None:
@@ -91,7 +94,6 @@ class DevBuilder:
         del changed_paths  # stamps decide (see the module docstring)
         if not self.output.is_dir():
             return self.build()
-        self.session.live_output = self.output
         try:
             return self._run(reuse_output=True)
         except BuildFailed as failure:
@@ -105,6 +107,7 @@ class DevBuilder:
             self._collecting.cancel()
             self._collecting.join()
         self.session.cancel_jobs()  # their work would describe an output this build replaces
+        self.session.live_output = self.output if self.output.is_dir() else None
         reuse = self._take_spare() if reuse_output else None
         gc.disable()  # see _collect_garbage; the finally below enables it again
         try:

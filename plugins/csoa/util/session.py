@@ -47,7 +47,7 @@ class BackgroundJob(Protocol):
 class BuildSession:
     def __init__(self, incremental: bool = False):
         self.incremental = incremental
-        self.live_output: Path | None = None  # incremental: the output a build may keep pages from
+        self.live_output: Path | None = None  # incremental: the output being served, which a build replaces
         self.builds = 0  # builds begun
         self.pages = PageNotes()
         self._kept: dict[str, object] = {}
