@@ -6,10 +6,8 @@ against; the fast engine runs only on exactly those versions (``unsupported_reas
 build is plain Pelican and says why. Replacements are made for one run by ``patched`` and undone
 when it ends, so outside a fast run (FASTBUILD = False, a failed guard, after any build) Pelican's
 classes and modules are exactly as installed. The output guard's note on ``Writer._open_w`` is the
-one replacement made in plain builds too (csoa.engine.output_guard).
-
-One module by design, so slightly over the house's 400 lines: it is the list of what to check
-when Pelican or Markdown is upgraded.
+one replacement made in plain builds too (csoa.engine.output_guard). One module by design: it is
+the list of what to check when Pelican or Markdown is upgraded.
 """
 
 from __future__ import annotations
