@@ -134,36 +134,19 @@ def livereload(c, port=8000):
 # ---------------------------------------------------------------- crime statistics
 
 
-def _today():
-    """The import's "today": SOURCE_DATE_EPOCH when set (reproducible), else the clock's UTC date."""
-    from datetime import datetime, timezone
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return (datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else datetime.now(tz=timezone.utc)).date()
-
-
 @task(help={
     "source": "asam (an NGA ASAM export) or csv (any CSV, with --mapping)",
     "input": "the file to import",
     "mapping": "TOML mapping file (for --source csv)",
-    "table": "incident table to merge into (default content/data/incidents.csv)",
-    "ports": "port list CSV for the nearest-port field (default content/data/ports.csv when present)",
+    "table": "incident table to merge into (default: the setting INCIDENTS_FILE)",
+    "ports": "port list CSV for the nearest-port field (default: the setting PORTS_FILE, when present)",
     "report_dir": "where the report and the rejected-rows file go (default var/stats-import)",
 })
-def stats_import(c, source, input, mapping=None, table="content/data/incidents.csv", ports=None, report_dir="var/stats-import"):
+def stats_import(c, source, input, mapping=None, table=None, ports=None, report_dir="var/stats-import"):
     """Import incidents into the incident table; prints and writes a report."""
-    from csoa.stats.importer import import_incidents
+    from csoa.apps.stats_import import run_stats_import
 
-    ports = ports or (ROOT / "content" / "data" / "ports.csv")
-    try:
-        report = import_incidents(source, input, ROOT / table, _today(), mapping_path=mapping,
-                                  ports_file=ports if Path(ports).exists() else None,
-                                  report_dir=ROOT / report_dir, progress=True)
-    except (ValueError, OSError) as failure:  # bad input, bad mapping, invalid table: nothing was written
-        print(f"Import failed, nothing changed: {failure}", file=sys.stderr)
-        sys.exit(1)
-    print(report.to_text())
-    print(f"Report and rejected rows written to {report_dir}/")
+    sys.exit(run_stats_import(DEV_SETTINGS, source, input, mapping, table, ports, ROOT / report_dir))
 
 
 @task(help={

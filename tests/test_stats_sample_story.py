@@ -9,7 +9,7 @@ from sites import ROOT
 
 from csoa.model.incidents import read_incidents
 from csoa.stats import aggregate
-from csoa.stats.sample_data import write_sample
+from csoa.stats.sample_story import write_sample
 
 TABLE = ROOT / "content" / "data" / "incidents.csv"
 

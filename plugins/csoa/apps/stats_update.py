@@ -8,6 +8,7 @@ from pathlib import Path
 from csoa.model.incidents import IncidentDataError
 from csoa.stats.check import incidents_path
 from csoa.stats.nga_msi import FetchError
+from csoa.stats.ports import ports_path
 from csoa.stats.update import base_url, describe, stats_update
 
 
@@ -19,10 +20,10 @@ def run_stats_update(settings_file: str | Path, table: str | Path | None = None,
 
     settings = load_settings(settings_file, overrides)
     table_path = Path(table) if table else incidents_path(settings)
-    ports = settings.get("PORTS_FILE") or Path(settings["PATH"]) / "data" / "ports.csv"
+    ports = ports_path(settings)
     try:
         result = stats_update(table_path, settings["BUILD_NOW"].date(), base_url(settings), report_dir,
-                              ports_file=ports if Path(ports).exists() else None, overlap_days=overlap_days,
+                              ports_file=ports if ports.exists() else None, overlap_days=overlap_days,
                               log=lambda line: print(line, file=err))
     except (FetchError, IncidentDataError, ValueError, OSError) as failure:
         print(f"stats-update failed, the table was left unchanged: {failure}", file=err)

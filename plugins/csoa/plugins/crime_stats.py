@@ -17,7 +17,7 @@ from csoa.model.incidents import load_incidents
 from csoa.model.regions import REGIONS_FILE, SiteRegions
 from csoa.stats import aggregate, charts, downloads, maps, pages, wording
 from csoa.stats.check import incidents_path
-from csoa.stats.ports import PortIndex, load_ports
+from csoa.stats.ports import PortIndex, load_ports, ports_path
 
 
 @contextlib.contextmanager
@@ -31,11 +31,6 @@ def _no_cyclic_gc():
     finally:
         if enabled:
             gc.enable()
-
-
-def _setting_path(settings: dict, name: str, default_rel: str) -> Path:
-    value = settings.get(name)
-    return Path(value) if value else Path(settings["PATH"]) / default_rel
 
 
 def _dated_words(summary: dict, today) -> dict:
@@ -56,7 +51,7 @@ class StatisticsGenerator(Generator):
         self.incidents_file = incidents_path(self.settings)
         self.regions = SiteRegions.from_table(self.settings["REGION_TABLE"],
                                               self.settings.get("REGION_POLYGONS") or REGIONS_FILE)
-        self.ports_file = _setting_path(self.settings, "PORTS_FILE", "data/ports.csv")
+        self.ports_file = ports_path(self.settings)
         today = self.settings["BUILD_NOW"].date()
         with _no_cyclic_gc():
             self.records = load_incidents(self.incidents_file, today) if self.incidents_file.exists() else []

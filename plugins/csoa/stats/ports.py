@@ -156,3 +156,10 @@ def risk_level(incidents: list[dict], as_of: date | None, window_start: date | N
     if recent:
         return "moderate"
     return "low"
+
+
+def ports_path(settings: dict) -> Path:
+    """The port list of a site: the setting PORTS_FILE, else ``data/ports.csv`` in the content folder
+    (the caller checks that it exists: a site may have no port list)."""
+    value = settings.get("PORTS_FILE")
+    return Path(value) if value else Path(settings["PATH"]) / "data" / "ports.csv"

@@ -1,14 +1,11 @@
 """Synthetic SAMPLE incidents (never real reports): deterministic from a seed, for the tests and the
-benchmarks (`generate`), and the sample site's own table (`write_sample`, see sample_story.py).
+benchmarks (`generate`, `write_generated`); the sample site's own table is sample_story.py's.
 Every record has source `sample` (or is a sample member report) and says so in its narrative.
-
-    cd plugins && ../.venv/bin/python -m csoa.stats.sample_data ../content/data/incidents.csv
 """
 
 from __future__ import annotations
 
 import random
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -89,17 +86,6 @@ def add_sample_crew(r: dict, rng: random.Random, attack: str, vessel: str) -> No
             r["crew_injured"] = rng.randrange(0, min(crew, 3) + 1)
 
 
-def write_sample(path: str | Path, ports_file: str | Path | None = None, seed: int = 2016) -> list[dict]:
-    """The project's sample table (csoa.stats.sample_story: the July 2016 newsletter's story)."""
-    from csoa.model.incidents import write_incidents
-    from csoa.stats.ports import PortIndex, load_ports
-    from csoa.stats.sample_story import build_story_table
-
-    records = build_story_table(seed, PortIndex(load_ports(ports_file)) if ports_file else None)
-    write_incidents(path, records)
-    return records
-
-
 def write_generated(path: str | Path, n: int, seed: int, ports_file: str | Path | None = None) -> list[dict]:
     """A random sample table of ``n`` records (test fixtures and benchmarks; not the project's table)."""
     from csoa.model.incidents import write_incidents
@@ -111,7 +97,3 @@ def write_generated(path: str | Path, n: int, seed: int, ports_file: str | Path 
     write_incidents(path, records)
     return records
 
-
-if __name__ == "__main__":
-    target = Path(sys.argv[1])
-    write_sample(target, target.with_name("ports.csv") if target.with_name("ports.csv").exists() else None)

@@ -12,7 +12,9 @@ each of 63 countries, and the known criminals and stated crews nudged to the new
 from __future__ import annotations
 
 import random
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 from csoa.model.incidents import VESSEL_TYPES, empty_record
 from csoa.stats.sample_data import CREW_TYPICAL, add_sample_crew
@@ -188,3 +190,18 @@ def build_story_table(seed: int = 2016, ports=None) -> list[dict]:
     if got != STORY:
         raise AssertionError(f"the sample table's headline as of {STORY_AS_OF} is {got}, not {STORY}")
     return records
+
+
+def write_sample(path: str | Path, ports_file: str | Path | None = None, seed: int = 2016) -> list[dict]:
+    """Write the project's sample table (the July 2016 newsletter's story) to ``path``."""
+    from csoa.model.incidents import write_incidents
+    from csoa.stats.ports import PortIndex, load_ports
+
+    records = build_story_table(seed, PortIndex(load_ports(ports_file)) if ports_file else None)
+    write_incidents(path, records)
+    return records
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1])
+    write_sample(target, target.with_name("ports.csv") if target.with_name("ports.csv").exists() else None)

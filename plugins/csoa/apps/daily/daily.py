@@ -42,9 +42,10 @@ def _stats_update(settings: dict, report: DailyReport, report_dir: Path) -> bool
     from csoa.model.incidents import IncidentDataError
     from csoa.stats.check import incidents_path
     from csoa.stats.nga_msi import FetchError
+    from csoa.stats.ports import ports_path
     from csoa.stats.update import base_url, stats_update
 
-    ports = Path(settings.get("PORTS_FILE") or Path(settings["PATH"]) / "data" / "ports.csv")
+    ports = ports_path(settings)
     try:
         result = stats_update(incidents_path(settings), settings["BUILD_NOW"].date(), base_url(settings),
                               report_dir, ports_file=ports if ports.exists() else None)
