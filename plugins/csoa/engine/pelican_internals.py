@@ -58,8 +58,8 @@ INTERNALS = (  # (what, package, how it is used)
     ("Registry._priority", "markdown", "read by TriggeredInlineProcessor and use_triggered_inline"),
 )
 
-logger = logging.getLogger(__name__)
 _ABSENT = object()
+MEMO_LIMIT = 200_000
 
 
 def unsupported_reason() -> str | None:
@@ -110,7 +110,7 @@ def reading_patches(lookup: Callable, memo: dict) -> dict:
         except TypeError:  # something unhashable: compute as Pelican does
             return slugify(value, regex_subs, preserve_case, use_unicode)
         if found is None:
-            found = memo[key] = slugify(value, regex_subs, preserve_case, use_unicode)
+            found = _remember(memo, key, slugify(value, regex_subs, preserve_case, use_unicode))
         return found
 
     def memo_relative(self, source_path=None):
@@ -121,8 +121,8 @@ def reading_patches(lookup: Callable, memo: dict) -> dict:
         key = ("relative", root, source_path, os.getcwd())
         found = memo.get(key)
         if found is None:
-            found = memo[key] = posixize_path(
-                os.path.relpath(os.path.abspath(os.path.join(root, source_path)), os.path.abspath(root)))
+            found = _remember(memo, key, posixize_path(
+                os.path.relpath(os.path.abspath(os.path.join(root, source_path)), os.path.abspath(root))))
         return found
 
     return {(Readers, "get_cached_data"): get_cached_data,
@@ -131,13 +131,20 @@ def reading_patches(lookup: Callable, memo: dict) -> dict:
             (pelican.readers, "get_date"): lambda string: fast_dates.parse(string, slow_date)}
 
 
+def _remember(memo: dict, key, value):
+    if len(memo) >= MEMO_LIMIT:  # a long dev-loop session: one entry per name and source file seen
+        memo.clear()
+    memo[key] = value
+    return value
+
+
 def markdown_reader(readers, path: str):
     """The reader Pelican would use for ``path`` when it is exactly Pelican's MarkdownReader."""
     reader = readers.readers.get(os.path.splitext(path)[1][1:])
     return reader if type(reader) is MarkdownReader else None
 
 
-def markdown_extensions(readers) -> set[str]:
+def markdown_extensions(readers) -> set[str]:  # the extensions Pelican's own MarkdownReader reads
     return {ext for ext, reader in readers.readers.items() if type(reader) is MarkdownReader}
 
 
@@ -222,10 +229,9 @@ def clear_content_memos() -> None:
 
 
 class FastWriter(Writer):
-    """Writer.write_file of Pelican 4.12, line by line, with two additions: a decision before each
-    page is rendered (``wanted``: the other render process's page, or the dev loop keeps it), and
-    a note of each page written (``pages``); a page is replaced, never written through (a
-    recycled dev-loop output holds hard links of the live pages)."""
+    """Writer.write_file of Pelican 4.12 with a decision before each page is rendered (``wanted``:
+    the other render process's page, or one the dev loop keeps), a note of each page written
+    (``pages``), and pages replaced, never written through (a recycled output holds hard links)."""
 
     def __init__(self, output_path, settings, pages, gate=None):
         super().__init__(output_path, settings=settings)
@@ -237,8 +243,7 @@ class FastWriter(Writer):
             return False
         return self.gate is None or not self.gate.keep(name, template, kwargs)
 
-    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
-                   feed_title=None):
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None):
         if path and self.shard is not None and not self.shard(path):
             return None
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
@@ -345,14 +350,11 @@ def print_summary(generators: list, started: float) -> None:
     """Pelican.run's closing line."""
     arts = next(g for g in generators if isinstance(g, ArticlesGenerator))
     pages = next(g for g in generators if isinstance(g, PagesGenerator))
-    counts = [
-        (len(arts.articles) + len(arts.translations), "article"), (len(arts.drafts) + len(arts.drafts_translations), "draft"),
-        (len(arts.hidden_articles) + len(arts.hidden_translations), "hidden article"),
-        (len(pages.pages) + len(pages.translations), "page"),
-        (len(pages.hidden_pages) + len(pages.hidden_translations), "hidden page"),
-        (len(pages.draft_pages) + len(pages.draft_translations), "draft page"),
-    ]
-    said = [maybe_pluralize(count, word, word + "s") for count, word in counts]
+    counts = {"article": arts.articles + arts.translations, "draft": arts.drafts + arts.drafts_translations,
+              "hidden article": arts.hidden_articles + arts.hidden_translations, "page": pages.pages + pages.translations,
+              "hidden page": pages.hidden_pages + pages.hidden_translations,
+              "draft page": pages.draft_pages + pages.draft_translations}
+    said = [maybe_pluralize(len(items), word, word + "s") for word, items in counts.items()]
     console.print(f"Done: Processed {', '.join(said[:-1])} and {said[-1]} in {time.time() - started:.2f} seconds.")
 
 
@@ -393,6 +395,5 @@ def use_triggered_inline(md: markdown.Markdown) -> markdown.Markdown:
     return md
 
 
-def patch_targets() -> list[tuple[object, str]]:
-    """Every attribute a fast run replaces (the tests check each is Pelican's own outside a run)."""
+def patch_targets() -> list[tuple[object, str]]:  # every attribute replaced (tests: Pelican's own outside a run)
     return [*reading_patches(None, {}), *fixed_urls(), *body_tracking(None), (Writer, "_open_w")]
