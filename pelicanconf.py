@@ -145,7 +145,7 @@ ARTICLE_PATHS = [kind for kind in CONTENT_KINDS if kind != "events"]  # events h
 EVENT_PATHS = ["events"]  # read by plugins/events (pages, calendars, home page list)
 PAGE_PATHS = ["pages"]
 # markdown that plugin generators read too (events; newsletters, NEWSLETTER_PATH's default): parsed
-# with the articles by fastbuild, in parallel, and once per edit in the dev loop
+# with the articles by the fast engine (csoa.engine.fastbuild), in parallel, and once per edit in the dev loop
 FASTBUILD_READ_PATHS = [*EVENT_PATHS, "newsletters"]
 STATIC_PATHS = ["images", "files", "data"]
 PATH_METADATA = r"(?P<category>news|workshops|reports|intelligence|events)/.*"
@@ -208,8 +208,7 @@ MARKDOWN = {
 }
 
 PLUGINS = [
-    # one plugin per line
-    "csoa.engine.fastbuild",  # FIRST: parallel reading and rendering, dev-loop render skipping (see its docstring)
+    # one plugin per line (the build engine, csoa.engine, is not a plugin: see FASTBUILD)
     "csoa.plugins.content_schema",
     "csoa.plugins.publication",
     "csoa.plugins.search",

@@ -60,12 +60,6 @@ def reserve(c, port=8000):
     serve(c, port)
 
 
-@task
-def regenerate(c):
-    """Rebuild whenever content, theme or plugins change (no browser reload; see livereload)."""
-    c.run(f"{shlex.quote(sys.executable)} -m pelican -r -s {DEV_SETTINGS}", pty=False, env=dict(os.environ))
-
-
 @task(help={"sizes": "comma-separated corpus sizes (default 1000,2000)", "large": "also N=4000",
             "repeats": "runs per measurement (median)", "baseline": "also time our build with fastbuild off",
             "areas": "also run the areas' benchmarks first (--no-areas skips them)"})

@@ -2,7 +2,7 @@
 
 Prints one JSON line: {"rebuild_s": median, "search_s": ..., "rendered": ..., "kept": ..., "warm_build_s": ...}.
 ``rebuild_s`` ends when the rebuilt output is in place (the edited page is live); ``search_s`` is how
-much later the background search index is current. The editor pauses until then before the next
+much later the background jobs (the search index) are done. The editor pauses until then before the next
 edit, so each rebuild is timed without a search indexer competing for the cores.
 Run by bench_build.bench_rebuild in its own process (so its peak memory is measured too).
 """
@@ -35,7 +35,7 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     builder.build()
     warm = time.perf_counter() - started
-    builder.wait_for_search()
+    builder.wait_for_background()
     article = Path(args.article)
     original = article.read_text(encoding="utf-8")
     times, search_times, reports = [], [], []
@@ -46,7 +46,7 @@ def main(argv=None) -> int:
         times.append(time.perf_counter() - started)
         reports.append(report)
         started = time.perf_counter()
-        builder.wait_for_search()
+        builder.wait_for_background()
         search_times.append(time.perf_counter() - started)
     last = reports[-1]
     print(json.dumps({"rebuild_s": statistics.median(times), "rebuild_runs_s": times, "warm_build_s": warm,

@@ -37,11 +37,12 @@ def site_settings(root: Path, now: datetime | None = None, settings_file=ROOT / 
     return overrides
 
 
-def build(root: Path, files: dict[str, str | bytes] | None = None, **kwargs) -> Path:
-    """Write ``files`` (if given) and build the site under ``root``; return the output directory."""
+def build(root: Path, files: dict[str, str | bytes] | None = None, session=None, **kwargs) -> Path:
+    """Write ``files`` (if given) and build the site under ``root`` (in ``session``, a build
+    session kept from build to build, if given); return the output directory."""
     if files:
         write_content(root, files)
-    return build_site(ROOT / "pelicanconf.py", site_settings(root, **kwargs))
+    return build_site(ROOT / "pelicanconf.py", site_settings(root, **kwargs), session)
 
 
 def settings_for(root: Path, **kwargs) -> dict:

@@ -1,6 +1,7 @@
-"""content_schema in a long-lived process: each file's own checks are remembered by its stamp and
-re-run only when it changed, while the checks across files (duplicates, links, references) and
-those that depend on the build time still see every file on every validation."""
+"""content_schema in a long-lived process: each file's own checks are remembered (in the memory the
+build session keeps) by its stamp and re-run only when it changed, while the checks across files
+(duplicates, links, references) and those that depend on the build time still see every file on
+every validation."""
 
 from __future__ import annotations
 
@@ -13,20 +14,21 @@ from pathlib import Path
 import pytest
 from test_content_schema import NEWS, rules_for
 
-from csoa.validation import remembered as validate
+from csoa.util import stamps
+from csoa.validation.remembered import CheckedFilesMemory
 from csoa.validation.validate import validate_tree
 
 BAD = Path(__file__).parent / "bad_content"
 RACY_S = 0.1
+MEMORY = CheckedFilesMemory()
 
 
 @pytest.fixture(autouse=True)
 def fresh_memory(monkeypatch):
-    """Nothing remembered; files older than RACY_S are remembered (the real window is longer)."""
-    monkeypatch.setattr(validate, "RACY_NS", int(RACY_S * 1e9))
-    validate.forget_checked_files()
-    yield
-    validate.forget_checked_files()
+    """Nothing remembered; files older than RACY_S are remembered (the real tick is longer)."""
+    global MEMORY
+    monkeypatch.setattr(stamps, "TICK_NS", int(RACY_S * 1e9))
+    MEMORY = CheckedFilesMemory()
 
 
 def write(root: Path, rel: str, text: str) -> Path:
@@ -43,11 +45,13 @@ def news(title: str, extra: str = "") -> str:
 
 
 def check(root: Path, **changes):
-    return validate_tree(rules_for(root, **changes))
+    return validate_tree(rules_for(root, **changes), MEMORY)
 
 
 def uncached(root: Path, **changes):
-    validate.forget_checked_files()
+    """A validation with nothing remembered (what it finds is remembered for the next)."""
+    global MEMORY
+    MEMORY = CheckedFilesMemory()
     return check(root, **changes)
 
 
@@ -142,7 +146,7 @@ def test_a_rewrite_that_brings_back_the_old_mtime_and_size_is_noticed(tmp_path):
 
 
 def test_files_changed_just_before_a_check_are_checked_but_not_remembered(tmp_path, monkeypatch):
-    monkeypatch.setattr(validate, "RACY_NS", 60 * 10**9)
+    monkeypatch.setattr(stamps, "TICK_NS", 60 * 10**9)
     root = tmp_path / "content"
     write(root, "news/a.md", news("Alpha"))
     check(root)
@@ -156,5 +160,5 @@ def test_a_remembered_validation_reports_exactly_what_a_fresh_one_does(case):
     again = check(root)
     assert same_report(again, fresh)
     assert again.files_reused == again.files_checked or any(
-        max(os.stat(p).st_mtime_ns, os.stat(p).st_ctime_ns) > time.time_ns() - validate.RACY_NS for p in root.rglob("*.md")
+        not stamps.FileStamp.of(p).settled for p in root.rglob("*.md")
     )

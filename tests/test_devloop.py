@@ -37,7 +37,7 @@ def edit(builder, rel, old, new):
 
 
 def assert_same_as_clean(builder, tmp_path):
-    builder.wait_for_search()  # the search bundle is written in the background after each build
+    builder.wait_for_background()  # the search bundle is written in the background after each build
     assert tree_differences(builder.output, clean_build_of(builder, tmp_path)) == []
 
 
@@ -78,19 +78,20 @@ def test_summaries_cut_from_the_body_count_as_reading_the_body(tmp_path):
     from pelican.contents import Article
     from sites import settings_for
 
+    import csoa.engine.pelican_internals as pelican_internals
     from csoa.engine.fastbuild import render_skip
 
-    render_skip.install_body_tracking()
     (tmp_path / "content").mkdir()
     settings = settings_for(tmp_path)
     with_summary = Article("<p>Body.</p>", {"title": "A", "summary": "Given."}, settings=settings, source_path="/a.md")
     cut = Article("<p>Body words.</p>", {"title": "B"}, settings=settings, source_path="/b.md")
     gate = render_skip.RenderGate({}, {"generated_content": {"a": with_summary, "b": cut}}, None, str(tmp_path))
     gate._base = b"base"
-    for _ in range(2):  # the second time Pelican's memo answers: still recorded
-        with gate.tracking("index.html"):
-            assert with_summary.summary == with_summary.metadata["summary"] and cut.summary == "<p>Body words.</p>"
-        assert gate.pending["index.html"].deps == ("/b.md",)
+    with pelican_internals.patched(pelican_internals.body_tracking(gate.recorder)):
+        for _ in range(2):  # the second time Pelican's memo answers: still recorded
+            with gate.tracking("index.html"):
+                assert with_summary.summary == with_summary.metadata["summary"] and cut.summary == "<p>Body words.</p>"
+            assert gate.pending["index.html"].deps == ("/b.md",)
 
 
 def test_title_edit(dev, tmp_path):
@@ -139,13 +140,13 @@ def test_template_edit_rerenders_the_pages_using_it(dev, tmp_path):
 
 
 def test_broken_edit_keeps_the_last_good_output_and_the_next_good_edit_recovers(dev, tmp_path):
-    dev.wait_for_search()
+    dev.wait_for_background()
     before = tree(dev.output)
     edit(dev, "news/item-04.md", "Date: 2016-07-05 09:00 +01:00", "Date: next tuesday-ish")
     with pytest.raises(BuildFailed) as failure:
         dev.rebuild()
     assert "item-04.md" in str(failure.value)
-    dev.wait_for_search()  # the failed build restarted the indexer on the unchanged output
+    dev.wait_for_background()  # the failed build restarted the indexer on the unchanged output
     assert tree(dev.output) == before
     edit(dev, "news/item-04.md", "Date: next tuesday-ish", "Date: 2016-07-06 09:00 +01:00")
     dev.rebuild()
@@ -211,14 +212,28 @@ def test_a_rebuild_never_writes_through_a_page_the_live_output_shares(dev, tmp_p
     assert_same_as_clean(dev, tmp_path)
 
 
+def test_the_dev_loop_names_no_plugin():
+    """It drives what plugins registered with its build session (memos, jobs) by the session alone."""
+    import ast
+
+    from csoa.engine import devloop
+
+    tree = ast.parse(open(devloop.__file__, encoding="utf-8").read())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not [m for m in imported if m and m.startswith(("csoa.plugins", "csoa.search"))]
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    assert not [n for n in names if "search" in n.lower() or "index" in n.lower()]
+
+
 def test_search_index_follows_in_the_background_and_search_works_meanwhile(dev, tmp_path):
-    dev.wait_for_search()
+    dev.wait_for_background()
     entry = dev.output / "pagefind" / "pagefind-entry.json"
     before = entry.read_bytes()
     edit(dev, "news/item-03.md", "Opening paragraph", "Quetzalcoatl paragraph")
     dev.rebuild()
     assert (dev.output / "pagefind" / "pagefind-ui.js").is_file()  # the previous bundle, carried over
-    dev.wait_for_search()
+    dev.wait_for_background()
     assert entry.read_bytes() != before  # a new index (its chunk hashes changed with the word)
     assert_same_as_clean(dev, tmp_path)
 
@@ -271,4 +286,4 @@ def test_close_stops_the_background_work_and_leaves_only_the_output(dev, tmp_pat
     beside = sorted(p.name for p in dev.output.parent.iterdir())
     assert [name for name in beside if name.startswith(".output")] == []
     assert (dev.output / "news" / "news-item-1" / "index.html").is_file()
-    assert dev.indexer._thread is None
+    assert dev.session.job("search", None)._thread is None  # the search plugin's job, stopped

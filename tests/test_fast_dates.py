@@ -17,13 +17,6 @@ def counting_slow(string):
     return get_date(string)
 
 
-@pytest.fixture(autouse=True)
-def active():
-    fast_dates.use(True)
-    yield
-    fast_dates.use(False)
-
-
 def offset(moment):
     try:
         return moment.utcoffset()
@@ -100,10 +93,3 @@ def test_the_site_s_usual_dates_skip_dateutil_in_any_local_zone(zone, monkeypatc
     finally:
         monkeypatch.undo()
         time.tzset()
-
-
-def test_off_it_always_asks_pelican():
-    fast_dates.use(False)
-    calls.clear()
-    fast("2016-07-08 09:00 +01:00")
-    assert calls == ["2016-07-08 09:00 +01:00"]

@@ -138,7 +138,7 @@ def test_reader_metadata_and_warnings_match_pelicans_markdown_reader(tmp_path, c
     from sites import settings_for
 
     from csoa.engine.fastbuild.parse_pool import MarkdownPair
-    from csoa.engine.fastbuild.reading import pelican_metadata
+    from csoa.engine.pelican_internals import pelican_metadata
 
     (tmp_path / "content").mkdir()
     source = tmp_path / "duplicate.md"
@@ -189,20 +189,26 @@ def test_a_bad_date_fails_the_parallel_build_naming_the_file(tmp_path):
     assert "bad-date.md" in str(failure.value)
 
 
-def test_repeated_runs_of_one_pelican_pick_up_edits(tmp_path):
-    """`pelican --autoreload` runs the same Pelican object again after each edit."""
-    from pelican import Pelican
+def test_a_fast_pelican_run_again_picks_up_edits(tmp_path):
+    """The same engine object run a second time (as ``pelican --autoreload`` runs one Pelican)."""
     from sites import settings_for
 
+    from csoa.engine.fastbuild.engine import FastPelican
+    from csoa.util.session import BuildSession
+
     write_content(tmp_path, fixture_files())
-    pelican = Pelican(settings_for(tmp_path, **PARALLEL))
-    pelican.run()
+    session = BuildSession()
+    with session.build():
+        pelican = FastPelican(settings_for(tmp_path, **PARALLEL), session)
+        pelican.run()
     page = tmp_path / "output" / "news" / "news-item-2" / "index.html"
     assert b"Opening paragraph" in page.read_bytes()
     source = tmp_path / "content" / "news" / "item-02.md"
     source.write_text(source.read_text(encoding="utf-8").replace("Opening paragraph", "Edited opening"), encoding="utf-8")
-    pelican.run()
+    with session.build():
+        pelican.run()
     assert b"Edited opening" in page.read_bytes()
+    assert pelican.report.parsed == 1  # the session kept the other files' parse
 
 
 def test_with_other_threads_running_the_build_still_matches(tmp_path):
@@ -235,8 +241,9 @@ def test_templates_are_compiled_once_for_every_generator_with_the_same_options()
     source = {"page.html": "{% for x in items %}\n{{ x }}\n{% endfor %}"}
     first, second = Environment(loader=DictLoader(source)), Environment(loader=DictLoader(source))
     other_options = Environment(loader=DictLoader(source), trim_blocks=True)
+    caches = {}
     for env in (first, second, other_options):
-        share_compiled_templates(_generator_with(env))
+        share_compiled_templates(_generator_with(env), caches)
     compiled = []
     for env in (first, second, other_options):
         original = env.compile
@@ -252,8 +259,9 @@ def test_an_edited_template_source_is_compiled_again():
     from csoa.engine.fastbuild.template_cache import share_compiled_templates
 
     envs = [Environment(loader=DictLoader({"t.html": text})) for text in ("old {{ a }}", "new {{ a }}")]
+    caches = {}
     for env in envs:
-        share_compiled_templates(_generator_with(env))
+        share_compiled_templates(_generator_with(env), caches)
     assert [env.get_template("t.html").render(a=1) for env in envs] == ["old 1", "new 1"]
 
 
@@ -264,7 +272,7 @@ def test_content_urls_are_computed_once_while_pages_are_written_and_overrides_st
     from pelican.contents import Article
     from pelican.settings import DEFAULT_CONFIG
 
-    from csoa.engine.fastbuild import url_memo
+    import csoa.engine.pelican_internals as pelican_internals
 
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings.update(ARTICLE_URL="news/{slug}/", ARTICLE_SAVE_AS="news/{slug}/index.html")
@@ -274,18 +282,16 @@ def test_content_urls_are_computed_once_while_pages_are_written_and_overrides_st
     original = Article._expand_settings
     Article._expand_settings = lambda self, key: calls.append(key) or original(self, key)
     try:
-        url_memo.start()
-        assert [article.url, article.url, article.save_as] == ["news/a/", "news/a/", "news/a/index.html"]
-        assert calls == ["url", "save_as"]  # once each
-        article.override_url = "files/a.pdf"  # what Static.attach_to does while a body is rendered
-        assert article.url == "files/a.pdf"
-        del article.override_url
-        url_memo.stop()
+        with pelican_internals.patched(pelican_internals.fixed_urls()):
+            assert [article.url, article.url, article.save_as] == ["news/a/", "news/a/", "news/a/index.html"]
+            assert calls == ["url", "save_as"]  # once each
+            article.override_url = "files/a.pdf"  # what Static.attach_to does while a body is rendered
+            assert article.url == "files/a.pdf"
+            del article.override_url
         article.slug = "b"
         assert article.url == "news/b/"  # outside the writing phase nothing is remembered
     finally:
         Article._expand_settings = original
-        url_memo.stop()
 
 
 def test_structure_digest_sees_a_change_to_a_metadata_value_or_to_its_attribute_alone():
@@ -312,40 +318,31 @@ def test_structure_digest_sees_a_change_to_a_metadata_value_or_to_its_attribute_
     assert len({digests[0], digests[2], digests[3]}) == 3
 
 
-def test_memoised_slugs_and_relative_paths_equal_pelicans_and_are_off_for_plain_builds(tmp_path):
+def test_memoised_slugs_and_relative_paths_equal_pelicans_and_are_gone_after_the_run(tmp_path):
     import copy
 
     import pelican.urlwrappers
-    from pelican.contents import Article
+    from pelican.contents import Article, Content
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify
 
-    from csoa.engine.fastbuild import pelican_memos
+    import csoa.engine.pelican_internals as pelican_internals
 
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings["PATH"] = str(tmp_path)
     subs = settings["SLUG_REGEX_SUBSTITUTIONS"]
     names = ["Gulf of Aden", "Côte d'Ivoire", "C++ & <b>bold</b>", "  spaced  "]
-    try:
-        pelican_memos.use(True)
+    pelicans = pelican.urlwrappers.slugify, vars(Content)["get_relative_source_path"]
+    memo = {}
+    with pelican_internals.patched(pelican_internals.reading_patches(lambda readers, path: None, memo)):
+        assert pelican.urlwrappers.slugify is not pelicans[0]
         for _ in range(2):  # the second round comes from the memo
             assert [pelican.urlwrappers.slugify(n, subs) for n in names] == [slugify(n, subs) for n in names]
             article = Article("x", {"title": "A"}, settings=settings, source_path=str(tmp_path / "news" / "a.md"))
             assert article.get_relative_source_path() == "news/a.md"
             assert article.get_relative_source_path(str(tmp_path / "b" / "c.md")) == "b/c.md"
-        calls = []
-        pelican_memos.use(False)
-        import pelican.contents
-
-        original = pelican.contents.posixize_path
-        pelican.contents.posixize_path = lambda p: calls.append(p) or original(p)
-        try:
-            Article("x", {"title": "A"}, settings=settings, source_path=str(tmp_path / "a.md")).get_relative_source_path()
-        finally:
-            pelican.contents.posixize_path = original
-        assert calls  # computed by Pelican itself when the memos are off
-    finally:
-        pelican_memos.use(False)
+    assert len(memo) == len(names) + 2
+    assert (pelican.urlwrappers.slugify, vars(Content)["get_relative_source_path"]) == pelicans  # Pelican's own again
 
 
 def test_paginator_pages_digest_by_their_paginator_and_number():
@@ -453,7 +450,7 @@ def test_parsing_starts_before_pelican_loads_the_plugins_and_the_run_keeps_that_
     core); the run's own prefetch then keeps that job instead of starting another."""
     import pelican
 
-    from csoa.engine.fastbuild import parse_pool, session
+    from csoa.engine.fastbuild import parse_pool
 
     events = []
     started, init_plugins = parse_pool.ParseJob.__init__, pelican.Pelican.init_plugins
@@ -470,23 +467,31 @@ def test_parsing_starts_before_pelican_loads_the_plugins_and_the_run_keeps_that_
     monkeypatch.setattr(pelican.Pelican, "init_plugins", loading_plugins)
     write_content(tmp_path, fixture_files())
     out = build(tmp_path, **PARALLEL)
-    assert events == ["pool started", "plugins loaded"]
-    assert session._early is None  # taken by the run
+    assert events == ["pool started", "plugins loaded"]  # one job: the run kept it
     plain = build(tmp_path / "plain", fixture_files(), FASTBUILD=False)
     assert tree_differences(out, plain) == []
 
 
-def test_an_early_start_no_run_takes_is_stopped(tmp_path):
-    from csoa.engine.fastbuild import session
+def test_an_early_start_whose_engine_fails_to_load_its_plugins_is_stopped(tmp_path, monkeypatch):
+    import pelican
 
-    write_content(tmp_path, fixture_files())
-    from sites import settings_for
+    from csoa.engine.fastbuild import parse_pool
 
-    session.start_early({**settings_for(tmp_path, **PARALLEL)})
-    job = session._early.sources._job
-    assert job is not None
-    session.discard_early()
-    assert session._early is None and job._pool is None  # terminated
+    jobs = []
+    started = parse_pool.ParseJob.__init__
+
+    def job_started(self, *args, **kwargs):
+        jobs.append(self)
+        return started(self, *args, **kwargs)
+
+    def failing_plugins(self):
+        raise RuntimeError("a plugin failed to load")
+
+    monkeypatch.setattr(parse_pool.ParseJob, "__init__", job_started)
+    monkeypatch.setattr(pelican.Pelican, "init_plugins", failing_plugins)
+    with pytest.raises(BuildFailed, match="a plugin failed to load"):
+        build(tmp_path, fixture_files(), **PARALLEL)
+    assert len(jobs) == 1 and jobs[0]._pool is None  # started, then terminated
 
 
 def test_the_command_line_build_freezes_the_heap_before_the_process_exits(tmp_path):
@@ -543,22 +548,34 @@ def test_the_search_glob_comes_from_the_pages_the_build_wrote_without_reading_th
     assert tree_differences(out, plain) == []
 
 
-def test_a_page_rewritten_after_it_was_written_is_read_again(tmp_path):
-    from csoa.engine.fastbuild.page_probes import PageLedger, stamp_of, watch
+def test_a_page_rewritten_after_the_writer_noted_it_is_read_again(tmp_path, monkeypatch):
+    """A ``content_written`` handler (in whichever process renders the page) takes the search
+    marker out of one page: the build forgets what the writer noted of it, so the glob reads it."""
+    from pelican import signals
 
-    watch("data-pagefind-body")
-    page = tmp_path / "a.html"
-    page.write_text("<main>x</main>")
-    ledger = PageLedger()
-    ledger.note(str(page), "<main>x</main>", stamp_of(str(page)))
-    assert ledger.holds(str(page), "data-pagefind-body") is False
-    assert ledger.holds(str(page), "never watched") is None
-    page.write_text("<main data-pagefind-body>x</main>")  # e.g. a content_written handler
-    assert ledger.holds(str(page), "data-pagefind-body") is None  # changed: read it
-    written = stamp_of(str(page))
-    page.write_text("<main data-pagefind-body>xx</main>")
-    ledger.note(str(page), "<main data-pagefind-body>x</main>", written)  # rewritten before noting
-    assert str(page) not in ledger.entries
+    from csoa.search import pagefind_index
+
+    def unmark(path, context):
+        if path.endswith("news/news-item-3/index.html"):
+            page = Path(path)
+            page.write_text(page.read_text(encoding="utf-8").replace("data-pagefind-body", "data-x"), encoding="utf-8")
+
+    seen = {}
+    glob_of = pagefind_index.marked_pages_glob
+
+    def glob_spy(site, should_stop=lambda: False, known=None):
+        seen["known"] = {p.name: known(str(p / "index.html")) for p in (site / "news").iterdir()}
+        seen["glob"], seen["read all"] = glob_of(site, should_stop, known), glob_of(site)
+        return seen["glob"]
+
+    monkeypatch.setattr(pagefind_index, "marked_pages_glob", glob_spy)
+    signals.content_written.connect(unmark)
+    try:
+        build(tmp_path, fixture_files(), **PARALLEL)
+    finally:
+        signals.content_written.disconnect(unmark)
+    assert seen["known"]["news-item-3"] is None and seen["known"]["news-item-4"] is True
+    assert seen["glob"] == seen["read all"] and "news-item-3" not in seen["glob"]
 
 
 def _markdown_files(folder, count):
@@ -606,17 +623,94 @@ def test_a_file_edited_after_the_prefetch_parsed_it_is_not_served(tmp_path):
 
 
 def test_articles_are_read_in_sorted_order_so_reading_follows_the_pool(tmp_path, monkeypatch):
-    from csoa.engine.fastbuild import reading
+    from csoa.engine.fastbuild.reading import MarkdownReading
 
     asked = []
-    original = reading._cached_data
+    original = MarkdownReading.lookup
 
-    def spy(readers, fallback, path, default=None):
+    def spy(self, readers, path):
         asked.append(path)
-        return original(readers, fallback, path, default)
+        return original(self, readers, path)
 
-    monkeypatch.setattr(reading, "_cached_data", spy)
+    monkeypatch.setattr(MarkdownReading, "lookup", spy)
     fast, plain = build_both(tmp_path, fixture_files())
     news = [p for p in asked if "/news/" in p]
     assert len(news) > 2 and news == sorted(news)
     assert tree_differences(fast, plain) == []
+
+
+PATCHED_ATTRIBUTES = """
+import json, sys
+sys.path[:0] = [{tests!r}]
+from pelican import signals
+import csoa.engine.pelican_internals as pelican_internals
+from sites import build
+from fastbuild_fixtures import fixture_files
+
+targets = pelican_internals.patch_targets()
+
+def identities():
+    return [id(vars(owner).get(name)) for owner, name in targets]
+
+seen = {{"before": identities()}}
+
+def while_writing(generator, content):
+    seen.setdefault(("fast" if generator.settings.get("FASTBUILD", True) else "plain") + " while writing", identities())
+
+signals.article_generator_write_article.connect(while_writing)
+root = sys.argv[1]
+build(__import__("pathlib").Path(root) / "fast", fixture_files(), FASTBUILD_WORKERS=1)
+seen["after fast"] = identities()
+build(__import__("pathlib").Path(root) / "plain", fixture_files(), FASTBUILD=False)
+seen["after plain"] = identities()
+print(json.dumps({{"names": [f"{{getattr(o, '__name__', o)}}.{{n}}" for o, n in targets], **seen}}))
+"""
+
+
+def test_plain_builds_run_with_every_patched_pelican_attribute_as_pelican_defines_it(tmp_path):
+    """Captured in a fresh process before any build: every attribute a fast run replaces is the
+    same object after a fast build, during and after a plain build (and really replaced while the
+    fast build writes, or this test would prove nothing). The one exception during a build, plain
+    or fast, is the output guard's note on Writer._open_w (the build policy, not fastbuild)."""
+    import json
+    import subprocess
+    import sys
+
+    code = PATCHED_ATTRIBUTES.format(tests=str(ROOT / "tests"))
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    names, before = seen["names"], seen["before"]
+    assert {"Readers.get_cached_data", "pelican.urlwrappers.slugify", "Content.get_url_setting",
+            "Writer._open_w", "pelican.readers.get_date", "Content.get_content"} <= set(names)
+    for moment in ("after fast", "plain while writing", "after plain"):
+        differing = {name for name, was, now in zip(names, before, seen[moment]) if was != now}
+        assert differing == ({"Writer._open_w"} if moment == "plain while writing" else set()), moment
+    replaced = {name for name, was, now in zip(names, before, seen["fast while writing"]) if was != now}
+    assert replaced >= {"Readers.get_cached_data", "pelican.urlwrappers.slugify", "Content.get_url_setting"}
+
+
+def test_on_another_pelican_version_the_build_is_plain_pelican_and_says_why(tmp_path, monkeypatch, caplog):
+    from pelican import signals
+
+    import csoa.engine.pelican_internals as pelican_internals
+
+    monkeypatch.setitem(pelican_internals.INSTALLED, "pelican", "4.13.0")
+    targets = pelican_internals.patch_targets()
+    own = [vars(owner).get(name) for owner, name in targets]
+    during = []
+
+    def while_writing(generator, content):
+        during.append([vars(owner).get(name) for owner, name in targets])
+
+    signals.article_generator_write_article.connect(while_writing)
+    try:
+        with caplog.at_level(logging.WARNING):
+            fast, plain = build_both(tmp_path, fixture_files())
+    finally:
+        signals.article_generator_write_article.disconnect(while_writing)
+    assert tree_differences(fast, plain) == []
+    assert any("fastbuild is off" in r.getMessage() and "pelican 4.13.0 (checked against 4.12.0)" in r.getMessage()
+               for r in caplog.records)
+    guard = targets.index((__import__("pelican.writers").writers.Writer, "_open_w"))  # the output guard's, in every build
+    assert during and all(all(a is b for i, (a, b) in enumerate(zip(seen, own)) if i != guard) for seen in during)

@@ -16,10 +16,10 @@ from sites import ROOT, build, site_settings, write_content
 from test_events_support import COURSE, INTELLIGENCE, NEWS_WITH_LINKS, PDF_BYTES, PINNED_NOW, REPORT, png_bytes
 
 from csoa.engine.devloop import DevBuilder
-from csoa.engine.memo import LastBuildMemo
 from csoa.feeds.absolute import absolutize_soup, absolutize_with_links
 from csoa.feeds.html_stream import Unsupported, stream_rewrite
-from csoa.feeds.items import ABSOLUTIZED
+from csoa.util.memo import LastBuildMemo
+from csoa.util.session import BuildSession
 
 BASE = "https://www.csoalliance.com/news/item/"
 
@@ -123,7 +123,7 @@ def test_a_body_edit_shows_in_the_feeds_of_the_next_dev_loop_build(tmp_path):
     article = tmp_path / "content/intelligence/kidnap-risk.md"
     edit(article, "Body.", "Tidy.")  # same length, same everything else
     builder.rebuild()
-    assert ABSOLUTIZED.hits > 0  # the unchanged items came from the memo, the edited one did not:
+    assert builder.session.memo("feeds.absolutized").hits > 0  # the unchanged items came from the memo, the edited one did not:
     for name in ("all.atom.xml", "all.rss.xml", "intelligence.atom.xml", "regions/west-africa.rss.xml"):
         text = feed_text(builder.output, name)
         assert "Tidy." in text and "Body." not in text, name
@@ -134,10 +134,11 @@ def test_a_body_edit_shows_in_the_feeds_of_the_next_dev_loop_build(tmp_path):
 
 
 def test_a_new_public_siteurl_shows_in_every_feed_of_the_next_build(tmp_path):
-    first = build(tmp_path / "a", SMALL_SITE, now=PINNED_NOW)
+    session = BuildSession()  # kept from one build to the next: its memos must not serve the old URLs
+    first = build(tmp_path / "a", SMALL_SITE, session=session, now=PINNED_NOW)
     assert "https://www.csoalliance.com/files/report.pdf" in feed_text(first, "all.rss.xml")
     write_content(tmp_path / "b", SMALL_SITE)
-    second = build(tmp_path / "b", now=PINNED_NOW, PUBLIC_SITEURL="https://staging.example.org")
+    second = build(tmp_path / "b", session=session, now=PINNED_NOW, PUBLIC_SITEURL="https://staging.example.org")
     for path in (second / "feeds").rglob("*.xml"):
         text = path.read_text(encoding="utf-8")
         assert "www.csoalliance.com" not in text, path  # links and ids (tag: URIs) alike
@@ -149,12 +150,12 @@ def test_a_new_public_siteurl_shows_in_every_feed_of_the_next_build(tmp_path):
 def test_a_replaced_pdf_gets_its_new_length_and_a_new_date_offset_is_written(tmp_path):
     """Inputs a digest of the HTML would miss: the attached file's size, and a date moved to another
     time zone (the same instant, so == says the items are equal)."""
-    site = tmp_path / "site"
-    first = build(site, SMALL_SITE, now=PINNED_NOW)
+    site, session = tmp_path / "site", BuildSession()  # kept from one build to the next, with its memos
+    first = build(site, SMALL_SITE, session=session, now=PINNED_NOW)
     assert f'length="{len(PDF_BYTES)}"' in feed_text(first, "all.rss.xml")
     (site / "content/files/report.pdf").write_bytes(PDF_BYTES + b"%" * 100)
     edit(site / "content/reports/drone-attack.md", "Date: 2019-06-20 18:00 +00:00", "Date: 2019-06-20 19:00 +01:00")
-    second = build(site, now=PINNED_NOW)
+    second = build(site, session=session, now=PINNED_NOW)
     assert f'length="{len(PDF_BYTES) + 100}"' in feed_text(second, "all.rss.xml")
     atom = feed_text(second, "reports.atom.xml")
     assert "<published>2019-06-20T19:00:00+01:00</published>" in atom

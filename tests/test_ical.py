@@ -170,7 +170,9 @@ def test_remembered_calendars_follow_every_input_even_an_equal_instant_in_anothe
     a stamp at the same instant written in another zone (equal datetimes, different text)."""
     from csoa.events.ical import CalendarEntry, build_calendar
     from csoa.model.events import parse_event
+    from csoa.util.memo import LastBuildMemo
 
+    memo = LastBuildMemo()  # the build session's, in a build
     event = parse_event({"title": "Briefing", "date": "2019-06-01 10:00", "summary": "s", "start": "2019-07-10 09:00"},
                         default_uid="events/briefing", default_timezone="Europe/London")
     moved = parse_event({"title": "Briefing", "date": "2019-06-01 10:00", "summary": "s", "start": "2019-07-11 09:00"},
@@ -181,7 +183,7 @@ def test_remembered_calendars_follow_every_input_even_an_equal_instant_in_anothe
 
     def calendar(ev, stamp, name="t"):
         return build_calendar([CalendarEntry(ev, f"{PUBLIC}/events/briefing/", "A briefing.", stamp)],
-                              name=name, prodid="-//CSO Alliance//t//EN", domain=DOMAIN)
+                              name=name, prodid="-//CSO Alliance//t//EN", domain=DOMAIN, memo=memo)
 
     first = calendar(event, utc)
     assert calendar(event, utc) is first  # remembered

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from markdown import Markdown
 
 from csoa.engine.fastbuild import inline_triggers
-from csoa.engine.fastbuild.inline_triggers import TriggeredInlineProcessor, use_triggered_inline
+from csoa.engine.pelican_internals import TriggeredInlineProcessor, use_triggered_inline
 from csoa.engine.fastbuild.reading import reader_markdown_config
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -231,9 +231,22 @@ def test_the_background_indexer_swaps_in_a_real_bundle(tmp_path):
     assert len(list((site / "pagefind" / "fragment").iterdir())) == 1
 
 
+def _pagefind_children() -> list[str]:
+    """The command lines of this process's children running Pagefind."""
+    found = []
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode()
+            if "pagefind" in command:
+                found.append(command)
+    return found
+
+
 def test_pagefind_runs_while_the_later_finalized_handlers_run_and_its_failure_fails_the_build(tmp_path, monkeypatch):
-    """Pagefind starts first in ``finalized`` and is waited for last: a handler connected after
-    every plugin sees it running; if it then fails, the build fails and the old output stays."""
+    """Pagefind starts in ``finalized`` and is waited for once the output is complete: a handler
+    connected after every plugin sees it running; if it then fails, the build fails and the old
+    output stays."""
     import sys
 
     from pelican import signals
@@ -246,19 +259,18 @@ def test_pagefind_runs_while_the_later_finalized_handlers_run_and_its_failure_fa
     seen = []
 
     def later_handler(pelican):
-        from csoa.plugins.search.glue import _running
-
-        seen.append([run.process.poll() for run in _running.values()])
+        seen.append(len(_pagefind_children()))
 
     monkeypatch.setattr(pagefind_index, "pagefind_command",
-                        lambda *a, **k: [sys.executable, "-c", "import sys, time; time.sleep(1); sys.exit('index broke')"])
+                        lambda *a, **k: [sys.executable, "-c", "import sys, time; time.sleep(1); sys.exit('index broke')",
+                                         "pagefind"])
     signals.finalized.connect(later_handler)
     try:
         with pytest.raises(BuildFailed, match="index broke"):
             build(tmp_path, {"news/other.md": LISTED_SUMMARY})
     finally:
         signals.finalized.disconnect(later_handler)
-    assert seen == [[None]]  # Pagefind was still running when the later handler ran
+    assert seen == [1]  # Pagefind was still running when the later handler ran
     assert (out / "index.html").read_bytes() == before
 
 
@@ -316,22 +328,32 @@ def test_no_memory_scratch_without_room_and_a_killed_run_leaves_no_scratch(site,
     assert not run.scratch.exists() and not (copy / "pagefind").exists()
 
 
-def test_a_pagefind_run_left_by_a_failed_build_is_stopped_when_the_process_ends(site, tmp_path):
-    """A later finalized handler fails, so finish_index never runs: at exit the run is killed and
-    its scratch folder removed (real Pagefind, in a child Python process)."""
-    import subprocess
-    import sys
+def test_a_build_that_fails_after_pagefind_started_stops_it_and_leaves_no_scratch(tmp_path, monkeypatch):
+    """A later finalized handler fails, so the build never waits for its Pagefind: the build
+    session's "build ended" hook kills it and removes its scratch folder (real Pagefind)."""
+    from pelican import signals
 
-    from sites import ROOT
+    from csoa.engine.build import BuildFailed
+    from csoa.search import pagefind_index
 
-    code = (
-        f"import sys; sys.path.insert(0, {str(ROOT / 'tests')!r});"
-        "from pathlib import Path; from csoa.plugins.search import glue; from csoa.search.pagefind_index import PagefindRun;"
-        f"run = PagefindRun(Path({str(site)!r})); glue._running['x'] = run; print(run.scratch)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    scratch = Path(done.stdout.split()[-1])
-    assert scratch.name.startswith(".pagefind-") and not scratch.exists()
+    monkeypatch.setattr(pagefind_index, "MEMORY_SCRATCH", tmp_path / "scratch")
+    monkeypatch.setattr(pagefind_index, "MIN_SCRATCH_FREE", 0)
+    (tmp_path / "scratch").mkdir()
+    build(tmp_path / "site", {"news/members.md": NEWS})  # the plugins are connected: the handler comes after them
+    running = []
+
+    def failing_handler(pelican):
+        running.append(len(_pagefind_children()))
+        raise RuntimeError("a later handler failed")
+
+    signals.finalized.connect(failing_handler)
+    try:
+        with pytest.raises(BuildFailed, match="a later handler failed"):
+            build(tmp_path / "site", {"news/other.md": LISTED_SUMMARY})
+    finally:
+        signals.finalized.disconnect(failing_handler)
+    assert running == [1] and _pagefind_children() == []
+    assert list((tmp_path / "scratch").iterdir()) == []
 
 
 def test_scratch_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path, monkeypatch):
@@ -355,3 +377,19 @@ def test_scratch_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path
     fresh = pagefind_index.scratch_folder(tmp_path / "site")
     assert not dead.exists() and live.exists() and other.exists()
     assert fresh.parent == tmp_path and fresh.name.startswith(f".pagefind-{os.getpid()}-")
+
+
+def test_a_bare_pelican_run_without_a_build_session_indexes_within_finalized(tmp_path):
+    """``pelican`` on the command line runs no build session: the plugin indexes at once, reading
+    every page (nothing noted them), and leaves the same bundle a build through the entry point does."""
+    from fastbuild_fixtures import tree_differences
+    from pelican import Pelican
+    from sites import settings_for, write_content
+
+    files = {"workshops/lagos.md": WORKSHOP, "news/members.md": NEWS}
+    write_content(tmp_path / "bare", files)
+    Pelican(settings_for(tmp_path / "bare")).run()
+    entry = json.loads((tmp_path / "bare" / "output" / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 2
+    through_entry_point = build(tmp_path / "built", files)
+    assert tree_differences(tmp_path / "bare" / "output" / "pagefind", through_entry_point / "pagefind") == []

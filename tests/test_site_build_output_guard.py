@@ -45,7 +45,7 @@ def without_content_schema_receivers():
             continue
         for ref in list(receivers.values()):
             func = ref() if isinstance(ref, weakref.ref) else ref
-            if getattr(func, "__module__", "").startswith("csoa.plugins.content_schema"):
+            if getattr(func, "__module__", "") == "csoa.plugins.content_schema":
                 signal.disconnect(func)
                 taken.append((signal, func))
     yield

@@ -1,5 +1,5 @@
 """sitemap_xml speed-ups: the head-only parse gives exactly what the full parse gives, and the
-in-process cache re-reads only pages whose file changed (as in the dev loop's hard-linked outputs)."""
+build session's memo re-reads only pages whose file changed (as in the dev loop's hard-linked outputs)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from sites import ROOT, site_settings, write_content
 from csoa import sitemap
 from csoa.engine.devloop import DevBuilder
 from csoa.sitemap import collect_pages, read_page, render_sitemap
+from csoa.util import stamps
+from csoa.util.memo import LastBuildMemo
 
 NOW = datetime(2019, 7, 8, tzinfo=timezone.utc)
 HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
@@ -64,17 +66,44 @@ def test_head_only_parse_is_used_for_a_page_dated_by_its_head(tmp_path):
     assert sitemap._info_from_head(path, TRICKY["times in main"].encode()) is None
 
 
+TICK_S = 0.02
+
+
+@pytest.fixture(autouse=True)
+def short_tick(monkeypatch):
+    """Files whose times are TICK_S old are settled (the real tick is longer; ctimes cannot be dated back)."""
+    monkeypatch.setattr(stamps, "TICK_NS", int(TICK_S * 1e9))
+
+
+def settle():
+    time.sleep(TICK_S * 2)
+
+
 def write_old(path, text, mtime_ns=HOUR_AGO_NS):
-    """Write a page and date it an hour back (out of the racy window, as a page of an earlier build)."""
+    """Write a page and date it an hour back (as a page of an earlier build)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(mtime_ns, mtime_ns))
 
 
+MEMO = LastBuildMemo()
+
+
+def scan(output, not_after=NOW):
+    """collect_pages as one build of a long-lived session does it: with the session's memo."""
+    settle()
+    MEMO.start_build()
+    try:
+        return collect_pages(output, not_after, MEMO)
+    finally:
+        MEMO.end_build()
+
+
 @pytest.fixture
 def reads(monkeypatch):
     """Count the pages collect_pages actually reads (the real read_page does the work)."""
-    sitemap.clear_page_cache()
+    global MEMO
+    MEMO = LastBuildMemo()
     calls = []
     real = sitemap.read_page
 
@@ -84,7 +113,6 @@ def reads(monkeypatch):
 
     monkeypatch.setattr(sitemap, "read_page", counting)
     yield calls
-    sitemap.clear_page_cache()
 
 
 def linked_copy(source, target, except_names=()):
@@ -100,47 +128,53 @@ def test_a_rebuild_reads_only_the_pages_it_wrote(tmp_path, reads):
     for i in range(5):
         write_old(first / f"p{i}.html", html(CANON.format(f"p{i}") + DATED.format(f"2016-07-0{i + 1}")))
     write_old(first / "list.html", html(CANON.format("list"), '<main><time datetime="2016-02-02">x</time></main>'))
-    collect_pages(first, NOW)
+    scan(first)
     assert len(reads) == 6
 
     reads.clear()
-    linked_copy(first, second, except_names={"p3.html"})
+    linked_copy(first, second, except_names={"p3.html"})  # new links: the ctime and link count move
     write_old(second / "p3.html", html(CANON.format("p3") + DATED.format("2018-12-24")))
-    pages = collect_pages(second, NOW)
+    pages = scan(second)
     assert reads == ["p3.html"]
     assert {p.canonical: p.lastmod for p in pages}["https://x.test/p3/"] == datetime(2018, 12, 24, tzinfo=timezone.utc)
     assert all(p.path.parent == second for p in pages)  # paths of this build, not of the one cached
-    assert render_sitemap(pages) == render_sitemap(collect_pages(second, NOW, cache=False))
-    assert len(sitemap._page_cache) == 6  # only the latest scan's pages are kept
+    assert render_sitemap(pages) == render_sitemap(collect_pages(second, NOW))
+    assert len(MEMO) == 6  # only the latest scan's pages are kept
 
 
 def test_a_page_changed_in_place_is_read_again(tmp_path, reads):
     path = tmp_path / "p.html"
     write_old(path, html(CANON.format("p") + DATED.format("2016-07-08")))
-    collect_pages(tmp_path, NOW)
+    scan(tmp_path)
     write_old(path, html(CANON.format("p") + DATED.format("2016-07-09")), HOUR_AGO_NS + 1)  # same inode and size
-    assert [p.lastmod.day for p in collect_pages(tmp_path, NOW)] == [9]
+    assert [p.lastmod.day for p in scan(tmp_path)] == [9]
     path.write_text(html(CANON.format("p") + DATED.format("2016-07-10T10:00")), encoding="utf-8")
     os.utime(path, ns=(HOUR_AGO_NS + 1, HOUR_AGO_NS + 1))  # same inode and mtime, new size
-    assert [p.lastmod.day for p in collect_pages(tmp_path, NOW)] == [10]
-    assert len(reads) == 3
+    assert [p.lastmod.day for p in scan(tmp_path)] == [10]
+    path.write_text(html(CANON.format("p") + DATED.format("2016-07-11T10:00")), encoding="utf-8")
+    os.utime(path, ns=(HOUR_AGO_NS + 1, HOUR_AGO_NS + 1))  # same inode, mtime and size (as cp -p): the ctime tells
+    assert [p.lastmod.day for p in scan(tmp_path)] == [11]
+    assert len(reads) == 4
 
 
 def test_a_page_written_just_before_the_scan_is_not_remembered(tmp_path, reads):
-    """Rewritten in place after the scan, within the mtime clock's tick: same stamp, new content."""
+    """Rewritten in place after the scan, within the clock's tick: same stamp, new content."""
     path = tmp_path / "p.html"
     path.write_text(html(CANON.format("p") + DATED.format("2016-07-08")), encoding="utf-8")
-    stamp = path.stat().st_mtime_ns
-    collect_pages(tmp_path, NOW)
+    stamp = path.stat()
+    MEMO.start_build()
+    collect_pages(tmp_path, NOW, MEMO)  # at once: within the tick of the write
+    MEMO.end_build()
     path.write_text(html(CANON.format("p") + DATED.format("2016-07-09")), encoding="utf-8")
-    os.utime(path, ns=(stamp, stamp))
-    assert [p.lastmod.day for p in collect_pages(tmp_path, NOW)] == [9]
+    os.utime(path, ns=(stamp.st_mtime_ns, stamp.st_mtime_ns))
+    assert [p.lastmod.day for p in scan(tmp_path)] == [9]
+    assert len(reads) == 2
 
 
 def test_the_pinned_build_time_is_part_of_the_key(tmp_path, reads):
     write_old(tmp_path / "list.html", html(CANON.format("list"), '<main><time datetime="2016-01-01">a</time><time datetime="2018-01-01">b</time></main>'))
-    assert collect_pages(tmp_path, NOW)[0].lastmod.year == 2018
-    assert collect_pages(tmp_path, datetime(2017, 1, 1, tzinfo=timezone.utc))[0].lastmod.year == 2016
+    assert scan(tmp_path)[0].lastmod.year == 2018
+    assert scan(tmp_path, datetime(2017, 1, 1, tzinfo=timezone.utc))[0].lastmod.year == 2016
     assert len(reads) == 2
 
 
@@ -155,7 +189,7 @@ def age_output(builder):
 
 
 def assert_sitemap_equals_an_uncached_scan(builder):
-    pages = collect_pages(builder.output, builder.settings["BUILD_NOW"], cache=False)
+    pages = collect_pages(builder.output, builder.settings["BUILD_NOW"])
     assert (builder.output / "sitemap.xml").read_bytes() == render_sitemap(pages)
 
 
@@ -166,10 +200,12 @@ def test_dev_loop_rebuilds_read_only_new_pages_and_show_a_new_date(tmp_path, rea
     url = "https://www.csoalliance.com/news/news-item-3/"
     assert lastmods(builder.output)[url] == "2016-07-04T08:00:00Z"
     age_output(builder)
-    collect_pages(builder.output, builder.settings["BUILD_NOW"])  # remember them with their aged stamps
-    html_pages, item = len(reads), builder.content / "news/item-03.md"
+    settle()  # the session's memo remembers them with their aged stamps at the next build
+    html_pages, item = len([p for p in builder.output.rglob("*.html")]), builder.content / "news/item-03.md"
 
+    builder.rebuild()  # nothing changed: the pages are read once with their aged stamps
     item.write_text(item.read_text(encoding="utf-8").replace("Opening paragraph", "New opening"), encoding="utf-8")
+    settle()
     reads.clear()
     report = builder.rebuild([item])
     assert len(report.kept) > 30  # hard links of the previous pages: not read again
@@ -178,6 +214,7 @@ def test_dev_loop_rebuilds_read_only_new_pages_and_show_a_new_date(tmp_path, rea
 
     age_output(builder)
     item.write_text(item.read_text(encoding="utf-8").replace("2016-07-04 09:00", "2016-07-05 11:30"), encoding="utf-8")
+    settle()
     builder.rebuild([item])
     assert lastmods(builder.output)[url] == "2016-07-05T10:30:00Z"
     assert_sitemap_equals_an_uncached_scan(builder)

@@ -157,19 +157,26 @@ def _linkable(n, tags, day):
 
 def test_links_of_an_unchanged_site_are_reused_on_the_new_objects_and_recomputed_after_a_tag_edit():
     from csoa.plugins.theme_support import link_articles
+    from csoa.util.memo import LastBuildMemo
+
+    memo = LastBuildMemo()  # the build session's: one build after the other
 
     def site(tags_of_2):
         return [_linkable(1, ["piracy"], 1), _linkable(2, tags_of_2, 2), _linkable(3, ["piracy"], 3),
                 _linkable(4, ["cruise"], 4)]
 
     first = site(["piracy"])
-    link_articles(first)
+    link_articles(first, memo=memo)
+    memo.start_build()
     second = site(["piracy"])  # the next build: new objects, same inputs
-    link_articles(second)
+    link_articles(second, memo=memo)
+    assert memo.hits == 1
     assert [r.slug for r in second[0].related] == ["n3", "n2"]
     assert all(r in second for a in second for r in a.related)  # this build's objects, not the last's
     assert second[1].older_in_kind is second[0] and second[1].newer_in_kind is second[2]
+    memo.start_build()
     third = site(["cruise"])  # a tag edit changes the related items
-    link_articles(third)
+    link_articles(third, memo=memo)
+    assert memo.hits == 0
     assert [r.slug for r in third[0].related] == ["n3"]
     assert [r.slug for r in third[3].related] == ["n2"]

@@ -7,15 +7,13 @@ newest article date of the site (pages dated by their own meta), so an "as of" d
 generated page does not spread to every undated page.
 
 Speed: most pages are dated by their head, so only the head is parsed when that provably gives
-what the whole document would (see _info_from_head); and pages already read in this process are
-not read again while their file is unchanged (see collect_pages).
+what the whole document would (see _info_from_head); and with a memo (the build session's, in the
+dev loop) pages already read are not read again while their file is unchanged (see collect_pages).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -23,6 +21,8 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
+from csoa.util.memo import LastBuildMemo
+from csoa.util.stamps import FileStamp
 from csoa.util.walk import files_under
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -106,45 +106,30 @@ def _info_from_tree(path: Path, tree, not_after: datetime | None) -> PageInfo:
     return PageInfo(path, canonical.strip() if canonical else None, "noindex" in robots, lastmod, from_meta)
 
 
-# Facts of pages already read in this process, by (inode, device, size, mtime_ns, not_after): the
-# dev loop hard-links unchanged pages into each new output directory, so a rebuild reads only the
-# pages it wrote. A path would be wrong (each build has a new directory); size and mtime are in the
-# key because a deleted file's inode is reused. Only the latest scan's entries are kept.
-_page_cache: dict[tuple, PageInfo] = {}
-# mtimes come from a coarse clock: a file modified just before the scan could be rewritten in place
-# after it with the same mtime and size, so such a file is read but not remembered.
-RACY_NS = 100_000_000
-
-
-def collect_pages(output: Path, not_after: datetime | None = None, *, cache: bool = True) -> list[PageInfo]:
+def collect_pages(output: Path, not_after: datetime | None = None, memo: LastBuildMemo | None = None) -> list[PageInfo]:
     """Every HTML page under ``output`` that should be in the sitemap, one per canonical URL.
 
-    ``cache=False`` reads every page (and leaves the cache alone), e.g. to time a cold scan.
+    ``memo`` keeps each page's facts by its file stamp (csoa.util.stamps) and ``not_after``: the dev
+    loop hard-links unchanged pages into each new output directory, so a rebuild reads only the
+    pages it wrote. A path would be wrong (each build has a new directory); the stamp's inode,
+    size and times tell a reused inode apart. A page changed within the stamp's clock tick is read
+    again next time. Without a memo every page is read.
     """
-    global _page_cache
     by_url: dict[str, PageInfo] = {}
-    seen: dict[tuple, PageInfo] = {}
-    racy_after = time.time_ns() - RACY_NS
     for path in files_under(output, ".html"):
-        stat = os.stat(path)
-        key = (stat.st_ino, stat.st_dev, stat.st_size, stat.st_mtime_ns, not_after)
-        cached = _page_cache.get(key) if cache else None
-        info = replace(cached, path=path) if cached else read_page(path, not_after)
-        if stat.st_mtime_ns < racy_after:
-            seen[key] = info
+        if memo is None:
+            info = read_page(path, not_after)
+        else:
+            stamp = FileStamp.of(path)
+            _, info = memo.get((stamp.key, not_after), lambda: (stamp, read_page(path, not_after)),  # noqa: B023
+                               valid=lambda kept: kept[0].unchanged(stamp))  # noqa: B023
+            info = replace(info, path=path)
         if not info.canonical or info.noindex:
             continue
         kept = by_url.get(info.canonical)
         if kept is None or (info.lastmod and (kept.lastmod is None or info.lastmod > kept.lastmod)):
             by_url[info.canonical] = info
-    if cache:
-        _page_cache = seen
     return [by_url[url] for url in sorted(by_url)]
-
-
-def clear_page_cache() -> None:
-    global _page_cache
-    _page_cache = {}
 
 
 def render_sitemap(pages: list[PageInfo]) -> bytes:

@@ -12,6 +12,7 @@ from functools import partial
 import pelican
 from pelican.utils import slugify
 
+from csoa.validation.remembered import CheckedFilesMemory
 from csoa.validation.report import Report
 from csoa.validation.validate import validate_settings
 
@@ -30,6 +31,8 @@ def pelican_template_dirs() -> list[str]:
     return [os.path.join(os.path.dirname(pelican.__file__), "themes", "simple", "templates")]
 
 
-def check_content(settings: Mapping) -> Report:
-    """Every content error and info of the site with these settings."""
-    return validate_settings(settings, slugify=pelican_slugify(settings), template_dirs=pelican_template_dirs())
+def check_content(settings: Mapping, memory: CheckedFilesMemory | None = None) -> Report:
+    """Every content error and info of the site with these settings (``memory``: what the build
+    session remembers of each file's checks, so that the dev loop re-checks edited files only)."""
+    return validate_settings(settings, slugify=pelican_slugify(settings), template_dirs=pelican_template_dirs(),
+                             memory=memory)

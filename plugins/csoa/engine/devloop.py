@@ -5,23 +5,25 @@
     report = builder.rebuild(["content/news/a.md"])   # after an edit: only what changed
     report.rendered, report.kept, report.parsed, report.seconds
 
-It keeps the fastbuild session -- parsed sources and a fingerprint of every page -- so a rebuild
-parses only the changed files and re-renders only the pages whose inputs changed; the others are
-hard-linked from the previous output. Every build is atomic like build_site(): it writes a fresh
-staging directory that replaces the output only on success; a failed build raises BuildFailed and
-leaves the output and the builder's memory as they were after the last good build.
+It keeps one incremental build session (csoa.util.session) for its life: the engine's parsed
+sources and a fingerprint of every page, and what the plugins registered (memos, background jobs).
+A rebuild parses only the changed files and re-renders only the pages whose inputs changed; the
+others are hard-linked from the previous output. Every build is atomic like build_site(): it writes
+a staging directory that replaces the output only on success; a failed build raises BuildFailed and
+leaves the output as it was after the last good build.
 
 Three things keep a rebuild short at 2,000 pages. The output replaced by a build is not deleted but
 kept, trimmed down to its page files in the background, and reused as the next build's staging
-directory, so a rebuild creates no folders and links only the pages that changed since then. The
-search index (Pagefind has no incremental mode) is written in the background after the swap: the
-rebuilt output carries the previous bundle until the fresh one replaces it; ``wait_for_search()``
-waits for it. Python's cyclic collector is paused while a build runs (see _collect_garbage).
-``close()`` stops the background work.
+directory, so a rebuild creates no folders and links only the pages that changed since then. Slow
+follow-up work that plugins register as background jobs (the search index: Pagefind has no
+incremental mode) is paused while a build runs and resumed on the live output after it;
+``wait_for_background()`` waits for it. Python's cyclic collector is paused while a build runs
+(see _collect_garbage). ``close()`` stops the background work.
 
-``changed_paths`` is advisory: files are re-parsed when their stamp (mtime, size, inode) changed,
-whatever the caller says. Template and settings changes are picked up too (they are in every
-page's fingerprint); a change to Python code (plugins, settings modules) needs a new DevBuilder.
+``changed_paths`` is advisory: files are re-parsed when their stamp changed, whatever the caller
+says. Template and settings changes are picked up too (they are in every page's fingerprint); a
+change to Python code (plugins, settings modules) needs a new DevBuilder. Without the fast engine
+(FASTBUILD = False, or another Pelican version) every build is a full plain build.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csoa.engine.atomic import link_pages, staged_directory, trim_tree
-from csoa.engine.build import BuildFailed, load_settings, run_pelican
-from csoa.util.settings import plugin_names
+from csoa.engine.build import BuildFailed, load_settings, run_build
+from csoa.util.session import OUTPUT_SWAPPED_IN, BuildSession
 
 GC_DELAY_SECONDS = 0.3
 
@@ -53,48 +55,37 @@ class BuildReport:
 
 class DevBuilder:
     def __init__(self, settings_file, overrides: dict | None = None):
-        from csoa.engine.fastbuild import render_skip
-        from csoa.engine.fastbuild.session import BuildSession
-
         self.settings = load_settings(settings_file, overrides)
-        plugins = plugin_names(self.settings)
-        if "fastbuild" not in plugins:
-            raise ValueError("the dev loop needs the fastbuild plugin in PLUGINS")
-        self.indexer = None
-        if "search" in plugins:
-            from csoa.plugins.search.background import BackgroundIndexer
-
-            self.settings["SEARCH_INDEX_DEFERRED"] = True
-            self.indexer = BackgroundIndexer(self.settings.get("DEFAULT_LANG", "en"))
         self.output = Path(self.settings["OUTPUT_PATH"]).resolve()
         self.content = Path(self.settings["PATH"]).resolve()
-        self.session = BuildSession(persistent=True)
+        self.session = BuildSession(incremental=True)
         self.builds = 0
+        self._pages: list[str] = []  # the live output's page names (what a spare staging folder holds)
         self._spare: Path | None = None  # the output replaced by the last build, to stage into
         self._trimming: threading.Thread | None = None
         self._collecting: threading.Timer | None = None
-        render_skip.install_body_tracking()
 
     def build(self) -> BuildReport:
-        """A full build: forget every page fingerprint (parsed sources are still reused if fresh)."""
-        self.session.outputs = {}
-        return self._run(keep_from=None)
+        """A full build: every page fingerprint forgotten, so nothing is kept from the live output
+        (parsed sources are still reused if fresh)."""
+        from csoa.engine.fastbuild.engine import EngineMemory
+
+        self.session.keep("engine", EngineMemory).pages = {}
+        return self._run(reuse_output=False)
 
     def close(self) -> None:
-        """Stop the background work (search indexer, pending collection, spare preparation) and
+        """Stop the background work (the jobs, a pending collection, the spare's preparation) and
         remove the spare staging directory; the output stays."""
-        if self.indexer is not None:
-            self.indexer.cancel()
+        self.session.cancel_jobs()
         if self._collecting is not None:
             self._collecting.cancel()
         spare = self._take_spare()
         if spare is not None:
             shutil.rmtree(spare, ignore_errors=True)
 
-    def wait_for_search(self) -> None:
-        """Block until the output's search bundle describes it (raises PagefindFailed on failure)."""
-        if self.indexer is not None:
-            self.indexer.wait()
+    def wait_for_background(self) -> None:
+        """Block until the background jobs are done with the live output (raises their failure)."""
+        self.session.wait_for_jobs()
 
     def rebuild(self, changed_paths=()) -> BuildReport:
         """Rebuild after edits; raises BuildFailed (keeping the last good output) on errors."""
@@ -104,54 +95,40 @@ class DevBuilder:
         if not self.output.is_dir():
             return self.build()
         try:
-            return self._run(keep_from=self.output)
+            return self._run(reuse_output=True)
         except BuildFailed as failure:
             if isinstance(failure.__cause__, KeptFileMissing):  # someone deleted files in the output
                 return self.build()
             raise
 
-    def _run(self, keep_from: Path | None) -> BuildReport:
-        from csoa.engine.fastbuild import render_skip
-        from csoa.engine.fastbuild.session import pinned
-
+    def _run(self, reuse_output: bool) -> BuildReport:
         started = time.perf_counter()
         if self._collecting is not None:  # not started yet: cancelled; running: waited for
             self._collecting.cancel()
             self._collecting.join()
-        if self.indexer is not None:
-            self.indexer.cancel()  # it would index an output this build replaces
-        reuse = self._take_spare() if keep_from is not None else None
-        parsed_before = self.session.sources.parsed_count
-        render_skip.clear_pelican_memos()
-        self.session.previous_output = keep_from
+        self.session.cancel_jobs()  # their work would describe an output this build replaces
+        self.session.live_output = self.output if self.output.is_dir() else None
+        reuse = self._take_spare() if reuse_output else None
         gc.disable()  # see _collect_garbage; the finally below enables it again
         try:
-            with pinned(self.session), staged_directory(self.output, remove_old=self._keep_spare,
-                                                        reuse=reuse) as staging:
-                run_pelican({**self.settings, "OUTPUT_PATH": str(staging)})
-                finished = time.perf_counter()
-                gate = self.session.gate
-                finalize = finished - (self.session.finalize_started or finished)
-                self.session.outputs = dict(gate.pending) if gate is not None else {}
-                if self.indexer is not None:  # last, right before the swap: nothing can fail between
-                    from csoa.plugins.search.background import move_bundle
-
-                    move_bundle(self.output, staging)
+            with self.session.build():
+                with staged_directory(self.output, remove_old=self._keep_spare, reuse=reuse) as staging:
+                    pelican = run_build({**self.settings, "OUTPUT_PATH": str(staging)}, self.session)
+                    report = getattr(pelican, "report", None)  # FastPelican's; None from plain Pelican
+                    self._pages = sorted(report.pages) if report else []
+                self.session.emit(OUTPUT_SWAPPED_IN, self.output)
         finally:
-            render_skip.clear_pelican_memos()  # do not keep this build's content objects alive
-            self.session.generators = []
-            self.session.gate = None
-            if self.indexer is not None and self.output.is_dir():
-                self.indexer.start(self.output)  # the new output, or the old one after a failure
+            if self.output.is_dir():
+                self.session.start_jobs(self.output)  # the new output, or the old one after a failure
             self._collect_garbage()
         self.builds += 1
         self._prepare_first_spare()
         return BuildReport(
             seconds=time.perf_counter() - started,
-            parsed=self.session.sources.parsed_count - parsed_before,
-            rendered=list(gate.rendered) if gate else [],
-            kept=list(gate.kept) if gate else [],
-            finalize_seconds=finalize,
+            parsed=report.parsed if report else 0,
+            rendered=report.rendered if report else [],
+            kept=report.kept if report else [],
+            finalize_seconds=report.finalize_seconds if report else 0.0,
             reused_output=reuse is not None,
         )
 
@@ -176,12 +153,11 @@ class DevBuilder:
     def _prepare_first_spare(self) -> None:
         """After a build that replaced nothing, make the next staging directory in the background:
         the new output's folders and hard links of its pages (what trimming leaves otherwise)."""
-        if self._spare is not None or self._trimming is not None or not self.session.outputs:
+        if self._spare is not None or self._trimming is not None or not self._pages:
             return
         spare = Path(tempfile.mkdtemp(prefix=f".{self.output.name}-spare-", dir=self.output.parent))
         self._spare = spare
-        self._trimming = threading.Thread(target=link_pages, args=(self.output, spare, sorted(self.session.outputs)),
-                                          daemon=True)
+        self._trimming = threading.Thread(target=link_pages, args=(self.output, spare, self._pages), daemon=True)
         self._trimming.start()
 
     def _keep_spare(self, old: Path) -> None:
@@ -191,7 +167,7 @@ class DevBuilder:
         if previous is not None:  # a full build did not reuse it
             _remove_in_background(previous)
         self._spare = old
-        self._trimming = threading.Thread(target=trim_tree, args=(old, set(self.session.outputs)), daemon=True)
+        self._trimming = threading.Thread(target=trim_tree, args=(old, set(self._pages)), daemon=True)
         self._trimming.start()
 
 

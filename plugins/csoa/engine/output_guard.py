@@ -8,8 +8,12 @@ Two ways of writing are watched, because Pelican's writer hides one of them:
   * every file opened for writing, renamed, linked or symlinked into the output (a Python audit hook:
     the plugins write their feeds, calendars, sitemap, robots.txt and downloads with plain ``open``);
   * every path handed to Pelican's ``Writer._open_w``, which silently skips a write to a path a page's
-    ``Save_as`` already overrode (it opens os.devnull instead), or lets the page replace it.
+    ``Save_as`` already overrode (it opens os.devnull instead), or lets the page replace it
+    (pelican_internals.noting_opens: the one replacement made in plain builds too).
 Notes go to an unlinked O_APPEND file, so the forked render process (csoa.engine.fastbuild.sharding) adds its own.
+Every write also makes the build session forget what the writer noted of that page (PageNotes).
+The audit hook stays for the life of the process (Python cannot remove one); it looks for the
+running build's ledger in the build session and does nothing between builds.
 A producer is the content file whose page is written (a local ``page``, ``article``... whose save_as
 is the path) or else the function that wrote, e.g. ``csoa.plugins.sitemap.write_sitemap_and_robots``.
 """
@@ -22,11 +26,14 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
+from functools import partial
+
+from csoa.util.session import BuildSession, current
 
 WATCHED_EVENTS = {"open", "os.rename", "os.link", "os.symlink"}
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT
 PLUMBING = ("pathlib", "shutil", "codecs", "contextlib", "tempfile", "os", "posixpath", "genericpath", "io", "_pyio",
-            "pelican.writers", "pelican.utils", "csoa.engine.fastbuild.writer", __name__)
+            "pelican.writers", "pelican.utils", "csoa.engine.pelican_internals", "csoa.util.session", __name__)
 CONTENT_LOCALS = ("page", "article", "draft", "event", "item", "content", "issue")
 FRAMES_WITH_CONTENT = 4  # how far up from the writing function a content item is looked for
 
@@ -40,8 +47,8 @@ def _is_plumbing(frame) -> bool:
     return module.startswith(PLUMBING) or module.partition(".")[0] not in PRODUCER_PACKAGES
 
 
-_active: WriteLedger | None = None
-_hook_installed = False
+_hook_installed = False  # the audit hook is added once per process
+WRITTEN = "output guard: file written"  # the session hook the audit hook calls: callback(path)
 
 
 class WriteLedger:
@@ -102,37 +109,37 @@ class WriteLedger:
 
 
 def _audit(event: str, args: tuple) -> None:
-    ledger = _active
-    if ledger is None or event not in WATCHED_EVENTS:
+    if event not in WATCHED_EVENTS:
+        return
+    session = current()
+    if session is None:
         return
     if event == "open":
         path, _mode, flags = args
         if isinstance(flags, int) and flags & WRITE_FLAGS:
-            ledger.note(path)
+            session.emit(WRITTEN, path)
     else:
-        ledger.note(args[1])  # the destination
+        session.emit(WRITTEN, args[1])  # the destination
 
 
 @contextlib.contextmanager
-def guarded_writes(output_path: str, content_path: str) -> Iterator[WriteLedger]:
-    """Note every write under ``output_path`` while the block runs; read ``collisions()`` inside it."""
-    global _active, _hook_installed
-    from pelican.writers import Writer
+def guarded_writes(output_path: str, content_path: str, session: BuildSession) -> Iterator[WriteLedger]:
+    """Note every write under ``output_path`` while the block runs (inside ``session.build()``);
+    read ``collisions()`` inside it."""
+    global _hook_installed
+    import csoa.engine.pelican_internals as pelican_internals
 
     if not _hook_installed:
-        sys.addaudithook(_audit)  # for the life of the process; it does nothing while no build runs
+        sys.addaudithook(_audit)
         _hook_installed = True
-    original = Writer._open_w
-
-    def _open_w(writer, filename, encoding, override=False):
-        if _active is not None:
-            _active.note(filename)  # before Pelican may swap it for os.devnull
-        return original(writer, filename, encoding, override)
-
     ledger = WriteLedger(output_path, content_path)
-    _active, Writer._open_w = ledger, _open_w
+    session.on(WRITTEN, "output guard", ledger.note)
+    session.on(WRITTEN, "page notes", lambda path: None if isinstance(path, int) else session.pages.forget(
+        os.fsdecode(path)))
     try:
-        yield ledger
+        with pelican_internals.patched(pelican_internals.noting_opens(partial(session.emit, WRITTEN))):
+            yield ledger
     finally:
-        _active, Writer._open_w = None, original
+        session.off(WRITTEN, "output guard")
+        session.off(WRITTEN, "page notes")
         ledger.close()

@@ -8,7 +8,6 @@ or announcement date), never from the clock, so two builds give byte-identical f
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -16,6 +15,7 @@ from icalendar import Calendar, Event, Timezone
 
 from csoa.model.events import EventData
 from csoa.model.vocabularies import EVENT_STATUS_TABLE
+from csoa.util.memo import LastBuildMemo
 
 
 @dataclass(frozen=True)
@@ -33,30 +33,25 @@ def ical_uid(uid: str, domain: str) -> str:
     return f"{uid}@{domain}"
 
 
-_MEMO_SIZE = 4096
-_memo: OrderedDict[str, bytes] = OrderedDict()  # the dev loop builds the same calendars again and again
-
-
 def build_calendar(
     entries: list[CalendarEntry], *, name: str, prodid: str, domain: str, refresh_hours: int | None = None,
-    zone_when_empty: tuple[str, int] | None = None,
+    zone_when_empty: tuple[str, int] | None = None, memo: LastBuildMemo | None = None,
 ) -> bytes:
     """One VCALENDAR; ``refresh_hours`` tells subscribing clients how often to fetch it again.
 
     RFC 5545 wants at least one component in a calendar: with no events, ``zone_when_empty``
     (zone name, year) adds that zone's VTIMEZONE, so a subscribed, still empty calendar stays valid.
 
-    Remembered by the ``repr`` of every input (not ``==``: two datetimes at the same instant in
+    With a ``memo`` (the build session's: the dev loop builds the same calendars again and again),
+    remembered by the ``repr`` of every input (not ``==``: two datetimes at the same instant in
     different zones are equal but are written differently)."""
-    key = repr((entries, name, prodid, domain, refresh_hours, zone_when_empty))
-    if key in _memo:
-        _memo.move_to_end(key)
-        return _memo[key]
-    data = _memo[key] = _build_calendar(entries, name=name, prodid=prodid, domain=domain, refresh_hours=refresh_hours,
-                                        zone_when_empty=zone_when_empty)
-    if len(_memo) > _MEMO_SIZE:
-        _memo.popitem(last=False)
-    return data
+    def build() -> bytes:
+        return _build_calendar(entries, name=name, prodid=prodid, domain=domain, refresh_hours=refresh_hours,
+                               zone_when_empty=zone_when_empty)
+
+    if memo is None:
+        return build()
+    return memo.get(repr((entries, name, prodid, domain, refresh_hours, zone_when_empty)), build)
 
 
 def _build_calendar(

@@ -12,15 +12,11 @@ from datetime import datetime
 from functools import cached_property
 from urllib.parse import urlparse
 
-from csoa.engine.memo import LastBuildMemo
 from csoa.feeds.absolute import absolutize_with_links
 from csoa.feeds.build import Category, Enclosure, FeedItem
 from csoa.feeds.catalogue import region_keys
 from csoa.model.stable_ids import item_uid, tag_uri
-
-# (html, base URL) -> (absolutized html, its links): the costly part of an item, kept between the
-# builds of a long-lived process. Everything else about an item is recomputed on every build.
-ABSOLUTIZED = LastBuildMemo()
+from csoa.util.memo import LastBuildMemo
 
 
 @dataclass(frozen=True)
@@ -116,20 +112,21 @@ def candidate(content, settings: dict, regions: dict[str, str], *, preface_html:
     )
 
 
-def absolutized(html: str, base: str) -> tuple[str, tuple[str, ...]]:
-    """absolutize_with_links, remembered under its complete inputs (see memo.py)."""
+def absolutized(html: str, base: str, memo: LastBuildMemo) -> tuple[str, tuple[str, ...]]:
+    """absolutize_with_links, remembered in ``memo`` under its complete inputs: the costly part of
+    an item, kept between the builds of a long-lived process (csoa.util.memo)."""
 
     def compute():
         result, links = absolutize_with_links(html, base)
         return result, tuple(links)
 
-    return ABSOLUTIZED.get((html, base), compute)
+    return memo.get((html, base), compute)
 
 
-def full_item(c: Candidate, settings: dict, files: dict[str, str]) -> FeedItem:
+def full_item(c: Candidate, settings: dict, files: dict[str, str], memo: LastBuildMemo) -> FeedItem:
     """The FeedItem of a chosen candidate: content and summary with every URL absolute, PDFs enclosed."""
     site = settings["PUBLIC_SITEURL"].rstrip("/")
-    content_html, links = absolutized(c.preface_html + (c.content.get_content(site) or ""), c.link)
+    content_html, links = absolutized(c.preface_html + (c.content.get_content(site) or ""), c.link, memo)
     return FeedItem(
         title=c.content.title,
         link=c.link,
@@ -138,7 +135,7 @@ def full_item(c: Candidate, settings: dict, files: dict[str, str]) -> FeedItem:
         updated=c.updated,
         authors=tuple(str(a) for a in getattr(c.content, "authors", []) or []),
         categories=_categories(c.content, settings, c.kind),
-        summary_html=absolutized(c.content.get_summary(site) or "", c.link)[0],
+        summary_html=absolutized(c.content.get_summary(site) or "", c.link, memo)[0],
         content_html=content_html,
         enclosures=pdf_enclosures(links, site, files),  # file sizes are read on every build
     )

@@ -6,8 +6,10 @@ import logging
 
 from pelican import signals
 
-from csoa.validation.report import Report
 from csoa.engine.content_check import check_content
+from csoa.util.session import current
+from csoa.validation.remembered import CheckedFilesMemory
+from csoa.validation.report import Report
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +23,10 @@ class ContentInvalid(Exception):
 
 
 def validate_before_reading(pelican) -> None:
-    """``get_generators`` receiver: fail the build, with every error, before Pelican reads or writes anything."""
-    report = check_content(pelican.settings)
+    """``get_generators`` receiver: fail the build, with every error, before Pelican reads or writes
+    anything. The build session remembers each file's checks (the dev loop re-checks edited files)."""
+    session = current()
+    report = check_content(pelican.settings, session.keep("content_schema", CheckedFilesMemory) if session else None)
     for info in report.infos:
         logger.info("%s", info)
     if report.errors:
@@ -31,5 +35,5 @@ def validate_before_reading(pelican) -> None:
 
 def register():
     # get_generators is sent at the start of every run, before any file is read: a failed check
-    # stops the build before output is written, and `invoke regenerate` re-checks on every change.
+    # stops the build before output is written, and the dev loop re-checks on every change.
     signals.get_generators.connect(validate_before_reading)

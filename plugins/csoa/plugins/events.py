@@ -23,6 +23,7 @@ from csoa.model.parse import Site, parse_text
 from csoa.model.regions import site_regions
 from csoa.model.stable_ids import default_uid, domain_of
 from csoa.model.vocabularies import PUBLICATION_STATUSES as STATUSES
+from csoa.util.session import memo_for
 
 PUBLICATION_STATUSES = (*STATUSES, "skip")  # "skip": Pelican's own, for files it must not read
 
@@ -207,6 +208,7 @@ class EventsGenerator(Generator):
         domain = domain_of(settings["PUBLIC_SITEURL"])
         prodid = settings.get("EVENTS_PRODID", f"-//{settings['SITENAME']}//Events calendar//EN")
         relative_urls = settings["RELATIVE_URLS"]
+        calendars = memo_for("events.calendars")  # the dev loop builds the same calendars again and again
         for event in self.events:
             writer.write_file(
                 event.save_as,
@@ -222,6 +224,7 @@ class EventsGenerator(Generator):
                 name=f"{event.title} ({settings['SITENAME']})",
                 prodid=prodid,
                 domain=domain,
+                memo=calendars,
             )
             self._write(event.ics_url, calendar)
         writer.write_file(
@@ -239,6 +242,7 @@ class EventsGenerator(Generator):
             domain=domain,
             refresh_hours=settings.get("EVENTS_CALENDAR_REFRESH_HOURS", 12),
             zone_when_empty=(settings.get("TIMEZONE") or "UTC", settings["BUILD_NOW"].year),
+            memo=calendars,
         )
         self._write("events/calendar.ics", calendar)
 

@@ -10,19 +10,21 @@ from datetime import datetime, timezone
 from pelican import signals
 from pelican.generators import Generator
 
-from csoa.engine.memo import LastBuildMemo
 from csoa.feeds.build import FeedChannel, build_atom, build_rss
 from csoa.feeds.catalogue import FeedCatalogue, feed_specs
-from csoa.feeds.items import ABSOLUTIZED, Candidate, candidate, full_item, static_files_by_url
+from csoa.feeds.items import Candidate, candidate, full_item, static_files_by_url
 from csoa.model.regions import site_regions
 from csoa.model.stable_ids import tag_uri
+from csoa.util.memo import LastBuildMemo
+from csoa.util.session import memo_for
 from csoa.util.settings import plugin_names
 
 logger = logging.getLogger(__name__)
 
-# Feed documents kept between the builds of a long-lived process, under a digest of everything
-# build_atom/build_rss read (see _document).
-DOCUMENTS = LastBuildMemo()
+# Kept between the builds of a long-lived process by the build session (csoa.util.session): each
+# item's absolutized HTML, and each feed document under a digest of everything build_atom/build_rss
+# read (see _document).
+ABSOLUTIZED, DOCUMENTS = "feeds.absolutized", "feeds.documents"
 
 
 class FeedsGenerator(Generator):
@@ -46,13 +48,7 @@ class FeedsGenerator(Generator):
         self.context["feed_catalogue"] = self.catalogue
 
     def generate_output(self, writer):
-        ABSOLUTIZED.start_build()
-        DOCUMENTS.start_build()
-        try:
-            written, newest = self._write_feeds()
-        finally:
-            ABSOLUTIZED.end_build()
-            DOCUMENTS.end_build()
+        written, newest = self._write_feeds(memo_for(ABSOLUTIZED), memo_for(DOCUMENTS))
         if not written:
             return
         writer.write_file(
@@ -65,7 +61,7 @@ class FeedsGenerator(Generator):
             feeds_updated=newest,
         )
 
-    def _write_feeds(self) -> tuple[bool, datetime | None]:
+    def _write_feeds(self, absolutized: LastBuildMemo, documents: LastBuildMemo) -> tuple[bool, datetime | None]:
         """Write every feed; return whether they were written and the date of the newest item."""
         candidates = self.collect()
         if not self._ids_unique(candidates):
@@ -83,11 +79,11 @@ class FeedsGenerator(Generator):
         for spec in self.catalogue:
             for c in chosen[spec.key]:
                 if c.id not in items:
-                    items[c.id] = full_item(c, self.settings, files)
+                    items[c.id] = full_item(c, self.settings, files, absolutized)
             feed_items = [items[c.id] for c in chosen[spec.key]]
             channel = self.channel(spec, newest)
-            self._write(spec.atom_path, _document(build_atom, channel, feed_items, limit))
-            self._write(spec.rss_path, _document(build_rss, channel, feed_items, limit))
+            self._write(spec.atom_path, _document(documents, build_atom, channel, feed_items, limit))
+            self._write(spec.rss_path, _document(documents, build_rss, channel, feed_items, limit))
         return True, newest
 
     def listing_pages(self) -> dict[str, str]:
@@ -161,7 +157,7 @@ def _newest_first(c: Candidate) -> tuple[datetime, str]:
     return c.published.astimezone(timezone.utc).replace(tzinfo=None), c.id
 
 
-def _document(build, channel: FeedChannel, items: list, limit: int | None) -> bytes:
+def _document(memo: LastBuildMemo, build, channel: FeedChannel, items: list, limit: int | None) -> bytes:
     """``build(channel, items, limit)``, reused when an earlier build had the very same inputs.
 
     The key digests the reprs of the channel and items: dataclass reprs show every field, and a
@@ -169,7 +165,7 @@ def _document(build, channel: FeedChannel, items: list, limit: int | None) -> by
     11:00+01:00 but is written differently).
     """
     fingerprint = hashlib.blake2b(repr((channel, items)).encode("utf-8", "surrogatepass")).digest()
-    return DOCUMENTS.get((build.__name__, limit, fingerprint), lambda: build(channel, items, limit))
+    return memo.get((build.__name__, limit, fingerprint), lambda: build(channel, items, limit))
 
 
 def get_generators(pelican):

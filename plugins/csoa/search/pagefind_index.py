@@ -51,7 +51,7 @@ def marked_pages_glob(site: Path, should_stop=lambda: False, known=None) -> str 
     """A Pagefind glob matching exactly the HTML files that carry data-pagefind-body.
 
     ``known(path)`` may say whether a page carries it without reading the file (True/False), or
-    None to have it read (fastbuild's page ledger knows the pages the build just wrote).
+    None to have it read (the build's page notes know the pages its writer just wrote).
 
     Files are grouped by their path with the folder above the file name wildcarded
     (``news/*/index.html``); a group is written as that pattern only when the pattern matches no
@@ -68,7 +68,10 @@ def marked_pages_glob(site: Path, should_stop=lambda: False, known=None) -> str 
         path = site / page
         marked_here = known(str(path)) if known is not None else None
         if marked_here is None:
-            marked_here = BODY_MARKER in path.read_bytes()
+            try:
+                marked_here = BODY_MARKER in path.read_bytes()
+            except FileNotFoundError:  # deleted behind the dev loop's back while it was indexed
+                continue
         if marked_here:
             marked.append(page)
     marked.sort()
@@ -193,9 +196,10 @@ class PagefindRun:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
     def kill(self) -> None:
-        if self.process.poll() is None:
+        """Stop Pagefind (if it still runs) and remove the scratch folder; harmless after finish()."""
+        if self.process.returncode is None:
             self.process.kill()
-        self.process.communicate()
+            self.process.communicate()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 

@@ -6,7 +6,8 @@ root's parent, e.g. ``content/news/x.md``), the line, the field, and what was ex
 
 What one file's checks find (file_check.py) depends only on its bytes, the per-file rules and which
 files exist; it is kept in memory and reused while the file's stamp, the rules and those files are
-unchanged (remembered.py), so a long-lived process (the dev loop) re-checks only edited files. The
+unchanged (remembered.py, in a CheckedFilesMemory the caller passes: the build session's), so a
+long-lived process (the dev loop) re-checks only edited files. The
 checks across files and those that depend on the build time run over every file on every validation.
 """
 
@@ -22,7 +23,7 @@ from csoa.util.walk import files_under
 from csoa.validation import claims
 from csoa.validation.file_check import Recorded
 from csoa.validation.references import check_link_targets, check_references
-from csoa.validation.remembered import CheckedFiles
+from csoa.validation.remembered import CheckedFiles, CheckedFilesMemory
 from csoa.validation.report import Finding, Item, Report
 from csoa.validation.rules import SiteRules
 
@@ -32,7 +33,7 @@ MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
 OTHER_READER_SUFFIXES = {".rst", ".html", ".htm"}  # Pelican would read these too, unchecked
 
 
-def validate_tree(rules: SiteRules) -> Report:
+def validate_tree(rules: SiteRules, memory: CheckedFilesMemory | None = None) -> Report:
     """Check every content file under the content root; return all errors and infos at once."""
     report = Report()
     root = rules.content_root
@@ -41,7 +42,7 @@ def validate_tree(rules: SiteRules) -> Report:
             Finding(root.name, 0, "PATH", f"expected a content folder, got {str(root)!r}, which does not exist")
         )
         return report
-    checked = CheckedFiles(rules)
+    checked = CheckedFiles(rules, memory)
     linked: list[Path] = []
     for path in [p for p in files_under(root, linked_folders=linked) if p.is_file()]:  # (is_file: not a broken link)
         parts = path.relative_to(root).parts
@@ -92,8 +93,8 @@ def validate_tree(rules: SiteRules) -> Report:
 
 
 def validate_settings(settings: Mapping, slugify: Callable[[str], str] | None = None,
-                      template_dirs: list[str] | None = None) -> Report:
-    return validate_tree(SiteRules.from_settings(settings, slugify, template_dirs))
+                      template_dirs: list[str] | None = None, memory: CheckedFilesMemory | None = None) -> Report:
+    return validate_tree(SiteRules.from_settings(settings, slugify, template_dirs), memory)
 
 
 def report_linked_folders(report: Report, linked: list[Path], root: Path) -> None:

@@ -6,6 +6,7 @@ numeric offset the result is what dateutil's parser builds: the same SafeDatetim
 ``tzoffset(None, s)``; for a zero offset ``tz.UTC``, or ``tzlocal()`` when the machine's zone is
 named UTC (dateutil's rule, see parser._build_tzaware). Anything else -- ``Z``, zone names, other
 layouts, impossible dates, a zone that only partly calls itself UTC -- goes to Pelican's get_date.
+Plain module: pelican_internals puts ``parse`` in place of Pelican's get_date for a fast run.
 """
 
 from __future__ import annotations
@@ -14,24 +15,17 @@ import re
 import time
 
 from dateutil import tz
+from pelican.utils import SafeDatetime
 
 FAST_DATE_RE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
     r"(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?(?: ?([+-])(\d{2}):?(\d{2}))?)?"
 )
-_active = False
-
-
-def use(active: bool) -> None:
-    """Switch the fast path on or off for the build that starts (installs it the first time)."""
-    global _active
-    install()
-    _active = active
 
 
 def parse(string: str, slow):
     """``slow(string)`` (Pelican's get_date), or the same value computed directly."""
-    match = FAST_DATE_RE.fullmatch(string) if _active else None
+    match = FAST_DATE_RE.fullmatch(string)
     if match is None:
         return slow(string)
     year, month, day, hour, minute, second, sign, off_h, off_m = match.groups()
@@ -43,8 +37,6 @@ def parse(string: str, slow):
         zone = tz.tzoffset(None, offset) if offset else _zero_offset_zone()
         if zone is None:
             return slow(string)
-    from pelican.utils import SafeDatetime
-
     try:
         return SafeDatetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
                             tzinfo=zone)
@@ -59,17 +51,3 @@ def _zero_offset_zone():
     if names == ("UTC", "UTC"):
         return tz.tzlocal()
     return None if "UTC" in names else tz.UTC
-
-
-def install() -> None:
-    import pelican.readers
-
-    if getattr(pelican.readers, "_fastbuild_dates", False):
-        return
-    slow = pelican.readers.get_date
-
-    def get_date(string):
-        return parse(string, slow)
-
-    pelican.readers.get_date = get_date  # the module whose metadata processors call it
-    pelican.readers._fastbuild_dates = True

@@ -15,51 +15,13 @@ import hashlib
 import os
 import types
 
+from pelican.contents import Content
+from pelican.paginator import Page
+from pelican.urlwrappers import URLWrapper
+
 # Attributes of a content item that are not its structure: the body, back references, caches.
 _NOT_STRUCTURE = {"_content", "_context", "settings", "_summary"}
 _MAX_DEPTH = 12
-
-
-def is_content(value) -> bool:
-    kind = type(value)
-    return kind in _CONTENT_TYPES or (kind not in _OTHER_TYPES and _classify(kind))
-
-
-_CONTENT_TYPES: set[type] = set()
-_OTHER_TYPES: set[type] = set()
-
-
-_URL_WRAPPER: list = []
-
-
-def _url_wrapper():
-    if not _URL_WRAPPER:
-        from pelican.urlwrappers import URLWrapper
-
-        _URL_WRAPPER.append(URLWrapper)
-    return _URL_WRAPPER[0]
-
-
-_PAGE_TYPE: list = []
-
-
-def _page_type():
-    if not _PAGE_TYPE:
-        from pelican.paginator import Page
-
-        _PAGE_TYPE.append(Page)
-    return _PAGE_TYPE[0]
-
-
-def _classify(kind: type) -> bool:
-    """Is ``kind`` a content item class? (Pelican's Article, Page, Static and plugin subclasses.)"""
-    from pelican.contents import Content
-
-    if isinstance(kind, type) and issubclass(kind, Content):
-        _CONTENT_TYPES.add(kind)
-        return True
-    _OTHER_TYPES.add(kind)
-    return False
 
 
 class Digester:
@@ -71,7 +33,19 @@ class Digester:
         self._bodies: dict[int, bytes] = {}
         self._containers: dict[tuple, bytes] = {}  # big lists/dicts shared by many outputs
         self._keep_alive: list = []  # ids are only unique while the objects live
+        self._content_types: set[type] = set()  # Pelican's Article, Page, Static and plugin subclasses
+        self._other_types: set[type] = set()
         self.unstable = 0
+
+    def is_content(self, value) -> bool:
+        """Is ``value`` a content item (an instance of a Content class)? Remembered by type."""
+        kind = type(value)
+        if kind in self._content_types:
+            return True
+        if kind in self._other_types:
+            return False
+        (self._content_types if isinstance(kind, type) and issubclass(kind, Content) else self._other_types).add(kind)
+        return kind in self._content_types
 
     # public ---------------------------------------------------------------------------------
     def digest(self, value) -> bytes:
@@ -136,7 +110,7 @@ class Digester:
             return
         if depth > _MAX_DEPTH:
             return self._unstable(h)
-        if kind in _CONTENT_TYPES or (kind not in _OTHER_TYPES and _classify(kind)):
+        if kind in self._content_types or (kind not in self._other_types and self.is_content(value)):
             h.update(b"\x00c" + str(value.source_path).encode())
             if not shallow_content:
                 h.update(self.structure(value))
@@ -166,12 +140,17 @@ class Digester:
         elif isinstance(value, (set, frozenset)):
             parts = sorted(self._sub(item, depth + 1, seen, shallow_content) for item in value)
             h.update(b"\x00<" + b"".join(parts) + b">")
-        elif kind is _page_type():
+        else:
+            self._feed_other(h, value, depth, seen, shallow_content)
+
+    def _feed_other(self, h, value, depth: int, seen: set, shallow_content: bool) -> None:
+        """Paginator pages, tags and categories, other objects by their attributes, else their repr."""
+        if type(value) is Page:
             # Pelican's paginator pages are made only by Paginator.page(number), every attribute
             # derived from the paginator and the number: digest those (the paginator once per build)
             h.update(b"\x00P" + str(value.number).encode())
             self._feed(h, value.paginator, depth + 1, seen, shallow_content)
-        elif isinstance(value, _url_wrapper()):
+        elif isinstance(value, URLWrapper):
             # tags, categories, authors: their identity (they cache derived attributes lazily)
             h.update(b"\x00u" + type(value).__qualname__.encode() + b":" + value.name.encode() + b"\x00"
                      + value.slug.encode() + b"\x00")

@@ -1,30 +1,31 @@
 """Parse many markdown files at once: in a process pool (fork when it is safe), one Markdown pair per worker.
 The pair's inline pass skips patterns that cannot match (inline_triggers: same HTML, a third faster).
 
-Plain module (python-markdown only). It reproduces what Pelican's MarkdownReader does with the
-markdown library -- convert the document with the meta extension, then convert each formatted
-metadata field with the same extensions but without the meta preprocessor -- and leaves turning
-the raw metadata into Pelican values to the caller. A worker never raises: a file that fails to
-parse comes back as None so that the caller can let the real reader fail in the usual way.
+Each file is converted as Pelican's MarkdownReader converts it (pelican_internals.convert_markdown);
+turning the raw metadata into Pelican values is left to the caller. A worker never raises: a file
+that fails to parse comes back as None so that the caller can let the real reader fail in the
+usual way. Each result carries the file's stamp and a digest of the text it was parsed from.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
-import os
 import threading
 from dataclasses import dataclass, field
 
 from markdown import Markdown
 
-from csoa.engine.fastbuild.inline_triggers import use_triggered_inline
 from csoa.engine.fastbuild.log_records import RecordCollector
+from csoa.engine.pelican_internals import convert_markdown, use_triggered_inline
+from csoa.util.stamps import FileStamp
 
 
 @dataclass
 class ParsedSource:
-    stamp: tuple
+    stamp: FileStamp  # of the file, taken before it was read
+    digest: bytes  # of the text parsed (a racy stamp is checked against it: text_digest)
     content: str
     meta: dict[str, list[str]]  # as the meta extension found it (keys lower-cased)
     formatted: dict[str, str]  # formatted fields (e.g. summary) converted to HTML
@@ -32,10 +33,14 @@ class ParsedSource:
     metadata: dict | None = None  # Pelican's values for ``meta``, kept by the dev loop
 
 
-def file_stamp(path: str) -> tuple:
-    """What changes when a file is edited (or replaced) in place."""
-    st = os.stat(path)
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+def read_source(path: str) -> str:
+    """The text Pelican reads (pelican_open: UTF-8, a leading BOM dropped, universal newlines)."""
+    with open(path, encoding="utf-8-sig") as handle:
+        return handle.read()
+
+
+def text_digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class MarkdownPair:
@@ -49,16 +54,10 @@ class MarkdownPair:
         self.formatted_fields = set(formatted_fields)
 
     def parse_file(self, path: str) -> ParsedSource:
-        stamp = file_stamp(path)
-        with open(path, encoding="utf-8-sig") as handle:  # as pelican_open: drop a BOM
-            text = handle.read()
-        content = self.doc.reset().convert(text)
-        meta = dict(getattr(self.doc, "Meta", {}) or {})
-        formatted = {}
-        for name, value in meta.items():
-            if name.lower() in self.formatted_fields:
-                formatted[name] = self.field.reset().convert("\n".join(value))
-        return ParsedSource(stamp, content, meta, formatted)
+        stamp = FileStamp.of(path)
+        text = read_source(path)
+        content, meta, formatted = convert_markdown(self.doc, self.field, text, self.formatted_fields)
+        return ParsedSource(stamp, text_digest(text), content, meta, formatted)
 
 
 def parse_with_records(pair: MarkdownPair, path: str) -> ParsedSource | None:
@@ -75,7 +74,7 @@ def parse_with_records(pair: MarkdownPair, path: str) -> ParsedSource | None:
     return parsed
 
 
-_WORKER_PAIR: MarkdownPair | None = None
+_WORKER_PAIR: MarkdownPair | None = None  # set in each pool worker process only (its initializer)
 
 
 def _init_worker(config: dict, formatted_fields) -> None:

@@ -1,10 +1,11 @@
-"""Pelican glue for parallel reading: Readers take parsed markdown from a table instead of parsing.
+"""Parallel reading: every markdown source is parsed once, in a pool of workers, into a table that
+Pelican's readers then take their results from.
 
-On ``readers_init`` each Readers instance gets its ``get_cached_data`` replaced (the hook Pelican's
-own content cache uses). The first lookup of a build parses every markdown source of the site at
-once (parse_pool) into the session's SourceTable; lookups then turn the raw metadata into Pelican
-values exactly as MarkdownReader._parse_metadata does. Anything we do not handle (another reader
-class for the extension, a file that failed to parse) falls through to Pelican's own reading.
+The prefetch starts before Pelican loads the plugins and goes on while content is validated; the
+first lookup of a run checks the table against the files on disk (the session's file stamp, with
+its racy-tick guard) and parses what is new or changed. Lookups turn the raw metadata into
+Pelican values exactly as MarkdownReader does (pelican_internals.pelican_metadata). Anything else
+(another reader class for the extension, a file that failed to parse) falls through to Pelican.
 """
 
 from __future__ import annotations
@@ -13,24 +14,21 @@ import copy
 import fnmatch
 import logging
 import os
-from functools import partial
 
-from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader, _filter_discardable_metadata
+from pelican.readers import MarkdownReader
 
-from csoa.engine.fastbuild import session as sessions
-from csoa.engine.fastbuild.parse_pool import ParsedSource, ParseJob, file_stamp, parallel_pays, parse_many
-
-logger = logging.getLogger(__name__)
-readers_logger = logging.getLogger("pelican.readers")  # the warnings MarkdownReader would log
+import csoa.engine.pelican_internals as internals
+from csoa.engine.fastbuild.parse_pool import ParsedSource, ParseJob, parallel_pays, parse_many, read_source, text_digest
+from csoa.util.stamps import FileStamp
 
 
 class SourceTable:
-    """Parsed markdown sources keyed by absolute path; an entry is valid while its file stamp holds."""
+    """Parsed markdown sources keyed by absolute path; an entry is valid while its file is unchanged."""
 
     def __init__(self):
         self._job: ParseJob | None = None  # a prefetch under way
         self._job_config: tuple = ()
-        self._arriving: ParseJob | None = None  # the prefetch this build's lookups take results from
+        self._arriving: ParseJob | None = None  # the prefetch this run's lookups take results from
         self.entries: dict[str, ParsedSource | None] = {}
         self.parsed_count = 0  # files parsed over the table's life (the dev loop reports it)
         self._verified: set[str] = set()  # paths whose stamp the latest refresh checked
@@ -41,7 +39,7 @@ class SourceTable:
         stale = [p for p in paths if not self._fresh(p)]
         job_config = (config, tuple(formatted_fields))
         if self._job is not None and self._job.paths == stale and self._job_config == job_config:
-            return  # started early (session.start_early) on the same sources and settings
+            return  # started when the engine was made, on the same sources and settings
         self.cancel_prefetch()
         if parallel_pays(stale, workers, min_parallel):
             self._job = ParseJob(stale, config, formatted_fields, workers)
@@ -81,15 +79,26 @@ class SourceTable:
         self._verified = wanted - set(arriving.paths) if arriving is not None else wanted
 
     def _fresh(self, path: str) -> bool:
+        """Is the entry still what is on disk? When its stamp cannot tell (taken within the tick of
+        an edit, or a ctime that moved) the text is read and compared with what was parsed: a match
+        is stamped again instead of parsed again."""
         entry = self.entries.get(path)
-        try:
-            return entry is not None and entry.stamp == file_stamp(path)
-        except OSError:
+        if entry is None:
             return False
+        try:
+            stamp = FileStamp.of(path)
+            if stamp.key != entry.stamp.key:
+                return False
+            if not entry.stamp.unchanged(stamp) and text_digest(read_source(path)) != entry.digest:
+                return False
+        except (OSError, UnicodeDecodeError):
+            return False
+        entry.stamp = stamp
+        return True
 
     def get(self, path: str) -> ParsedSource | None:
-        """The parsed file, if it is still what is on disk (checked by the refresh of this build,
-        or here for a file of the prefetch, which may have changed while it was parsed)."""
+        """The parsed file, if it is still what is on disk (checked by the refresh of this run, or
+        here for a file of the prefetch, which may have changed while it was parsed)."""
         if path in self._verified:
             return self.entries.get(path)
         if self._arriving is not None and self._arriving.holds(path):
@@ -118,26 +127,6 @@ def markdown_sources(settings: dict, extensions) -> list[str]:
     return sorted(set(found))
 
 
-def prefetch(settings: dict, session=None) -> None:
-    """At the start of a run (before content validation and the generators' setup): start
-    parsing the markdown sources in the pool. Pelican's markdown reader extensions, unless READERS
-    replaces or disables them."""
-    session = session or sessions.current()
-    if not settings.get("FASTBUILD", True) or not settings.get("FASTBUILD_READ", True):
-        return
-    readers = settings.get("READERS") or {}
-    extensions = {ext for ext in MarkdownReader.file_extensions if ext not in readers}
-    if not MarkdownReader.enabled or not extensions:
-        return
-    session.sources.prefetch(
-        markdown_sources(settings, extensions),
-        reader_markdown_config(settings["MARKDOWN"]),
-        settings["FORMATTED_FIELDS"],
-        workers=session.workers,
-        min_parallel=settings.get("FASTBUILD_MIN_PARALLEL_READ", 200),
-    )
-
-
 def reader_markdown_config(markdown: dict) -> dict:
     """A copy of MARKDOWN as MarkdownReader.__init__ completes it (every configured extension and
     the meta extension in ``extensions``), before any reader exists. refresh() compares it with the
@@ -153,73 +142,53 @@ def reader_markdown_config(markdown: dict) -> dict:
     return config
 
 
-def install(readers) -> None:
-    """readers_init handler: route this Readers' cache lookups through the session's table."""
-    readers.get_cached_data = partial(_cached_data, readers, readers.get_cached_data)
+class MarkdownReading:
+    """One run's reading through ``table``: the prefetch, and the lookups Readers make."""
 
+    def __init__(self, table: SourceTable, workers: int, share_values: bool):
+        self.table = table
+        self.workers = workers
+        self.share_values = share_values  # make Pelican's values once per file version (the dev loop)
+        self.checked = False  # the first lookup of the run refreshes the table
 
-def _markdown_reader(readers, path: str):
-    reader = readers.readers.get(os.path.splitext(path)[1][1:])
-    return reader if type(reader) is MarkdownReader else None  # exactly Pelican's, not a plugin's
+    def prefetch(self, settings: dict) -> None:
+        """Start parsing the markdown sources in the pool: Pelican's markdown reader extensions,
+        unless READERS replaces or disables them."""
+        self.checked = False
+        if not settings.get("FASTBUILD_READ", True):
+            return
+        readers = settings.get("READERS") or {}
+        extensions = {ext for ext in MarkdownReader.file_extensions if ext not in readers}
+        if not MarkdownReader.enabled or not extensions:
+            return
+        self.table.prefetch(markdown_sources(settings, extensions), reader_markdown_config(settings["MARKDOWN"]),
+                            settings["FORMATTED_FIELDS"], workers=self.workers,
+                            min_parallel=settings.get("FASTBUILD_MIN_PARALLEL_READ", 200))
 
-
-def _cached_data(readers, original, path, default=None):
-    reader = _markdown_reader(readers, path)
-    session = sessions.current()
-    if reader is None or not session.settings.get("FASTBUILD_READ", True):
-        return original(path, default)
-    table = session.sources
-    if not session.sources_checked:
-        session.sources_checked = True
-        extensions = {ext for ext, r in readers.readers.items() if type(r) is MarkdownReader}
-        table.refresh(
-            markdown_sources(readers.settings, extensions),
-            reader.settings["MARKDOWN"],
-            reader.settings["FORMATTED_FIELDS"],
-            workers=session.workers,
-            min_parallel=session.settings.get("FASTBUILD_MIN_PARALLEL_READ", 200),
-        )
-    parsed = table.get(path)
-    if parsed is None:
-        return original(path, default)
-    for record in parsed.records:  # warnings and errors from the worker count as this build's
-        logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
-    if session.persistent:  # the dev loop: values are made once per file version, then shared
+    def lookup(self, readers, path: str) -> tuple[str, dict] | None:
+        """Readers.get_cached_data: (content, metadata) of a parsed file, or None (Pelican reads)."""
+        reader = internals.markdown_reader(readers, path)
+        if reader is None or not readers.settings.get("FASTBUILD_READ", True):
+            return None
+        if not self.checked:
+            self.checked = True
+            self.table.refresh(markdown_sources(readers.settings, internals.markdown_extensions(readers)),
+                               reader.settings["MARKDOWN"], reader.settings["FORMATTED_FIELDS"], workers=self.workers,
+                               min_parallel=readers.settings.get("FASTBUILD_MIN_PARALLEL_READ", 200))
+        parsed = self.table.get(path)
+        if parsed is None:
+            return None
+        for record in parsed.records:  # warnings and errors from the worker count as this build's
+            logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
+        if not self.share_values:
+            return parsed.content, internals.pelican_metadata(reader, parsed.meta, parsed.formatted, path)
         if parsed.metadata is None:
-            parsed.metadata = _filter_discardable_metadata(pelican_metadata(reader, parsed.meta, parsed.formatted, path))
-        metadata = {k: (list(v) if isinstance(v, list) else v) for k, v in parsed.metadata.items()}
-    else:
-        metadata = _filter_discardable_metadata(pelican_metadata(reader, parsed.meta, parsed.formatted, path))
-    return parsed.content, metadata
+            parsed.metadata = internals.pelican_metadata(reader, parsed.meta, parsed.formatted, path)
+        return parsed.content, {k: (list(v) if isinstance(v, list) else v) for k, v in parsed.metadata.items()}
 
+    def end(self) -> None:
+        """Reading is over: no pool threads may be left when the renderer forks."""
+        self.table.end_arrivals()
 
-def pelican_metadata(reader, meta: dict, formatted: dict, path: str) -> dict:
-    """MarkdownReader._parse_metadata, with the formatted fields already converted."""
-    output = {}
-    for name, value in meta.items():
-        key = name.lower()
-        if name in formatted:
-            output[key] = reader.process_metadata(key, formatted[name])
-        elif not DUPLICATES_DEFINITIONS_ALLOWED.get(key, True):
-            if len(value) > 1:
-                readers_logger.warning("Duplicate definition of `%s` for %s. Using first one.", key, path)
-            output[key] = reader.process_metadata(key, value[0])
-        elif len(value) > 1:
-            output[key] = reader.process_metadata(key, value)
-        else:
-            output[key] = reader.process_metadata(key, value[0])
-    return output
-
-
-def read_in_order(generator) -> None:
-    """``generator_init`` handler: Pelican's article and page generators read their files in sorted
-    order (a set's order otherwise, which changes with the hash seed), the order the prefetch
-    parses them in, so each lookup waits only for the run of files that holds it."""
-    from pelican.generators import ArticlesGenerator, PagesGenerator
-
-    if type(generator) in (ArticlesGenerator, PagesGenerator) and generator.settings.get("FASTBUILD", True):
-        generator.get_files = partial(_sorted_files, generator.get_files)
-
-
-def _sorted_files(get_files, *args, **kwargs) -> list[str]:
-    return sorted(get_files(*args, **kwargs))
+    def cancel(self) -> None:
+        self.table.cancel_prefetch()

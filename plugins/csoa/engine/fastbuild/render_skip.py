@@ -18,9 +18,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from pelican.contents import Content
-
-from csoa.engine.fastbuild.fingerprint import Digester, is_content
+from csoa.engine.fastbuild.fingerprint import Digester
 
 
 class OutputRecord(NamedTuple):
@@ -29,39 +27,12 @@ class OutputRecord(NamedTuple):
     bodies: bytes  # digest of those bodies
 
 
-_recorder: set | None = None  # items whose body the page being rendered has read
+class Recorder:
+    """The items whose body the page being rendered has read (``items`` is None between pages);
+    pelican_internals.body_tracking fills it from Content.get_content and get_summary."""
 
-
-def install_body_tracking() -> None:
-    """Wrap Content.get_content / get_summary (both memoised by Pelican) to record body reads."""
-    if getattr(Content, "_fastbuild_tracking", False):
-        return
-    memo_content = Content.__dict__["get_content"]
-    memo_summary = Content.__dict__["get_summary"]
-
-    def get_content(self, siteurl):
-        if _recorder is not None:
-            _recorder.add(self)
-        return memo_content.__get__(self, type(self))(siteurl)
-
-    def get_summary(self, siteurl):
-        if _recorder is not None and "summary" not in self.metadata:
-            _recorder.add(self)  # the summary is cut from the body
-        return memo_summary.__get__(self, type(self))(siteurl)
-
-    get_content.cache = memo_content.cache
-    get_summary.cache = memo_summary.cache
-    Content.get_content = get_content
-    Content.get_summary = get_summary
-    Content._fastbuild_tracking = True
-
-
-def clear_pelican_memos() -> None:
-    """Pelican memoises content and summaries per object forever; drop the previous build's."""
-    for name in ("get_content", "get_summary"):
-        cache = getattr(getattr(Content, name), "cache", None)
-        if cache is not None:
-            cache.clear()
+    def __init__(self):
+        self.items: set | None = None
 
 
 def _templates_fingerprint(env) -> bytes:
@@ -82,10 +53,11 @@ class RenderGate:
         self.output_path = Path(output_path)
         self.digester = Digester(skip_keys={"OUTPUT_PATH"})
         self.context_fp = self.digester.digest(context)
+        self.recorder = Recorder()
         self.items = {}
         for mapping in (context.get("generated_content", {}), context.get("static_content", {})):
             for item in mapping.values():
-                if is_content(item):
+                if self.digester.is_content(item):
                     self.items[item.source_path] = item
         self._env_fps: dict[int, bytes] = {}
         self._base: bytes = b""
@@ -123,13 +95,13 @@ class RenderGate:
 
     @contextlib.contextmanager
     def tracking(self, name: str):
-        global _recorder
-        base, previous, _recorder = self._base, _recorder, set()
+        recorder = self.recorder
+        base, previous, recorder.items = self._base, recorder.items, set()
         try:
             yield
-            deps = tuple(sorted({str(item.source_path) for item in _recorder}))
+            deps = tuple(sorted({str(item.source_path) for item in recorder.items}))
         finally:
-            _recorder = previous
+            recorder.items = previous
         self.pending[name] = OutputRecord(base, deps, self._bodies(deps))
         self.rendered.append(name)
 

@@ -12,10 +12,11 @@ from jinja2 import BytecodeCache
 
 
 class SharedBytecodeCache(BytecodeCache):
-    """In memory, for the life of the process; bounded by the number of distinct template sources."""
+    """In memory, for the build session's life; bounded by the number of distinct template sources."""
 
-    def __init__(self):
+    def __init__(self, options: str = ""):
         self._code: dict[str, bytes] = {}
+        self._options = options
 
     def load_bytecode(self, bucket) -> None:
         code = self._code.get(bucket.key)
@@ -27,8 +28,6 @@ class SharedBytecodeCache(BytecodeCache):
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return super().get_cache_key(name, filename) + "|" + self._options
-
-    _options = ""
 
 
 def environment_options(env) -> str:
@@ -42,16 +41,10 @@ def environment_options(env) -> str:
     ))
 
 
-_by_options: dict[str, SharedBytecodeCache] = {}
-
-
-def share_compiled_templates(generator) -> None:
-    """``generator_init`` handler: give the generator's environment the process-wide cache."""
-    if not generator.settings.get("FASTBUILD", True):
-        return
+def share_compiled_templates(generator, caches: dict[str, SharedBytecodeCache]) -> None:
+    """``generator_init`` during a fast run: give the generator's environment the cache of its
+    options from ``caches`` (the session keeps them, so the dev loop compiles a template once)."""
     options = environment_options(generator.env)
-    cache = _by_options.get(options)
-    if cache is None:
-        cache = _by_options[options] = SharedBytecodeCache()
-        cache._options = options
-    generator.env.bytecode_cache = cache
+    if options not in caches:
+        caches[options] = SharedBytecodeCache(options)
+    generator.env.bytecode_cache = caches[options]

@@ -3,8 +3,10 @@
 Pagefind has no incremental mode: it re-reads the whole site (about 2 s for 3,400 pages here).
 In the dev loop the edited page must be live within a second, so the rebuild carries the previous
 bundle over (moved, so search keeps working, one edit behind) and, once the new output is in
-place, this indexer writes a fresh bundle beside it and swaps it in with two renames. A new build
-cancels the running indexer first: its result would describe an output that is being replaced.
+place, this indexer writes a fresh bundle beside it and swaps it in with two renames. It is the
+search plugin's background job in the dev loop's build session: the dev loop cancels it before a
+build (its result would describe an output that is being replaced) and starts it on the live
+output after.
 
 Plain Python, no Pelican.
 """
@@ -34,9 +36,10 @@ logger = logging.getLogger(__name__)
 BUNDLE = "pagefind"
 
 
-def move_bundle(live: Path, staging: Path) -> None:
+def carry_bundle_over(live: Path, staging: Path) -> None:
     """Move the live output's search bundle into the staging output that is about to replace it
-    (one rename, not 2,000 links). Call it last, right before the swap."""
+    (one rename, not 2,000 links), when the staged output is complete. Should the build still
+    fail, the live output is indexed again by the job that starts after every build."""
     source, target = Path(live) / BUNDLE, Path(staging) / BUNDLE
     if source.is_dir() and not target.exists():
         os.rename(source, target)

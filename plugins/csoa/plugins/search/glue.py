@@ -1,84 +1,69 @@
-"""Thin Pelican glue for the search plugin."""
+"""Thin Pelican glue for the search plugin.
+
+In a build run by the entry point (csoa.engine.build), Pagefind starts at ``finalized`` and runs in
+its own process while the other plugins' handlers run; the build waits for it when its output is
+complete (the session's "output complete" hook), so its failure fails the build, and a build that
+fails before then stops it ("build ended"). The writer notes which pages carry data-pagefind-body
+as it writes them (a page probe), so the glob of marked pages needs to read only the others. In the
+dev loop (an incremental session) the index is a background job instead: the rebuilt output
+carries the previous bundle over and the job writes a fresh one once the output is live. In a bare
+Pelican run (no session) Pagefind runs within ``finalized``.
+"""
 
 from __future__ import annotations
 
-import atexit
 import logging
+from functools import partial
+from pathlib import Path
 
-from pelican import signals
-
-from csoa.search.pagefind_index import BODY_MARKER, PagefindRun
+from csoa.plugins.search.background import BackgroundIndexer, carry_bundle_over
+from csoa.search.pagefind_index import BODY_MARKER, PagefindRun, run_pagefind
+from csoa.util.session import BUILD_ENDED, OUTPUT_COMPLETE, current
 
 BODY_MARKER_TEXT = BODY_MARKER.decode()
+MARKED = "search: data-pagefind-body"  # the page probe's name
 
 logger = logging.getLogger(__name__)
 
 
 def add_search_page(pelican) -> None:
-    """Render theme/templates/search.html to /search/ as a direct template."""
+    """Render theme/templates/search.html to /search/ as a direct template; have the writer note
+    which pages it marks for indexing."""
     settings = pelican.settings
     if "search" not in settings["DIRECT_TEMPLATES"]:
         settings["DIRECT_TEMPLATES"] = [*settings["DIRECT_TEMPLATES"], "search"]
     settings.setdefault("SEARCH_URL", "search/")
     settings.setdefault("SEARCH_SAVE_AS", "search/index.html")
+    session = current()
+    if session is not None:
+        session.pages.probe(MARKED, _marked)
 
 
-_running: dict[str, PagefindRun] = {}  # output path -> the index being built for it
+def _marked(text: str) -> bool:
+    return BODY_MARKER_TEXT in text
 
 
-@atexit.register
-def _stop_leftover_runs() -> None:
-    """A build that failed after start_index never waits for its Pagefind: stop it and remove its
-    scratch folder when the process ends (the next build of this process would do it otherwise)."""
-    for run in _running.values():
-        run.kill()
-    _running.clear()
-
-
-def start_index(pelican) -> None:
-    """First in ``finalized`` (all HTML is written): Pagefind indexes in its own process while the
-    other plugins' finalized handlers run (the sitemap reads the same pages)."""
-    if pelican.settings.get("SEARCH_INDEX_DEFERRED"):  # the dev loop indexes in the background
+def index_site(pelican) -> None:
+    language = pelican.settings.get("DEFAULT_LANG", "en")
+    session = current()
+    if session is None:
+        _report(run_pagefind(pelican.output_path, language))
+    elif session.incremental:  # the dev loop: a background job indexes the live output
+        session.job("search", partial(BackgroundIndexer, language))
+        if session.live_output is not None:
+            session.on(OUTPUT_COMPLETE, "search", partial(carry_bundle_over, session.live_output))
         logger.info("search index deferred to the background indexer")
-        return
-    for leftover in _running.values():  # a build that failed before finish_index
-        leftover.kill()
-    _running.clear()
-    _running[str(pelican.output_path)] = PagefindRun(pelican.output_path, pelican.settings.get("DEFAULT_LANG", "en"),
-                                                     known=written_pages_lookup())
+    else:
+        run = PagefindRun(pelican.output_path, language, known=partial(_known, session.pages))
+        session.on(OUTPUT_COMPLETE, "search", lambda _output: _report(run.finish()))
+        session.on(BUILD_ENDED, "search", lambda _succeeded: run.kill())
 
 
-def written_pages_lookup():
-    """fastbuild's ledger of the pages this build wrote, as ``known`` for marked_pages_glob (None
-    without fastbuild: every page is read)."""
-    try:
-        from csoa.engine.fastbuild.page_probes import holds
-    except ImportError:
-        return None
-    return lambda path: holds(path, BODY_MARKER_TEXT)
+def _known(pages, path: str) -> bool | None:
+    return pages.fact(path, MARKED)
 
 
-def watch_written_pages() -> None:
-    try:
-        from csoa.engine.fastbuild.page_probes import watch
-    except ImportError:
-        return
-    watch(BODY_MARKER_TEXT)
-
-
-def finish_index(pelican) -> None:
-    """Last in ``finalized``: wait for Pagefind; its failure fails the build."""
-    run = _running.pop(str(pelican.output_path), None)
-    if run is None:
-        return
-    result = run.finish()
+def _report(result) -> None:
     if not result.body_marked:
         logger.warning("no page has a data-pagefind-body element: Pagefind indexed every page, listings too")
-    logger.info("Pagefind indexed %d pages into %s", result.pages, result.bundle)
-
-
-def finish_index_last(*_args) -> None:
-    """Move finish_index after every other plugin's ``finalized`` handler (receivers run in the
-    order they connected; plugins that registered after this one come later)."""
-    signals.finalized.disconnect(finish_index)
-    signals.finalized.connect(finish_index)
+    logger.info("Pagefind indexed %d pages into %s", result.pages, Path(result.bundle))
