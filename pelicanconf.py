@@ -6,13 +6,14 @@ publishconf.py layers the production settings on top of these.
 import os
 from datetime import datetime, timezone
 
+from csoa.engine.html_values import PelicanHtml
+
 # The theme's Jinja filters and tests, available whichever plugins a build loads.
 from csoa.theme.filters import JINJA_FILTERS, JINJA_TESTS  # noqa: F401
-from csoa.theme.html_values import PelicanHtml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# Metadata is text: templates escape every value, except HTML by construction (theme_support/html_values.py).
+# Metadata is text: templates escape every value, except HTML by construction (csoa/engine/html_values.py).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": [PelicanHtml]}
 FORMATTED_FIELDS = []  # Summary: is text, not markdown (theme_support turns it into a paragraph of HTML)
 

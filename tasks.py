@@ -1,6 +1,5 @@
 """Invoke tasks. Each task only parses its arguments and calls a function that does the work."""
 
-import os
 import shlex
 import sys
 from pathlib import Path

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import shutil
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import boto3
 import pytest

@@ -5,7 +5,7 @@ last good output."""
 import shutil
 
 import pytest
-from fastbuild_fixtures import fixture_files, plugins_without, tree, tree_differences
+from fastbuild_fixtures import fixture_files, tree, tree_differences
 from sites import ROOT, build, site_settings, write_content
 
 from csoa.engine.build import BuildFailed

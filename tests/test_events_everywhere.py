@@ -5,7 +5,6 @@ parsed as a member reads them (text, not markup); the expected wording is writte
 from __future__ import annotations
 
 import re
-import textwrap
 from datetime import datetime, timezone
 
 import feedparser

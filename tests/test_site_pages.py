@@ -1,7 +1,6 @@
 """Listing and site-level pages of fixture sites: pagination URLs, tags, sections, regions, yearly
 archives, navigation, sitemap.xml, robots.txt and the 404 page. Plus the real sample content."""
 
-from pathlib import Path
 
 import pytest
 from lxml import etree

@@ -7,8 +7,8 @@ import logging
 
 from pelican import signals
 
+from csoa.engine.html_values import summary_field_as_html
 from csoa.theme.favicon import place_icon
-from csoa.theme.html_values import summary_field_as_html
 from csoa.theme.neighbours import neighbours_by_kind, related_by_item
 from csoa.util.session import current
 
@@ -75,7 +75,7 @@ def copy_favicon(pelican) -> None:
 
 
 def register():
-    signals.content_object_init.connect(summary_field_as_html)  # a Summary: field is text (html_values.py)
+    signals.content_object_init.connect(summary_field_as_html)  # a Summary: field is text (csoa/engine/html_values.py)
     # At write time the article list is final (after any plugin that hides future items or drafts).
     signals.article_generator_write_article.connect(link_before_writing)
     signals.finalized.connect(copy_favicon)

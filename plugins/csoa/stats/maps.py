@@ -24,9 +24,7 @@ from markupsafe import Markup
 from csoa.model.incidents import ATTACK_TYPES
 from csoa.model.regions import REGIONS_FILE, load_regions
 from csoa.stats.charts import ATTACK_COLOURS, ATTACK_LABELS
-from csoa.stats.countries import iso3_from_numeric
 from csoa.stats.map_frame import WORLD, Frame, Projection, circle_degrees, frame_around, land_in
-from csoa.stats.topology import countries
 
 CHOROPLETH_CLASSES = ("#fde0c5", "#facba6", "#f59e72", "#e4572e", "#a8201a")  # light -> dark, no count = land
 SEA, LAND, BORDER = "#eaf1f7", "#d9dee4", "#8a96a3"  # the light scheme's; statistics.css has both

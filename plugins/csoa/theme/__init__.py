@@ -1,1 +1,1 @@
-"""What the theme's templates print: neighbours, navigation, dates, paths, region groups, HTML values."""
+"""What the theme's templates print: neighbours, navigation, dates, paths, region groups."""
