@@ -20,18 +20,10 @@ def sent_issue_changes(settings: dict) -> dict[str, list[str]]:
     folder = sent_folder(settings)
     if not any(folder.glob(f"*{SUFFIX}")):
         return {}
-    from pelican import Pelican, signals
+    from csoa.engine.context_only import generators_with_context
 
     with tempfile.TemporaryDirectory(prefix="newsletter-check-") as scratch:
-        pelican = Pelican({**settings, "OUTPUT_PATH": scratch, "CACHE_PATH": scratch})
-        context = {**pelican.settings, "generated_content": {}, "static_links": set(), "static_content": {},
-                   "localsiteurl": pelican.settings["SITEURL"]}
-        generators = [cls(context=context, settings=pelican.settings, path=pelican.path, theme=pelican.theme,
-                          output_path=scratch) for cls in pelican._get_generator_classes()]
-        for generator in generators:
-            if hasattr(generator, "generate_context"):
-                generator.generate_context()
-        signals.all_generators_finalized.send(generators)
+        generators = generators_with_context(settings, scratch)
         # the newsletter plugin's generator, asked by what it offers (an app names no plugin module)
         newsletter = next(g for g in generators if hasattr(g, "sent_differences"))
         return newsletter.sent_differences()
