@@ -21,9 +21,10 @@ OTHER_DATE_FORMS = {
 
 
 def visible_text(path) -> str:
-    """What a reader sees: the text of the page without scripts, styles and attribute values."""
+    """What a reader sees: the text of the page without scripts, styles, hidden elements (the search
+    page's metadata) and attribute values."""
     page = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
-    for hidden in page(["script", "style", "template"]):
+    for hidden in page(["script", "style", "template"]) + page.select("[hidden]"):
         hidden.decompose()
     return " ".join(page.get_text(" ").split())
 

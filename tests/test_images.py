@@ -41,6 +41,7 @@ def test_variants_srcset_sizes_width_and_height(tmp_path, large_jpeg):
         "images/tanker.jpg": large_jpeg,
         "images/small.jpg": jpeg(300, 200),
         "news/boarding.md": article(
+            "Boarded at anchor.\n\n"  # words: search indexes the body, not the item's header
             "![A tanker at anchor off Lagos]({static}/images/tanker.jpg)\n\n"
             "![A small chart of the anchorage]({static}../images/small.jpg)\n\n"
             "![The MSCHOA logo](https://example.org/logo.png)\n"),
@@ -66,7 +67,7 @@ def test_variants_srcset_sizes_width_and_height(tmp_path, large_jpeg):
 
 
 def test_variant_names_change_with_the_image(tmp_path, large_jpeg):
-    files = {"images/tanker.jpg": large_jpeg, "news/b.md": article("![A tanker]({static}/images/tanker.jpg)")}
+    files = {"images/tanker.jpg": large_jpeg, "news/b.md": article("Intro line.\n\n![A tanker]({static}/images/tanker.jpg)")}
     out = build(tmp_path, files)
     first = soup(out / "news/tanker-boarded-off-lagos/index.html").select_one("article img")["src"]
     out = build(tmp_path, {"images/tanker.jpg": jpeg(1800, 900)})
@@ -80,7 +81,8 @@ def test_variant_names_change_with_the_image(tmp_path, large_jpeg):
     'Intro line.\n\n<img src="{static}/images/tanker.jpg" alt="  ">',
 ])
 def test_missing_alt_text_fails_the_build_and_keeps_the_old_site(tmp_path, large_jpeg, body):
-    good = build(tmp_path, {"images/tanker.jpg": large_jpeg, "news/b.md": article("![A tanker]({static}/images/tanker.jpg)")})
+    good = build(tmp_path, {"images/tanker.jpg": large_jpeg,
+                            "news/b.md": article("Intro line.\n\n![A tanker]({static}/images/tanker.jpg)")})
     before = {p: p.read_bytes() for p in good.rglob("*") if p.is_file()}
     with pytest.raises(BuildFailed) as failed:
         build(tmp_path, {"news/b.md": article(body)})
