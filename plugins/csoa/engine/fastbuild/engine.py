@@ -67,7 +67,8 @@ class FastPelican(Pelican):
         self.memory = session.keep("engine", EngineMemory)
         self.reading = MarkdownReading(self.memory.sources, workers(settings), share_values=session.incremental)
         self.report = RunReport()
-        self.reading.prefetch(settings)  # the pool parses while Pelican loads the plugins (~0.4 s)
+        if not session.incremental:  # a cold table: the pool parses while Pelican loads the plugins (~0.4 s)
+            self.reading.prefetch(settings)
         try:
             super().__init__(settings)
         except BaseException:
