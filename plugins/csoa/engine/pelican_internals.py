@@ -60,6 +60,7 @@ INTERNALS = (  # (what, package, how it is used)
 
 _ABSENT = object()
 MEMO_LIMIT = 200_000
+WRITER_LOG = logging.getLogger("pelican.writers")  # the records Pelican's writer logs
 
 
 def unsupported_reason() -> str | None:
@@ -295,7 +296,7 @@ class FastWriter(Writer):
                 os.unlink(path)
         with self._open_w(path, "utf-8", override=override) as f:
             f.write(output)
-        logging.getLogger("pelican.writers").info('Writing "%s"', path)
+        WRITER_LOG.info('Writing "%s"', path)
         if self.pages.probing:
             self.pages.note(path, output)
         signals.content_written.send(path, context=local)
