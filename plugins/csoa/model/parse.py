@@ -5,13 +5,16 @@ values and problems found here, so a field means the same everywhere and is chec
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from csoa.model.fields import Context, Invalid, ListOf, did_you_mean
 from csoa.model.header import Header, HeaderField, parse_header
+from csoa.model.regions import site_regions
 from csoa.model.schema import Kind
 
 
@@ -36,6 +39,11 @@ class Parsed:
     values: dict = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    kind: str = ""  # the name of the kind it was typed as
+
+    def without_body(self) -> Parsed:
+        """The same typed header without the body text (what a long-lived memory keeps)."""
+        return replace(self, header=replace(self.header, body=""))
 
     @property
     def ok(self) -> bool:
@@ -54,6 +62,12 @@ class Site:
     regions: dict  # {key: label} of the regions content may be filed under
     content_root: Path
     is_file: Callable[[Path], bool] = Path.is_file  # the validator records what it looked up
+
+    @classmethod
+    def from_settings(cls, settings) -> Site:
+        """The site of a build's settings (its TIMEZONE, filing regions and PATH)."""
+        return cls(ZoneInfo(settings.get("TIMEZONE") or "UTC"), site_regions(settings).filed,
+                   Path(os.path.abspath(settings["PATH"])))
 
 
 def context(header: Header, kind: Kind, site: Site) -> Context:
@@ -74,7 +88,7 @@ def parse_fields(header: Header, kind: Kind, site: Site,
     """Type every field of ``header`` by ``kind``'s schema, then apply its required fields and rules
     across fields. ``after_field`` sees each known field once, in order, after its problems are in
     ``problems`` (the list Parsed.problems will be; the validator checks links there)."""
-    parsed = Parsed(header, problems=problems if problems is not None else [])
+    parsed = Parsed(header, problems=problems if problems is not None else [], kind=kind.name)
     ctx = context(header, kind, site)
     for item in header.fields:
         if item.key in parsed.lines:

@@ -6,9 +6,8 @@ import logging
 
 from pelican import signals
 
-from csoa.engine.content_check import check_content
+from csoa.engine.content_check import check_content, checked_files
 from csoa.util.session import current
-from csoa.validation.remembered import CheckedFilesMemory
 from csoa.validation.report import Report
 
 logger = logging.getLogger(__name__)
@@ -26,7 +25,7 @@ def validate_before_reading(pelican) -> None:
     """``get_generators`` receiver: fail the build, with every error, before Pelican reads or writes
     anything. The build session remembers each file's checks (the dev loop re-checks edited files)."""
     session = current()
-    report = check_content(pelican.settings, session.keep("content_schema", CheckedFilesMemory) if session else None)
+    report = check_content(pelican.settings, checked_files(session) if session else None)
     for info in report.infos:
         logger.info("%s", info)
     if report.errors:

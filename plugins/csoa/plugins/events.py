@@ -7,20 +7,17 @@ from __future__ import annotations
 import logging
 import os
 from html import escape
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Content
 from pelican.generators import Generator
 
+from csoa.engine.content_check import typed_header
 from csoa.events.display import event_display
 from csoa.events.ical import CalendarEntry, build_calendar
 from csoa.events.jsonld import event_jsonld, to_script_json
 from csoa.model.events import EVENTS, EventMetadataError, event_data, is_valid_timezone, split_upcoming_past
-from csoa.model.parse import Site, parse_text
-from csoa.model.regions import site_regions
 from csoa.model.stable_ids import default_uid, domain_of
 from csoa.model.vocabularies import PUBLICATION_STATUSES as STATUSES
 from csoa.util.session import memo_for
@@ -117,8 +114,7 @@ class EventsGenerator(Generator):
         """Type the header with the content model, make the EventData and decorate the Pelican object;
         log every problem with its file and line."""
         settings = self.settings
-        text = Path(event.source_path).read_text(encoding="utf-8", errors="replace")
-        parsed = parse_text(text, EVENTS, self.model_site())
+        parsed = typed_header(settings, event.source_path, EVENTS)
         try:
             data = event_data(parsed, default_uid=default_uid(event.relative_source_path),
                               default_timezone=settings["TIMEZONE"], default_organiser=settings.get("AUTHOR"))
@@ -155,10 +151,6 @@ class EventsGenerator(Generator):
             f"<p><strong>{label}:</strong> {escape(text)}</p>" for label, text in event.display.lines()
         )
         return True
-
-    def model_site(self) -> Site:
-        settings = self.settings
-        return Site(ZoneInfo(settings["TIMEZONE"]), site_regions(settings).filed, Path(settings["PATH"]))
 
     def warn_without_uid(self) -> None:
         """Suggest the Uid: line for events that lack one (a few by name, then a count)."""

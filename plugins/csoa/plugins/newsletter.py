@@ -14,7 +14,6 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup
 from pelican import signals
@@ -25,7 +24,7 @@ from csoa.email.compose import ComposeError, Image, IssueMeta, Source, compose_i
 from csoa.email.message import PLACEHOLDER
 from csoa.email.render import render_html, render_text
 from csoa.email.site import email_template_dir, site_info
-from csoa.model.parse import Site, parse_text
+from csoa.engine.content_check import typed_header
 from csoa.model.regions import site_regions
 from csoa.model.schema import KINDS
 from csoa.sending import sent_issue
@@ -102,8 +101,7 @@ class NewsletterGenerator(Generator):
         folder = self.settings.get("NEWSLETTER_PATH", "newsletters")
         for rel in sorted(self.get_files([folder], extensions=("md",))):
             page = self.readers.read_file(base_path=self.path, path=rel, content_class=Page, context=self.context)
-            parsed = parse_text(Path(page.source_path).read_text(encoding="utf-8", errors="replace"),
-                                KINDS["newsletters"], self._model_site())
+            parsed = typed_header(self.settings, page.source_path, KINDS["newsletters"])
             for problem in parsed.problems:  # (the content_schema plugin has said so already, if it runs)
                 log.error("newsletter %s:%d: %s", page.source_path, problem.line, problem)
             if parsed.problems:
@@ -113,10 +111,6 @@ class NewsletterGenerator(Generator):
         self._orphan_records(folder)
         self.issues.sort(key=lambda p: p.date)
         self.context["newsletters"] = self.issues  # the feeds plugin lists these: sent ones as sent
-
-    def _model_site(self) -> Site:
-        settings = self.settings
-        return Site(ZoneInfo(settings.get("TIMEZONE") or "UTC"), site_regions(settings).filed, Path(settings["PATH"]))
 
     def _as_sent(self, page, folder: str):
         """A sent issue's Page as sent (title, date, letter from its record), else ``page`` itself."""

@@ -12,7 +12,7 @@ from csoa.model import tags as tag_checks
 from csoa.model.characters import control_characters, field_of_line
 from csoa.model.fields import Moment, did_you_mean, shown
 from csoa.model.header import Header, HeaderField, parse_header
-from csoa.model.parse import Site, parse_fields
+from csoa.model.parse import Parsed, Site, parse_fields
 from csoa.model.schema import Kind
 from csoa.validation import body as body_checks
 from csoa.validation.report import Finding
@@ -51,6 +51,7 @@ class FileFacts:
     errors: tuple[Finding, ...]
     record: Recorded | None  # None when the file could not be read as metadata + body
     probes: tuple[tuple[Path, bool], ...]  # (path, is a file) for every file the checks looked for
+    typed: Parsed | None = None  # the typed header (body dropped): the events and the newsletter use it
 
     def still_valid(self) -> bool:
         """Do the files it looked for still exist (or not) as they did?"""
@@ -68,6 +69,7 @@ class FileCheck:
         self.links: list[tuple[str, int, str, str]] = []
         self.errors: list[Finding] = []
         self.probes: dict[Path, bool] = {}
+        self.typed: Parsed | None = None
 
     def error(self, line: int, name: str, message: str) -> None:
         self.errors.append(Finding(self.shown, line, name, message))
@@ -94,7 +96,7 @@ class FileCheck:
                     "metadata",
                     f"expected metadata lines like 'Title: ...' at the top of the file, got {shown(first)}",
                 )
-        return FileFacts(tuple(self.errors), record, tuple(self.probes.items()))
+        return FileFacts(tuple(self.errors), record, tuple(self.probes.items()), self.typed)
 
     def decode(self, raw: bytes) -> str | None:
         if not raw.strip():
@@ -146,6 +148,7 @@ class FileCheck:
         site = Site(rules.timezone, rules.regions, rules.content_root, self.is_file)
         parsed = parse_fields(header, self.kind, site, after_field=after_field, problems=parsed_problems)
         self.values, self.lines = parsed.values, parsed.lines
+        self.typed = parsed.without_body()
         for problem in parsed.problems[reported:]:  # required fields and the kind's rules across fields
             self.error(problem.line, problem.field, problem.message)
         self.check_tags()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from csoa.model.parse import Parsed
 from csoa.model.schema import Kind
 from csoa.util.stamps import FileStamp
 from csoa.validation.file_check import FileCheck, FileFacts
@@ -20,6 +21,18 @@ class CheckedFilesMemory:
 
     facts: dict[str, tuple[FileStamp, FileFacts]] = field(default_factory=dict)  # absolute path -> (stamp, facts)
     rules: tuple | None = None
+
+    def typed_header(self, path: Path, kind: str) -> Parsed | None:
+        """The typed header the latest validation found in ``path`` as ``kind``, while the file and
+        the files its checks looked for are as they were then; else None."""
+        remembered = self.facts.get(str(path))
+        if remembered is None:
+            return None
+        stamp, facts = remembered
+        typed = facts.typed
+        if typed is None or typed.kind != kind or not stamp.unchanged(FileStamp.of(path)) or not facts.still_valid():
+            return None
+        return typed
 
 
 class CheckedFiles:
