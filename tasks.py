@@ -12,38 +12,28 @@ DEV_SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
 
 
-def _build(settings_file, output=None):
-    from csoa.engine.build import BuildFailed, build_site_then_exit
-
-    overrides = {"OUTPUT_PATH": str(output)} if output else {}
-    try:
-        path = build_site_then_exit(settings_file, overrides)
-    except BuildFailed as failure:
-        print(failure, file=sys.stderr)
-        print("The previous output/ was left untouched.", file=sys.stderr)
-        sys.exit(1)
-    print(f"Built {path}")
-
-
 @task(help={"output": "output directory (default: OUTPUT_PATH of the settings)"})
 def build(c, output=None):
     """Build the site with the development settings (pelicanconf.py)."""
-    _build(DEV_SETTINGS, output)
+    from csoa.apps.build import run_build_command
+
+    sys.exit(run_build_command(DEV_SETTINGS, output))
 
 
 @task
 def rebuild(c):
     """Clean build: remove the content cache, then build."""
-    import shutil
+    from csoa.apps.build import run_build_command
 
-    shutil.rmtree(ROOT / "cache", ignore_errors=True)
-    _build(DEV_SETTINGS)
+    sys.exit(run_build_command(DEV_SETTINGS, clean_cache=True))
 
 
 @task
 def preview(c):
     """Build with the production settings (publishconf.py)."""
-    _build(PUBLISH_SETTINGS)
+    from csoa.apps.build import run_build_command
+
+    sys.exit(run_build_command(PUBLISH_SETTINGS))
 
 
 @task(help={"port": "port to serve on (default 8000)"})
@@ -55,7 +45,10 @@ def serve(c, port=8000):
 @task(help={"port": "port to serve on (default 8000)"})
 def reserve(c, port=8000):
     """Build, then serve."""
-    build(c)
+    from csoa.apps.build import run_build_command
+
+    if run_build_command(DEV_SETTINGS):
+        sys.exit(1)
     serve(c, port)
 
 
