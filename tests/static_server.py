@@ -41,13 +41,20 @@ def require_chromium():
 
 
 @contextlib.contextmanager
-def chromium_page():
+def chromium_browser():
+    """Debian's headless Chromium driven by Playwright (skipped, or failed in CI, when absent)."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page()
+            yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def chromium_page():
+    with chromium_browser() as browser:
+        yield browser.new_page()

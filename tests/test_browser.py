@@ -1,21 +1,14 @@
 """Headless Chromium on the real sample site served over HTTP: rendering, the navigation on a
 narrow and a wide viewport, and axe-core WCAG 2.1 A/AA scans in light and dark colour schemes."""
 
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 
 import pytest
+from static_server import chromium_browser, serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTICLE = "/workshops/bimco-workshop-athens-three-panels-and-a-hot-debate/"
 # Pages every build has, plus (below) one page of every other shape found in the output, so pages
@@ -43,33 +36,16 @@ def representative_pages(output: Path) -> list[str]:
 SCREENSHOTS = os.environ.get("THEME_SCREENSHOTS")  # a folder to keep home-page screenshots in
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(sample_site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(sample_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_directory(sample_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is required in CI")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

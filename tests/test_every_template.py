@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from static_server import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve_directory
+from static_server import chromium_browser, serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -63,13 +62,8 @@ def base_url(sample_site):
 
 @pytest.fixture(scope="module")
 def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def overflow(page, width: int) -> str | None:

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from sites import ROOT
+from static_server import chromium_browser
 
 sys.path.insert(0, str(ROOT / "bench"))
 import real_site  # noqa: E402
@@ -30,15 +30,8 @@ def real_output(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from static_server import CHROMIUM, CHROMIUM_ARGS, require_chromium
-
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def statistics_pages(output: Path) -> list[str]:
