@@ -50,29 +50,26 @@ def generate(n: int = 420, seed: int = 2016, start: date = START, end: date = EN
         member = rng.random() < 0.08  # a few member reports: not public, confidential vessel details
         if member:
             member_numbers[day.year] = member_numbers.get(day.year, 0) + 1
-        # the keywords are drawn in this order (a seed's table stays the same)
-        fields = dict(
+        # drawn in this order, so that a seed's table stays the same
+        time_utc = f"{rng.randrange(24):02d}:{rng.randrange(60):02d}"
+        lat = round(max(-89.0, min(89.0, lat0 + rng.uniform(-spread, spread))), 4)
+        lon = round(max(-179.0, min(179.0, lon0 + rng.uniform(-spread, spread))), 4)
+        precision = rng.choice(["exact", "approximate", "approximate", "estimated"])
+        in_scope = rng.random() > 0.03
+        status = rng.choice(["anchored", "anchored", "underway", "berthed", "unknown"])
+        perpetrators = rng.choice([None, 1, 2, 3, 4, 5, 6, 8]) if attack in ("boarded", "hijacked") else None
+        weapons = sample_weapons(rng)
+        flag = rng.choice(["LR", "PA", "MH", "SG"]) if member else ""  # member reports keep the vessel's details
+        records.append(Incident(
             id=f"CSO-{day.year}-{member_numbers.get(day.year, 0):04d}" if member else f"sample-{i + 1:05d}",
-            source="member_report" if member else "sample",
-            source_ref="" if member else f"{i + 1:05d}",
-            date=day,
-            time_utc=f"{rng.randrange(24):02d}:{rng.randrange(60):02d}",
-            lat=round(max(-89.0, min(89.0, lat0 + rng.uniform(-spread, spread))), 4),
-            lon=round(max(-179.0, min(179.0, lon0 + rng.uniform(-spread, spread))), 4),
-            location_precision=rng.choice(["exact", "approximate", "approximate", "estimated"]),
-            location_text=place,
-            attack_type=attack,
-            in_scope=rng.random() > 0.03,
-            vessel_status=rng.choice(["anchored", "anchored", "underway", "berthed", "unknown"]),
-            vessel_type=vessel,
-            perpetrators=rng.choice([None, 1, 2, 3, 4, 5, 6, 8]) if attack in ("boarded", "hijacked") else None,
-            weapons=sample_weapons(rng),
-            public=not member,
+            source="member_report" if member else "sample", source_ref="" if member else f"{i + 1:05d}",
+            date=day, time_utc=time_utc, lat=lat, lon=lon, location_precision=precision, location_text=place,
+            attack_type=attack, in_scope=in_scope, vessel_status=status, vessel_type=vessel,
+            vessel_name=f"SAMPLE VESSEL {i + 1}" if member else "", flag_iso2=flag, perpetrators=perpetrators,
+            weapons=weapons, public=not member,
             narrative=f"SAMPLE DATA (synthetic): {attack.replace('_', ' ')} reported near {place}.",
-        )
-        if member:
-            fields.update(vessel_name=f"SAMPLE VESSEL {i + 1}", flag_iso2=rng.choice(["LR", "PA", "MH", "SG"]))
-        records.append(Incident(**fields, **sample_crew(rng, attack, vessel)))
+            **sample_crew(rng, attack, vessel),
+        ))
     return records
 
 

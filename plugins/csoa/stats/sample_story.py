@@ -79,20 +79,21 @@ PERPETRATORS = (1, 2, 3, 4, 4, 5, 5, 6, 6, 6, 7, 8, 8, 10, 12)
 
 def _record(rng: random.Random, day: date, spot: tuple, attack: str, in_scope: bool) -> Incident:
     lat0, lon0, place, spread = spot[:4]
+    # drawn in this order, so that the seed's table stays the same
     vessel = rng.choice(VESSEL_TYPES[:-1])
-    # the keywords are drawn in this order (the seed's table stays the same)
-    fields = dict(
-        source="sample", date=day, time_utc=f"{rng.randrange(24):02d}:{rng.randrange(60):02d}",
-        lat=round(lat0 + rng.uniform(-spread, spread), 4), lon=round(lon0 + rng.uniform(-spread, spread), 4),
-        location_precision=rng.choice(["exact", "approximate", "approximate", "estimated"]),
-        location_text=place, attack_type=attack, in_scope=in_scope,
-        vessel_status=rng.choice(["anchored", "anchored", "underway", "berthed", "unknown"]), vessel_type=vessel,
-        weapons=sample_weapons(rng),
+    time_utc = f"{rng.randrange(24):02d}:{rng.randrange(60):02d}"
+    lat, lon = round(lat0 + rng.uniform(-spread, spread), 4), round(lon0 + rng.uniform(-spread, spread), 4)
+    precision = rng.choice(["exact", "approximate", "approximate", "estimated"])
+    status = rng.choice(["anchored", "anchored", "underway", "berthed", "unknown"])
+    weapons = sample_weapons(rng)
+    perpetrators = rng.choice(PERPETRATORS) if attack in ("boarded", "hijacked") and rng.random() < 0.88 else None
+    return Incident(
+        source="sample", date=day, time_utc=time_utc, lat=lat, lon=lon, location_precision=precision,
+        location_text=place, attack_type=attack, in_scope=in_scope, vessel_status=status, vessel_type=vessel,
+        perpetrators=perpetrators, weapons=weapons,
         narrative=f"SAMPLE DATA (synthetic): {attack.replace('_', ' ')} reported near {place}.",
+        **sample_crew(rng, attack, vessel),
     )
-    if attack in ("boarded", "hijacked") and rng.random() < 0.88:
-        fields["perpetrators"] = rng.choice(PERPETRATORS)
-    return Incident(**fields, **sample_crew(rng, attack, vessel))
 
 
 def _day(rng: random.Random, first: date, last: date) -> date:
