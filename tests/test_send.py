@@ -11,7 +11,7 @@ from email import policy
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 from bs4 import BeautifulSoup
-from newsletter_site import REGIONS, build_fixture_site, moto_ses, per_recipient, received, settings_env
+from newsletter_site import REGIONS, build_fixture_site, moto_ses, per_recipient, received, regions_named, settings_env
 from sites import ROOT
 
 from csoa.apps import newsletter as commands

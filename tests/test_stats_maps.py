@@ -99,7 +99,7 @@ def test_real_regions_frame_all_but_a_few_far_off_incidents(shared_data):
         positions = [parse_dms(row["position"]) for row in csv.DictReader(fh)]
     by_region = defaultdict(list)
     for (lat, lon), region in zip(positions, regions_of([p[0] for p in positions], [p[1] for p in positions])):
-        by_region[region].append({"lat": lat, "lon": lon})
+        by_region[region].append(Incident(lat=lat, lon=lon))
     for region, records in by_region.items():
         frame = maps.region_frame(records, region)
         assert outside(frame, [(r.lon, r.lat) for r in records]) <= 0.01 * len(records), region
@@ -132,7 +132,7 @@ def _dot_widths(svg: str) -> dict[int, set[int]]:
 
 
 def test_a_dot_means_the_same_on_every_map_and_keeps_its_screen_size():
-    spot = [{"lat": 6.30, "lon": 3.30, "attack_type": "boarded"}] * 12 + [{"lat": 4.0, "lon": 7.0, "attack_type": "hijacked"}]
+    spot = [Incident(lat=6.30, lon=3.30, attack_type="boarded")] * 12 + [Incident(lat=4.0, lon=7.0, attack_type="hijacked")]
     world = maps.map_svg(spot, "w", "World", "All.")
     region = maps.map_svg(spot, "r", "Region", "West Africa.", region="west_africa")
     assert _frame_of(region) != _frame_of(world)
