@@ -112,6 +112,7 @@ def bench_pipeline(site: Path, tmp: Path, members: int = 20000) -> dict:
 
 
 def bench_moto(site: Path, tmp: Path, rate: float, duration: float) -> dict:
+    from csoa.model.regions import Region
     from csoa.sending.localaws import FAKE_CREDENTIALS, provision, start_moto_process
     from csoa.sending.ses import make_sesv2
 
@@ -119,7 +120,7 @@ def bench_moto(site: Path, tmp: Path, rate: float, duration: float) -> dict:
     proc, url = start_moto_process()
     try:
         os.environ["AWS_ENDPOINT_URL"] = url
-        provision(url, "newsletter@csoalliance.com", "members", {"asia": "Asia"}, "newsletter")
+        provision(url, "newsletter@csoalliance.com", "members", [Region("asia", "Asia", "asia", True)], "newsletter")
         members = int(rate * duration)
         report, wall, _ = _send(site, tmp / "moto.sqlite3", members, make_sesv2(max_pool=64), rate, tmp / "reports")
     finally:
@@ -153,6 +154,7 @@ THROTTLE_SCENARIOS = {  # name: (proxy flags, what the accepted rate is measured
 
 
 def bench_throttle(site: Path, tmp: Path, rate: float, duration: float) -> dict:
+    from csoa.model.regions import Region
     from csoa.sending.localaws import FAKE_CREDENTIALS, provision, start_moto_process
     from csoa.sending.ses import make_sesv2
 
@@ -163,7 +165,7 @@ def bench_throttle(site: Path, tmp: Path, rate: float, duration: float) -> dict:
                                  "10% random throttling 9.7 msg/s (the issue measured 8.6); "
                                  "a real limit of 50 msg/s 44.4 msg/s accepted"}
     try:
-        provision(moto_url, "newsletter@csoalliance.com", "members", {"asia": "Asia"}, "newsletter")
+        provision(moto_url, "newsletter@csoalliance.com", "members", [Region("asia", "Asia", "asia", True)], "newsletter")
         for name, (flags, against, share) in THROTTLE_SCENARIOS.items():
             proxy, url = _proxy(moto_url, *(f.format(half=rate / 2) for f in flags))
             try:
@@ -243,12 +245,13 @@ BEFORE_MEMORY = ("the code before issue 16's sender-memory work (c327515), 100,0
 
 
 def bench_memory(site: Path, tmp: Path, members: int = 100000) -> dict:
+    from csoa.model.regions import Region
     from csoa.sending.localaws import FAKE_CREDENTIALS, provision, start_moto_process
 
     os.environ.update(FAKE_CREDENTIALS)
     moto, moto_url = start_moto_process()
     try:
-        provision(moto_url, "newsletter@csoalliance.com", "members", {"asia": "Asia"}, "newsletter")
+        provision(moto_url, "newsletter@csoalliance.com", "members", [Region("asia", "Asia", "asia", True)], "newsletter")
         proxy, url = _proxy(moto_url, "--sink")
         try:
             over_http = _memory_run(site, tmp, members, url)

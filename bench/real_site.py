@@ -26,13 +26,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 def build_real_site(work: Path) -> Path:
     """content/ with the ASAM export imported in place of the sample table, built into work/output."""
-    from csoa.engine.build import build_site
+    from csoa.engine.build import build_site, load_settings
+    from csoa.model.regions import site_regions
     from csoa.stats.importer import import_incidents
 
     content = work / "content"
     shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("incidents.csv"))
     import_incidents("asam", ASAM, content / "data" / "incidents.csv", BUILT_ON.date(),
-                     ports_file=content / "data" / "ports.csv", report_dir=work / "import-report")
+                     regions=site_regions(load_settings(ROOT / "pelicanconf.py")), ports_file=content / "data" / "ports.csv", report_dir=work / "import-report")
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(BUILT_ON.timestamp()))
     try:

@@ -113,11 +113,12 @@ def test_stable_uid_is_explicit_or_the_source_path():
 def test_catalogue_relevance_and_region_names():
     rows = [Region("west_africa", "West Africa", "west-africa", True), Region("gulf_of_aden", "Gulf of Aden",
                                                                               "gulf-of-aden", True)]
-    regions = {r.key: r.label for r in rows}
-    catalogue = FeedCatalogue(feed_specs("CSO Alliance", {"news": "News"}, rows), regions)
+    catalogue = FeedCatalogue(feed_specs("CSO Alliance", {"news": "News"}, rows), rows)
     assert [s.key for s in catalogue.relevant()] == ["all"]
     assert [s.key for s in catalogue.relevant("news", "West Africa")] == ["all", "news", "region-west_africa"]
-    assert region_keys("west-africa, Gulf of Aden, Mars", regions) == ("west_africa", "gulf_of_aden")
+    assert region_keys("west-africa, Gulf of Aden, Mars", rows) == ("west_africa", "gulf_of_aden")
+    # a slug that is not the key spelt with hyphens names its region too (the slug is the record's)
+    assert region_keys("nordsee", rows + [Region("north_sea", "North Sea", "nordsee", True)]) == ("north_sea",)
 
 
 def test_region_feeds_follow_the_region_pages_when_there_are_some():

@@ -190,14 +190,16 @@ def test_the_as_of_figures_are_the_statistics_pages_figures_on_that_day(tmp_path
     from csoa.model.incidents import load_incidents
     from csoa.stats.aggregate import summary, summary_as_of
     from csoa.stats.sample_data import write_generated
+    from stats_helpers import project_regions
 
-    write_generated(tmp_path / "incidents.csv", n=300, seed=5)
-    records = load_incidents(tmp_path / "incidents.csv", date(2019, 7, 8))
-    whole = summary(records)
+    regions = project_regions()
+    write_generated(tmp_path / "incidents.csv", n=300, seed=5, regions=regions)
+    records = load_incidents(tmp_path / "incidents.csv", date(2019, 7, 8), regions)
+    whole = summary(records, regions.keys)
     newest = date.fromisoformat(whole["as_of"])
-    assert summary_as_of(records, newest)["headline"] == whole["headline"]
-    then = summary_as_of(records, date(2016, 7, 8))
-    earlier = [r for r in records if r["date"] <= date(2016, 7, 8)]
+    assert summary_as_of(records, newest, regions.keys)["headline"] == whole["headline"]
+    then = summary_as_of(records, date(2016, 7, 8), regions.keys)
+    earlier = [r for r in records if r.date <= date(2016, 7, 8)]
     assert then["headline"]["window_start"] == "2013-07-09" and then["headline"]["window_end"] == "2016-07-08"
-    assert then["by_year"] == summary(earlier)["by_year"] and max(then["by_year"]) == "2016"
-    assert then["sample"] is True and summary_as_of(records[:0], date(2016, 7, 8))["sample"] is False
+    assert then["by_year"] == summary(earlier, regions.keys)["by_year"] and max(then["by_year"]) == "2016"
+    assert then["sample"] is True and summary_as_of(records[:0], date(2016, 7, 8), regions.keys)["sample"] is False

@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from newsletter_site import FILES, REGIONS, moto_ses, received, settings_env
 from sites import ROOT, soup, write_content
+from stats_helpers import project_regions
 
 from csoa.apps import newsletter as commands
 from csoa.engine.build import build_site
@@ -61,7 +62,7 @@ def sent_site(tmp_path_factory):
     moto's SES, then built again: (root, settings file, surfaces before the send, after, moto's messages)."""
     root = tmp_path_factory.mktemp("sent")
     write_content(root, {k: v for k, v in FILES.items()})
-    write_generated(root / "content" / "data" / "incidents.csv", n=160, seed=2016)
+    write_generated(root / "content" / "data" / "incidents.csv", n=160, seed=2016, regions=project_regions())
     shutil.copytree(ROOT / "theme" / "email", root / "email")
     settings = _settings_file(root)
     out = build_site(settings)
@@ -113,7 +114,7 @@ def test_a_sent_issue_is_unchanged_by_later_edits_imports_and_template_changes(s
     template = root / "email" / "newsletter.mjml.j2"
     template.write_text(template.read_text(encoding="utf-8").replace("Headline crime figures", "Crime in figures"),
                         encoding="utf-8")
-    write_generated(root / "content" / "data" / "incidents.csv", n=90, seed=7)  # a new import of the table
+    write_generated(root / "content" / "data" / "incidents.csv", n=90, seed=7, regions=project_regions())  # a new import
     out = build_site(settings)
     now = _surfaces(out)
     for name in (*ARCHIVE, "page", "feed"):

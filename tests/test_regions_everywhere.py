@@ -12,7 +12,7 @@ import pytest
 from newsletter_site import moto_ses
 from sites import ROOT, build, settings_for, soup, write_content
 
-from csoa.model.regions import region_of
+from csoa.model.regions import region_of, site_regions
 from csoa.sending.localaws import provision
 from csoa.validation.validate import SiteRules, validate_tree
 
@@ -198,12 +198,10 @@ def test_content_may_be_filed_only_under_filing_regions(tmp_path):
 
 
 def test_ses_topics_are_the_regions_of_the_site(sample_site, monkeypatch):
-    from csoa.apps.newsletter import region_slugs  # here, so the other tests run without it
-
     settings = settings_for(ROOT, PATH=str(ROOT / "content"))
     with moto_ses(monkeypatch, regions=()) as url:
-        provision(url, "newsletter@csoalliance.com", "site-members", settings["REGIONS"], None, queue_name=None,
-                  slugs=region_slugs(settings))
+        provision(url, "newsletter@csoalliance.com", "site-members", site_regions(settings).filing_regions, None,
+                  queue_name=None)
         topics = boto3.client("sesv2").get_contact_list(ContactListName="site-members")["Topics"]
     by_topic = {t["TopicName"]: t["DisplayName"] for t in topics if t["TopicName"].startswith("region-")}
     expected = {f"region-{slug}": f"Regional intelligence: {label}" for label, slug in _regions_index(sample_site).items()}

@@ -11,7 +11,7 @@ from email import policy
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 from bs4 import BeautifulSoup
-from newsletter_site import REGIONS, build_fixture_site, moto_ses, per_recipient, received, settings_env
+from newsletter_site import REGIONS, build_fixture_site, moto_ses, per_recipient, received, regions_named, settings_env
 from sites import ROOT
 
 from csoa.apps import newsletter as commands
@@ -57,7 +57,7 @@ def _recorded_sends(site, tmp_path, monkeypatch, **config):
     try:
         monkeypatch.setenv("AWS_ENDPOINT_URL", url)
         monkeypatch.setenv("NEWSLETTER_SES_QUOTA", "1000:50")
-        provision(url, "newsletter@csoalliance.com", "members", {r: r for r in REGIONS}, "newsletter")
+        provision(url, "newsletter@csoalliance.com", "members", regions_named(REGIONS), "newsletter")
         conn = db.connect(tmp_path / "var" / "newsletter.sqlite3")
         add_member(conn, "asia.reader@example.org", regions=("asia",))
         add_member(conn, "no.region@example.org")

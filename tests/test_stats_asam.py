@@ -29,7 +29,7 @@ def imported(tmp_path_factory, request):
     root = tmp_path_factory.mktemp("asam")
     table = root / "content" / "data" / "incidents.csv"
     report = import_incidents("asam", data / "nga-asam" / "asam_2022-06-21.csv", table, TODAY,
-                              ports_file=data / "ports" / "world_port_index.csv", report_dir=root / "reports")
+                              regions=site_regions(settings_for(ROOT)), ports_file=data / "ports" / "world_port_index.csv", report_dir=root / "reports")
     return data, root, table, report
 
 
@@ -40,7 +40,7 @@ def test_every_row_accounted_for(imported):
     assert len(report.rejected) == 0
     # the two duplicated references are the only merges: the later row replaces the earlier
     assert len(report.merged) == 2
-    records, errors = read_incidents(table, TODAY)
+    records, errors = read_incidents(table, TODAY, site_regions(settings_for(ROOT)))
     assert errors == [] and len(records) == report.accepted
     assert "rows read: 8642 = accepted 8640 + merged 2 + rejected 0" in (root / "reports" / "nga_asam-import-report.txt").read_text()
 
@@ -68,22 +68,22 @@ def test_region_polygons_agree_with_nga_subregions(shared_data, capsys):
 
 def test_extraction_rules_on_real_records(imported):
     _, _, table, _ = imported
-    records, _ = read_incidents(table, TODAY)
-    by_id = {r["id"]: r for r in records}
+    records, _ = read_incidents(table, TODAY, site_regions(settings_for(ROOT)))
+    by_id = {r.id: r for r in records}
     first = by_id["nga_asam-2022-146"]  # Ochakov, struck by a shell while berthed: military, out of scope
-    assert (first["country_iso3"], first["vessel_status"], first["vessel_type"], first["in_scope"]) == ("UKR", "berthed", "tanker", False)
+    assert (first.country_iso3, first.vessel_status, first.vessel_type, first.in_scope) == ("UKR", "berthed", "tanker", False)
     second = by_id["nga_asam-2022-148"]  # three robbers armed with knives, underway in the Singapore Strait
-    assert (second["country_iso3"], second["perpetrators"], second["weapons"], second["vessel_status"]) == ("IDN", 3, ["knives"], "underway")
-    assert second["region"] == "asia" and "perpetrators" in second["derived"]
-    assert all(r["source"] == "nga_asam" and r["id"] == f"nga_asam-{r['source_ref']}" for r in records)
-    assert sum(1 for r in records if r["country_iso3"]) / len(records) > 0.9
+    assert (second.country_iso3, second.perpetrators, second.weapons, second.vessel_status) == ("IDN", 3, ("knives",), "underway")
+    assert second.region == "asia" and "perpetrators" in second.derived
+    assert all(r.source == "nga_asam" and r.id == f"nga_asam-{r.source_ref}" for r in records)
+    assert sum(1 for r in records if r.country_iso3) / len(records) > 0.9
 
 
 def test_reimport_changes_nothing(imported):
     data, root, table, _ = imported
     before = table.read_bytes()
     report = import_incidents("asam", data / "nga-asam" / "asam_2022-06-21.csv", table, TODAY,
-                              ports_file=data / "ports" / "world_port_index.csv")
+                              regions=site_regions(settings_for(ROOT)), ports_file=data / "ports" / "world_port_index.csv")
     assert table.read_bytes() == before and not report.written and report.unchanged == 8640
 
 

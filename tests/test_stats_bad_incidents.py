@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from sites import ROOT, build
-from stats_helpers import TODAY
+from stats_helpers import TODAY, project_regions
 
 from csoa.engine.build import BuildFailed
 from csoa.model.incidents import IncidentDataError, read_incidents
@@ -55,7 +55,7 @@ def test_corpus_size_by_kind():
 @pytest.mark.parametrize("case", cases_of("incidents.csv"))
 def test_table_validator_reports_exactly_the_expected_errors(case):
     path = BAD / case / "incidents.csv"
-    _, errors = read_incidents(path, TODAY)
+    _, errors = read_incidents(path, TODAY, project_regions())
     assert [str(e).replace(str(path), "{file}") for e in errors] == expected(case)
 
 
@@ -65,7 +65,8 @@ def test_import_into_a_bad_table_is_refused_with_the_same_errors(case, tmp_path)
     shutil.copy(BAD / case / "incidents.csv", table)
     before = table.read_bytes()
     with pytest.raises(IncidentDataError) as failure:
-        import_incidents("csv", BAD / "import_uppercase_vocabulary" / "input.csv", table, TODAY, mapping_path=BAD / "mapping.toml")
+        import_incidents("csv", BAD / "import_uppercase_vocabulary" / "input.csv", table, TODAY,
+                         regions=project_regions(), mapping_path=BAD / "mapping.toml")
     assert [e.replace(str(table), "{file}") for e in failure.value.errors] == expected(case)
     assert table.read_bytes() == before
 
@@ -81,7 +82,7 @@ def _import(case: str, tmp_path: Path):
     shutil.copy(BAD / "base_table.csv", table)
     try:
         report = import_incidents("asam" if file_name == "asam.csv" else "csv", source, table, TODAY,
-                                  mapping_path=BAD / "mapping.toml", report_dir=tmp_path / "reports")
+                                  regions=project_regions(), mapping_path=BAD / "mapping.toml", report_dir=tmp_path / "reports")
     except ValueError as failure:  # a file-level error: the import refused the whole file
         return source, table, None, "error: " + str(failure).replace(str(source), "{input}")
     return source, table, report, None
@@ -97,7 +98,7 @@ def test_import_reports_every_line_and_writes_only_a_valid_table(case, tmp_path)
     assert report.to_text().splitlines()[1:] == expected(case)
     assert report.balanced()
     assert report.lines.total == physical_lines(source.read_bytes())
-    records, errors = read_incidents(table, TODAY)  # what stats-check and the build would say
+    records, errors = read_incidents(table, TODAY, project_regions())  # what stats-check and the build would say
     assert errors == [] and len(records) == 6 + report.new
     rejected = (tmp_path / "reports" / f"{report.source}-rejected-rows.csv").read_text(encoding="utf-8")
     assert len(rejected.splitlines()) >= len(report.rejected) + 1
@@ -107,15 +108,16 @@ def test_issue_12_duplicate_with_a_semicolon_ref_leaves_a_table_that_passes_stat
     """Point 1 as reported: ref A;B duplicates sample-00078 (6.03, 3.577 on 2013-01-05)."""
     _, table, report, error = _import("import_ref_with_semicolon_duplicate", tmp_path)
     assert error is None and not report.written and [r.row for r in report.rejected] == [2]
-    assert read_incidents(table, TODAY)[1] == []
+    assert read_incidents(table, TODAY, project_regions())[1] == []
     # and the next import into it still works
-    again = import_incidents("csv", BAD / "import_uppercase_vocabulary" / "input.csv", table, TODAY, mapping_path=BAD / "mapping.toml")
-    assert again.new == 2 and read_incidents(table, TODAY)[1] == []
+    again = import_incidents("csv", BAD / "import_uppercase_vocabulary" / "input.csv", table, TODAY,
+                         regions=project_regions(), mapping_path=BAD / "mapping.toml")
+    assert again.new == 2 and read_incidents(table, TODAY, project_regions())[1] == []
 
 
 def test_unterminated_quote_costs_only_its_own_line(tmp_path):
     _, table, report, _ = _import("import_unterminated_quote", tmp_path)
-    refs = {r["source_ref"] for r in read_incidents(table, TODAY)[0]}
+    refs = {r.source_ref for r in read_incidents(table, TODAY, project_regions())[0]}
     assert {"P-2", "P-3"} <= refs and "Q-1" not in refs
     assert (report.read, report.accepted, [r.row for r in report.rejected]) == (3, 2, [2])
 
@@ -124,15 +126,15 @@ def test_control_characters_are_removed_from_imported_text(tmp_path):
     for case, ref, narrative in [("import_nul_in_narrative", "N-1", "tworobbers boarded"),
                                  ("asam_control_in_description", "2014-13", "NIGERIA: robbers boarded the tanker at anchor on 3 MARCH.")]:
         _, table, _, _ = _import(case, tmp_path / case)
-        (record,) = [r for r in read_incidents(table, TODAY)[0] if r["source_ref"] == ref]
-        assert record["narrative"] == narrative
+        (record,) = [r for r in read_incidents(table, TODAY, project_regions())[0] if r.source_ref == ref]
+        assert record.narrative == narrative
 
 
 def test_vocabulary_in_other_case_is_written_in_the_vocabulary_spelling(tmp_path):
     _, table, _, _ = _import("import_uppercase_vocabulary", tmp_path)
-    by_ref = {r["source_ref"]: r for r in read_incidents(table, TODAY)[0]}
-    assert (by_ref["C-1"]["attack_type"], by_ref["C-1"]["vessel_status"]) == ("boarded", "anchored")
-    assert (by_ref["C-2"]["attack_type"], by_ref["C-2"]["vessel_status"]) == ("attempted", "underway")
+    by_ref = {r.source_ref: r for r in read_incidents(table, TODAY, project_regions())[0]}
+    assert (by_ref["C-1"].attack_type, by_ref["C-1"].vessel_status) == ("boarded", "anchored")
+    assert (by_ref["C-2"].attack_type, by_ref["C-2"].vessel_status) == ("attempted", "underway")
     assert "ANCHORED" not in table.read_text(encoding="utf-8") and "Underway" not in table.read_text(encoding="utf-8")
 
 

@@ -24,14 +24,13 @@ EVIL = '<img src=x onerror="alert(1)"><b>bold</b> & more'
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("explore-site")
     records = sample_records(130, seed=5)
-    for r in records[2:5]:
-        r.update(public=True, in_scope=False)
-    records[6].update(public=True, narrative=EVIL)
-    records[7].update(public=False, source="member_report", id="CSO-2018-0007", source_ref="",
-                      vessel_name="SECRET VESSEL NAME", narrative="CONFIDENTIAL NARRATIVE")
+    records[2:5] = [r._replace(public=True, in_scope=False) for r in records[2:5]]
+    records[6] = records[6]._replace(public=True, narrative=EVIL)
+    records[7] = records[7]._replace(public=False, source="member_report", id="CSO-2018-0007", source_ref="",
+                                     vessel_name="SECRET VESSEL NAME", narrative="CONFIDENTIAL NARRATIVE")
     shutil.copy(ROOT / "content" / "data" / "ports.csv", root / "ports.csv")
     out = build(root, {"data/incidents.csv": table_text(records)}, PORTS_FILE=str(root / "ports.csv"))
-    public = sorted((r for r in records if r["public"]), key=lambda r: (r["date"], r["id"]), reverse=True)
+    public = sorted((r for r in records if r.public), key=lambda r: (r.date, r.id), reverse=True)
     return out, public
 
 
@@ -44,17 +43,17 @@ def test_the_index_holds_every_public_record_newest_first_without_narratives(sit
     index = _data(out, "incidents-index.json")
     columns, codes = index["columns"], index["codes"]
     assert index["count"] == len(public) and index["sample_data"] is True and index["notice"]
-    assert columns["date"] == [r["date"].isoformat() for r in public]
-    assert [codes["region"][i] for i in columns["region"]] == [r["region"] for r in public]
-    assert [codes["attack_type"][i] for i in columns["attack_type"]] == [r["attack_type"] for r in public]
-    assert [codes["country"][i] for i in columns["country"]] == [r["country_iso3"] for r in public]
-    assert columns["in_scope"] == [int(r["in_scope"]) for r in public]
-    assert all(abs(lat - r["lat"]) < 0.00051 for lat, r in zip(columns["lat"], public))  # 3 decimals
+    assert columns["date"] == [r.date.isoformat() for r in public]
+    assert [codes["region"][i] for i in columns["region"]] == [r.region for r in public]
+    assert [codes["attack_type"][i] for i in columns["attack_type"]] == [r.attack_type for r in public]
+    assert [codes["country"][i] for i in columns["country"]] == [r.country_iso3 for r in public]
+    assert columns["in_scope"] == [int(r.in_scope) for r in public]
+    assert all(abs(lat - r.lat) < 0.00051 for lat, r in zip(columns["lat"], public))  # 3 decimals
     assert "narrative" not in columns
     blocks = sorted((out / "statistics" / "data" / "narratives").glob("*.json"))
     assert len(blocks) == -(-len(public) // BLOCK)
     narratives = [text for block in blocks for text in json.loads(block.read_text(encoding="utf-8"))]
-    assert narratives == [r["narrative"] for r in public]
+    assert narratives == [r.narrative for r in public]
     every_file = "".join(p.read_text(encoding="utf-8") for p in (out / "statistics" / "data").rglob("*.json"))
     assert "SECRET VESSEL NAME" not in every_file and "CONFIDENTIAL NARRATIVE" not in every_file
 
@@ -64,7 +63,7 @@ def test_the_list_page_carries_only_its_first_page(site):
     page = soup(out / "statistics" / "incidents" / "index.html")
     rows = page.select("#incident-table tbody tr")
     assert len(rows) == PAGE_SIZE < len(public)
-    assert [tr.time["datetime"] for tr in rows] == [r["date"].isoformat() for r in public[:PAGE_SIZE]]
+    assert [tr.time["datetime"] for tr in rows] == [r.date.isoformat() for r in public[:PAGE_SIZE]]
     assert page.select_one("#incident-filters").has_attr("hidden")  # shown when the script runs
     assert f"the newest {PAGE_SIZE} incidents" in page.find("noscript").get_text()
     assert page.select_one("#out-of-scope").get_text().startswith("Out of scope marks")
@@ -122,34 +121,34 @@ def test_the_list_pages_sorts_and_filters_like_the_data(site):
         page.goto(base + "/statistics/incidents/")
         page.wait_for_selector("#incident-list[data-ready]")
         assert page.is_visible("#incident-filters")
-        assert _shown(page) == [r["date"].isoformat() for r in public[:PAGE_SIZE]]
+        assert _shown(page) == [r.date.isoformat() for r in public[:PAGE_SIZE]]
         page.click("#incident-pager >> text=Next")
-        assert _shown(page) == [r["date"].isoformat() for r in public[PAGE_SIZE:2 * PAGE_SIZE]]
+        assert _shown(page) == [r.date.isoformat() for r in public[PAGE_SIZE:2 * PAGE_SIZE]]
         assert parse_qs(urlsplit(page.url).query) == {"page": ["2"]}
         page.click("#incident-pager >> text=Last")
         last = (len(public) - 1) // PAGE_SIZE * PAGE_SIZE
-        assert _shown(page) == [r["date"].isoformat() for r in public[last:]]
+        assert _shown(page) == [r.date.isoformat() for r in public[last:]]
 
         page.select_option("#incident-filters-region", "west_africa")
-        wanted = [r for r in public if r["region"] == "west_africa"]
+        wanted = [r for r in public if r.region == "west_africa"]
         assert page.inner_text("#incident-filters-count") == f"{len(wanted)} of {len(public)} incidents match"
-        assert _shown(page) == [r["date"].isoformat() for r in wanted[:PAGE_SIZE]]  # a new filter starts at page 1
+        assert _shown(page) == [r.date.isoformat() for r in wanted[:PAGE_SIZE]]  # a new filter starts at page 1
 
         page.select_option("#incident-filters-sort", "country")
-        by_country = sorted(enumerate(wanted), key=lambda p: (_name_key(name_of(p[1]["country_iso3"])), p[0]))
+        by_country = sorted(enumerate(wanted), key=lambda p: (_name_key(name_of(p[1].country_iso3)), p[0]))
         names = page.eval_on_selector_all("#incident-table tbody .country", "as => as.map(a => a.textContent)")
-        assert names == [name_of(r["country_iso3"]) for _, r in by_country[:PAGE_SIZE]]
+        assert names == [name_of(r.country_iso3) for _, r in by_country[:PAGE_SIZE]]
 
         page.select_option("#incident-filters-region", "")
         page.select_option("#incident-filters-sort", "")
         page.click("#incident-table thead th[data-sort=date] button")  # oldest first
         assert page.get_attribute("#incident-table thead th[data-sort=date]", "aria-sort") == "ascending"
-        oldest = sorted(public, key=lambda r: (r["date"], r["id"]))
-        assert _shown(page) == [r["date"].isoformat() for r in oldest[:PAGE_SIZE]]
+        oldest = sorted(public, key=lambda r: (r.date, r.id))
+        assert _shown(page) == [r.date.isoformat() for r in oldest[:PAGE_SIZE]]
 
         page.select_option("#incident-filters-scope", "out")
         flagged = page.eval_on_selector_all("#incident-table tbody tr", "trs => trs.map(tr => !!tr.querySelector('.scope-flag'))")
-        assert flagged == [True] * sum(1 for r in public if not r["in_scope"])
+        assert flagged == [True] * sum(1 for r in public if not r.in_scope)
         page.click("#incident-table .scope-flag >> nth=0")
         assert page.evaluate("location.hash") == "#out-of-scope"
 
@@ -159,7 +158,7 @@ def test_third_party_text_stays_text_in_rows_the_script_writes(site):
     from static_server import chromium_page, serve_directory
 
     out, public = site
-    position = next(i for i, r in enumerate(public) if r["narrative"] == EVIL)
+    position = next(i for i, r in enumerate(public) if r.narrative == EVIL)
     with serve_directory(out) as base, chromium_page() as page:
         page.goto(f"{base}/statistics/incidents/?page={position // PAGE_SIZE + 1}")
         page.wait_for_function("[...document.querySelectorAll('.narrative-text')].some(s => s.textContent.includes('onerror'))")
@@ -172,8 +171,8 @@ def test_filters_round_trip_through_the_url_on_the_list_and_the_map(site):
     from static_server import chromium_page, serve_directory
 
     out, public = site
-    year = public[0]["date"].year - 1
-    wanted = [r for r in public if r["date"].year == year and r["attack_type"] == "boarded"]
+    year = public[0].date.year - 1
+    wanted = [r for r in public if r.date.year == year and r.attack_type == "boarded"]
     query = f"?from={year}&to={year}&type=boarded"
     with serve_directory(out) as base, chromium_page() as page:
         page.goto(base + "/statistics/incidents/" + query + "&region=atlantis&page=1")  # an unknown value means all
@@ -188,7 +187,7 @@ def test_filters_round_trip_through_the_url_on_the_list_and_the_map(site):
         assert page.get_attribute("#interactive-map", "data-loaded") == str(len(wanted))
         assert page.input_value("#map-filters-to") == str(year)
         page.select_option("#map-filters-region", "west_africa")
-        in_region = sum(1 for r in wanted if r["region"] == "west_africa")
+        in_region = sum(1 for r in wanted if r.region == "west_africa")
         assert page.get_attribute("#interactive-map", "data-loaded") == str(in_region)
         assert parse_qs(urlsplit(page.url).query)["region"] == ["west_africa"]
         page.go_back()  # back: the filters of before, restored

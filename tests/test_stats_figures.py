@@ -16,7 +16,7 @@ import pytest
 from sites import build, soup
 from stats_helpers import table_text
 
-from csoa.model.incidents import empty_record
+from csoa.model.incident import Incident
 from csoa.stats import charts, wording
 
 WINDOW = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4} to \d{1,2} [A-Z][a-z]+ \d{4}")
@@ -171,12 +171,11 @@ def test_the_partial_year_is_marked_in_every_table_and_chart(sample_site):
     assert tables > 20 and charts_seen >= 5
 
 
-def _record(day: date, lat: float, lon: float, region: str, n: int) -> dict:
-    r = empty_record()
-    r.update(id=f"sample-{n:05d}", source="sample", source_ref=f"{n:05d}", date=day, lat=lat, lon=lon,
-             location_precision="approximate", location_text="test waters", region=region, attack_type="boarded",
-             vessel_status="anchored", vessel_type="tanker", weapons=["not_stated"], narrative="SAMPLE DATA (synthetic).")
-    return r
+def _record(day: date, lat: float, lon: float, region: str, n: int) -> Incident:
+    return Incident(id=f"sample-{n:05d}", source="sample", source_ref=f"{n:05d}", date=day, lat=lat, lon=lon,
+                    location_precision="approximate", location_text="test waters", region=region, attack_type="boarded",
+                    vessel_status="anchored", vessel_type="tanker", weapons=("not_stated",),
+                    narrative="SAMPLE DATA (synthetic).")
 
 
 @pytest.fixture(scope="module")

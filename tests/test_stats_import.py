@@ -6,7 +6,7 @@ import csv
 from datetime import date
 
 import pytest
-from stats_helpers import TODAY, sample_records
+from stats_helpers import TODAY, project_regions, sample_records
 
 from csoa.model.incident_table import write_incidents
 from csoa.model.incidents import read_incidents
@@ -62,19 +62,19 @@ def files(tmp_path):
 
 def test_mapping_import_end_to_end(files):
     table = files / "incidents.csv"
-    report = import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml",
+    report = import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "map.toml",
                               report_dir=files / "reports")
     assert report.read == 7 and report.balanced()
     assert report.accepted == 3 and len(report.rejected) == 4
-    records, errors = read_incidents(table, TODAY)
+    records, errors = read_incidents(table, TODAY, project_regions())
     assert errors == []
-    by_ref = {r["source_ref"]: r for r in records}
+    by_ref = {r.source_ref: r for r in records}
     a1, a2, a3 = by_ref["A-1"], by_ref["A-2"], by_ref["A-3"]
-    assert (a1["id"], a1["source"], a1["date"], a1["attack_type"], a1["vessel_status"], a1["perpetrators"]) == (
+    assert (a1.id, a1.source, a1.date, a1.attack_type, a1.vessel_status, a1.perpetrators) == (
         "example_source-A-1", "example_source", date(2018, 2, 3), "boarded", "anchored", 4)
-    assert a1["region"] == "west_africa" and a1["location_precision"] == "approximate"
-    assert a2["attack_type"] == "attempted" and a2["vessel_status"] == "underway" and a2["perpetrators"] is None
-    assert a3["vessel_status"] == "unknown" and a3["country_iso3"] == "" and a3["region"] == "gulf_of_aden"
+    assert a1.region == "west_africa" and a1.location_precision == "approximate"
+    assert a2.attack_type == "attempted" and a2.vessel_status == "underway" and a2.perpetrators is None
+    assert a3.vessel_status == "unknown" and a3.country_iso3 == "" and a3.region == "gulf_of_aden"
     reasons = {r.row: r.reason for r in report.rejected}
     assert "'Exploded'" in reasons[5] and "values.attack_type" in reasons[5]
     assert "date_format" in reasons[6]
@@ -88,41 +88,41 @@ def test_mapping_import_end_to_end(files):
 
 def test_reimport_changes_nothing(files):
     table = files / "incidents.csv"
-    import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+    import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "map.toml")
     first = table.read_bytes()
-    report = import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+    report = import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "map.toml")
     assert table.read_bytes() == first
     assert report.unchanged == 3 and report.new == 0 and not report.written
 
 
 def test_duplicate_of_other_source_is_merged_into_fuller_record(files):
     table = files / "incidents.csv"
-    existing = sample_records(1)[0]
-    existing.update(id="imb-2018-001", source="imb", source_ref="2018-001", date=date(2018, 2, 4), lat=6.45, lon=3.42,
-                    vessel_type="unknown", vessel_name="", public=True, attack_type="boarded", country_iso3="NGA")
-    existing.update(crew_onboard=None, crew_injured=None, crew_kidnapped=None, perpetrators=None, narrative="")
+    existing = sample_records(1)[0]._replace(
+        id="imb-2018-001", source="imb", source_ref="2018-001", date=date(2018, 2, 4), lat=6.45, lon=3.42,
+        vessel_type="unknown", vessel_name="", public=True, attack_type="boarded", country_iso3="NGA",
+        crew_onboard=None, crew_injured=None, crew_kidnapped=None, perpetrators=None, narrative="")
     write_incidents(table, [existing])
-    report = import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+    report = import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "map.toml")
     assert report.balanced() and len(report.merged) == 1
-    records, _ = read_incidents(table, TODAY)
-    merged = [r for r in records if r["also_reported_by"]]
+    records, _ = read_incidents(table, TODAY, project_regions())
+    merged = [r for r in records if r.also_reported_by]
     assert len(merged) == 1
     kept = merged[0]
     other = {"imb-2018-001": "example_source:A-1", "example_source-A-1": "imb:2018-001"}
-    assert kept["also_reported_by"] == [other[kept["id"]]]
+    assert kept.also_reported_by == (other[kept.id],)
     assert len(records) == 3  # A-1 and the IMB record became one
-    again = import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+    again = import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "map.toml")
     assert again.balanced() and not again.written
 
 
 def test_same_source_update_replaces_the_earlier_entry(files):
     table = files / "incidents.csv"
-    import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+    import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "map.toml")
     (files / "theirs.csv").write_text(THEIR_CSV.replace("Lagos anchorage,4", "Lagos anchorage,6"), encoding="utf-8")
-    report = import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+    report = import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "map.toml")
     assert report.updated == 1 and report.unchanged == 2
-    records, _ = read_incidents(table, TODAY)
-    assert [r["perpetrators"] for r in records if r["source_ref"] == "A-1"] == [6]
+    records, _ = read_incidents(table, TODAY, project_regions())
+    assert [r.perpetrators for r in records if r.source_ref == "A-1"] == [6]
 
 
 def test_bad_mapping_and_bad_existing_table_change_nothing(files):
@@ -130,26 +130,26 @@ def test_bad_mapping_and_bad_existing_table_change_nothing(files):
     table.write_text("id,source\nbroken\n", encoding="utf-8")
     before = table.read_bytes()
     with pytest.raises(Exception) as failure:
-        import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+        import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "map.toml")
     assert "row" in str(failure.value) or "column" in str(failure.value)
     assert table.read_bytes() == before
     (files / "bad.toml").write_text(MAPPING.replace('lat = "latitude"', 'lat = "no_such_column"'))
     table.unlink()
     with pytest.raises(MappingError, match="no_such_column"):
-        import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "bad.toml")
+        import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "bad.toml")
     assert not table.exists()
 
 
 def test_dedupe_rules():
-    a = sample_records(1)[0]
-    a.update(source="imb", date=date(2018, 1, 1), lat=0.0, lon=0.0, vessel_type="tanker", vessel_name="")
-    near = dict(a, source="recaap", date=date(2018, 1, 2), lat=0.0, lon=10 / 60 * 0.99)  # just under 10 nm east
+    a = sample_records(1)[0]._replace(source="imb", date=date(2018, 1, 1), lat=0.0, lon=0.0, vessel_type="tanker",
+                                      vessel_name="")
+    near = a._replace(source="recaap", date=date(2018, 1, 2), lat=0.0, lon=10 / 60 * 0.99)  # just under 10 nm east
     assert dedupe.is_duplicate(a, near)
-    assert not dedupe.is_duplicate(a, dict(near, lon=10 / 60 * 1.02))  # just over 10 nm
-    assert not dedupe.is_duplicate(a, dict(near, date=date(2018, 1, 3)))  # two days apart
-    assert not dedupe.is_duplicate(a, dict(near, vessel_type="container"))
-    assert dedupe.is_duplicate(a, dict(near, vessel_type="unknown"))
-    assert not dedupe.is_duplicate(a, dict(near, source="imb"))  # same source: only by reference
+    assert not dedupe.is_duplicate(a, near._replace(lon=10 / 60 * 1.02))  # just over 10 nm
+    assert not dedupe.is_duplicate(a, near._replace(date=date(2018, 1, 3)))  # two days apart
+    assert not dedupe.is_duplicate(a, near._replace(vessel_type="container"))
+    assert dedupe.is_duplicate(a, near._replace(vessel_type="unknown"))
+    assert not dedupe.is_duplicate(a, near._replace(source="imb"))  # same source: only by reference
 
 
 def test_a_merged_table_that_would_fail_validation_is_never_written(files, monkeypatch):
@@ -157,26 +157,26 @@ def test_a_merged_table_that_would_fail_validation_is_never_written(files, monke
     validation first. The real merge can no longer produce a bad table, so a fault is injected: a
     merge that lists a reference the table's schema refuses."""
     table = files / "incidents.csv"
-    existing = sample_records(1)[0]
-    existing.update(id="imb-2018-001", source="imb", source_ref="2018-001", date=date(2018, 2, 4), lat=6.45, lon=3.42,
-                    vessel_type="unknown", vessel_name="", public=True, attack_type="boarded", country_iso3="NGA")
+    existing = sample_records(1)[0]._replace(
+        id="imb-2018-001", source="imb", source_ref="2018-001", date=date(2018, 2, 4), lat=6.45, lon=3.42,
+        vessel_type="unknown", vessel_name="", public=True, attack_type="boarded", country_iso3="NGA")
     write_incidents(table, [existing])
     before = table.read_bytes()
     real_merge = dedupe.merge_pair
-    monkeypatch.setattr(dedupe, "merge_pair", lambda kept, other: dict(real_merge(kept, other), also_reported_by=["example_source:A 1"]))
+    monkeypatch.setattr(dedupe, "merge_pair", lambda kept, other: real_merge(kept, other)._replace(also_reported_by=("example_source:A 1",)))
     with pytest.raises(ValueError, match="import refused and the table left unchanged") as failure:
-        import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+        import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "map.toml")
     assert "field 'also_reported_by': got 'example_source:A 1'" in str(failure.value)
     assert "record imb-2018-001" in str(failure.value) or "record example_source-A-1" in str(failure.value)
     assert table.read_bytes() == before
-    assert read_incidents(table, TODAY)[1] == []
+    assert read_incidents(table, TODAY, project_regions())[1] == []
 
 
 def test_a_value_already_in_our_vocabulary_needs_no_mapping_entry(files):
     """A [values.attack_type] table without "*" no longer refuses 'HIJACKED': it is our word in capitals."""
     (files / "theirs.csv").write_text(THEIR_CSV.replace("A-3,05/02/2018,12.50,47.00,NA,Hijack,", "A-3,05/02/2018,12.50,47.00,NA,HIJACKED,"))
     table = files / "incidents.csv"
-    report = import_incidents("csv", files / "theirs.csv", table, TODAY, mapping_path=files / "map.toml")
+    report = import_incidents("csv", files / "theirs.csv", table, TODAY, regions=project_regions(), mapping_path=files / "map.toml")
     assert report.accepted == 3
-    records, _ = read_incidents(table, TODAY)
-    assert [r["attack_type"] for r in records if r["source_ref"] == "A-3"] == ["hijacked"]
+    records, _ = read_incidents(table, TODAY, project_regions())
+    assert [r.attack_type for r in records if r.source_ref == "A-3"] == ["hijacked"]

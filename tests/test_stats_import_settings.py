@@ -6,6 +6,7 @@ import io
 from datetime import datetime, timezone
 
 from sites import ROOT
+from stats_helpers import project_regions
 from test_stats_import import MAPPING, THEIR_CSV
 
 from csoa.apps.stats_import import run_stats_import
@@ -28,7 +29,7 @@ def _run(tmp_path, now: datetime, **kwargs) -> tuple[int, str]:
 def test_the_default_table_is_the_setting_incidents_file(tmp_path):
     code, text = _run(tmp_path, datetime(2019, 7, 8, tzinfo=timezone.utc))
     assert code == 0, text
-    records, errors = read_incidents(tmp_path / "elsewhere.csv", datetime(2019, 7, 8).date())
+    records, errors = read_incidents(tmp_path / "elsewhere.csv", datetime(2019, 7, 8).date(), project_regions())
     assert len(records) == 3 and not errors
     assert not (tmp_path / "content" / "data" / "incidents.csv").exists()
 
@@ -38,5 +39,5 @@ def test_today_is_the_builds_pinned_now(tmp_path):
     imported with a "now" pinned earlier, lose them."""
     code, text = _run(tmp_path, datetime(2018, 2, 4, 12, tzinfo=timezone.utc))
     assert code == 0, text
-    records, _ = read_incidents(tmp_path / "elsewhere.csv", datetime(2018, 2, 4).date())
-    assert sorted(str(r["date"]) for r in records) == ["2018-02-03", "2018-02-04"]
+    records, _ = read_incidents(tmp_path / "elsewhere.csv", datetime(2018, 2, 4).date(), project_regions())
+    assert sorted(str(r.date) for r in records) == ["2018-02-03", "2018-02-04"]

@@ -13,15 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from csoa.model.incident import Incident
 from csoa.model.incidents import load_incidents, public_records
 from csoa.model.positions import parse_dms, readable_position
-from csoa.model.regions import regions_of
+from csoa.model.regions import regions_of, site_regions
 from csoa.stats import charts, maps
 from csoa.stats.countries import by_name, name_of
 from csoa.stats.map_frame import WORLD, frame_around, lon_interval, outside
 from bs4 import BeautifulSoup
 
-from sites import soup
+from sites import settings_for, soup
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,11 +55,12 @@ def test_longitudes_across_the_antimeridian_make_a_short_interval():
     assert east - west == 190
 
 
-def _sample_public_by_region() -> dict[str, list[dict]]:
-    records = public_records(load_incidents(ROOT / "content" / "data" / "incidents.csv", date(2019, 7, 8)))
+def _sample_public_by_region() -> dict[str, list]:
+    regions = site_regions(settings_for(ROOT))
+    records = public_records(load_incidents(ROOT / "content" / "data" / "incidents.csv", date(2019, 7, 8), regions))
     grouped = defaultdict(list)
     for r in records:
-        grouped[r["region"]].append(r)
+        grouped[r.region].append(r)
     return grouped
 
 
@@ -67,7 +69,7 @@ def test_region_maps_are_framed_on_their_incidents():
     incidents; every incident of a region lies inside its frame."""
     for region, records in _sample_public_by_region().items():
         frame = maps.region_frame(records, region)
-        points = [(r["lon"], r["lat"]) for r in records]
+        points = [(r.lon, r.lat) for r in records]
         assert outside(frame, points) == 0, region
         if region != "other":
             lons = [frame.lon(lon) for lon, _ in points]
@@ -97,10 +99,10 @@ def test_real_regions_frame_all_but_a_few_far_off_incidents(shared_data):
         positions = [parse_dms(row["position"]) for row in csv.DictReader(fh)]
     by_region = defaultdict(list)
     for (lat, lon), region in zip(positions, regions_of([p[0] for p in positions], [p[1] for p in positions])):
-        by_region[region].append({"lat": lat, "lon": lon})
+        by_region[region].append(Incident(lat=lat, lon=lon))
     for region, records in by_region.items():
         frame = maps.region_frame(records, region)
-        assert outside(frame, [(r["lon"], r["lat"]) for r in records]) <= 0.01 * len(records), region
+        assert outside(frame, [(r.lon, r.lat) for r in records]) <= 0.01 * len(records), region
     assert maps.region_frame(by_region["west_africa"], "west_africa").west > -35
 
 
@@ -108,9 +110,9 @@ def test_real_regions_frame_all_but_a_few_far_off_incidents(shared_data):
 
 
 def test_no_map_path_spans_more_than_half_the_world():
-    fiji = [{"lat": -18.1, "lon": 178.4, "attack_type": "boarded"}, {"lat": -16.8, "lon": -179.9, "attack_type": "attempted"}]
+    fiji = [Incident(lat=-18.1, lon=178.4, attack_type="boarded"), Incident(lat=-16.8, lon=-179.9, attack_type="attempted")]
     world = maps.map_svg(fiji, "w", "World", "The world.")
-    across = maps.map_svg(fiji, "f", "Fiji", "Fiji.", frame=frame_around([(r["lon"], r["lat"]) for r in fiji]))
+    across = maps.map_svg(fiji, "f", "Fiji", "Fiji.", frame=frame_around([(r.lon, r.lat) for r in fiji]))
     assert _frame_of(across)[2] > 180  # the frame runs on east of 180°
     for svg in (world, across, maps.map_svg([], "c", "Countries", "Shaded.", country_counts={"RUS": 3, "FJI": 1})):
         assert 0 < _widest_path_degrees(svg) <= 180
@@ -130,7 +132,7 @@ def _dot_widths(svg: str) -> dict[int, set[int]]:
 
 
 def test_a_dot_means_the_same_on_every_map_and_keeps_its_screen_size():
-    spot = [{"lat": 6.30, "lon": 3.30, "attack_type": "boarded"}] * 12 + [{"lat": 4.0, "lon": 7.0, "attack_type": "hijacked"}]
+    spot = [Incident(lat=6.30, lon=3.30, attack_type="boarded")] * 12 + [Incident(lat=4.0, lon=7.0, attack_type="hijacked")]
     world = maps.map_svg(spot, "w", "World", "All.")
     region = maps.map_svg(spot, "r", "Region", "West Africa.", region="west_africa")
     assert _frame_of(region) != _frame_of(world)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from stats_helpers import sample_records
+from stats_helpers import project_regions, sample_records
 
 from csoa.stats import aggregate, asam
 from csoa.stats.countries import iso3_from_name, iso3_from_position
@@ -46,11 +46,11 @@ def test_vessel_status(text, expected):
 def test_perpetrators_weapons_crew():
     text = "three robbers armed with knives and guns boarded; two crew members were injured. the crew of 21 were safe."
     assert asam.extract_perpetrators(text) == 3
-    assert asam.extract_weapons(text) == ["guns", "knives"]
+    assert asam.extract_weapons(text) == ("guns", "knives")
     crew = asam.extract_crew(text)
     assert (crew["crew_injured"], crew["crew_onboard"], crew["crew_killed"]) == (2, 21, None)
     assert asam.extract_perpetrators("a group of pirates approached") is None
-    assert asam.extract_weapons("nothing said") == ["not_stated"] and asam.extract_weapons("unarmed robbers") == ["none"]
+    assert asam.extract_weapons("nothing said") == ("not_stated",) and asam.extract_weapons("unarmed robbers") == ("none",)
     # a count larger than the stated crew means the stated figure was not the whole crew
     assert asam.extract_crew("kidnapped five crew members. a crew of 3 remained")["crew_onboard"] is None
 
@@ -85,7 +85,7 @@ def test_port_list_and_risk_rule(tmp_path):
     base = sample_records(1)[0]
     as_of, start = date(2019, 6, 1), date(2016, 6, 2)
     def inc(day, kind="attempted", **extra):
-        return dict(base, date=day, attack_type=kind, in_scope=True, crew_kidnapped=None, crew_killed=None, **extra)
+        return base._replace(date=day, attack_type=kind, in_scope=True, crew_kidnapped=None, crew_killed=None, **extra)
     assert risk_level([], as_of, start) == "low"
     assert risk_level([inc(date(2014, 1, 1))], as_of, start) == "low"
     assert risk_level([inc(date(2018, 1, 1))], as_of, start) == "moderate"
@@ -97,11 +97,9 @@ def test_port_list_and_risk_rule(tmp_path):
 
 def test_headline_window_handles_29_february():
     assert aggregate.three_years_before(date(2020, 2, 29)) == date(2017, 2, 28)
-    records = sample_records(30, seed=3)
-    for r in records:
-        r["in_scope"] = True
-    records[0]["date"] = date(2020, 2, 29)
-    head = aggregate.summary(records)["headline"]
+    records = [r._replace(in_scope=True) for r in sample_records(30, seed=3)]
+    records[0] = records[0]._replace(date=date(2020, 2, 29))
+    head = aggregate.summary(records, project_regions().keys)["headline"]
     assert (head["window_start"], head["window_end"]) == ("2017-03-01", "2020-02-29")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sites import ROOT
+from stats_helpers import project_regions
 
 from csoa.model.incidents import read_incidents
 from csoa.stats import aggregate
@@ -15,7 +16,7 @@ TABLE = ROOT / "content" / "data" / "incidents.csv"
 
 
 def _records():
-    records, errors = read_incidents(TABLE, date(2019, 7, 8))
+    records, errors = read_incidents(TABLE, date(2019, 7, 8), project_regions())
     assert errors == []
     return records
 
@@ -23,7 +24,7 @@ def _records():
 def test_headline_as_of_8_july_2016_reads_as_the_newsletter_did():
     # "In the last three years organised maritime criminals were active in 63 countries. 5,140 criminals
     # have been identified successfully boarding 856 ships and so impacting on ... an estimated 16,000 ships crew."
-    as_of, head = aggregate.headline([r for r in _records() if r["in_scope"]], date(2016, 7, 8))
+    as_of, head = aggregate.headline([r for r in _records() if r.in_scope], date(2016, 7, 8))
     assert as_of == date(2016, 7, 8)
     assert (head["window_start"], head["window_end"]) == ("2013-07-09", "2016-07-08")
     assert head["countries"] == 63
@@ -34,13 +35,13 @@ def test_headline_as_of_8_july_2016_reads_as_the_newsletter_did():
 
 def test_the_table_spans_2013_to_27_june_2019_and_is_all_sample():
     records = _records()
-    assert min(r["date"] for r in records) == date(2013, 1, 1)
-    assert max(r["date"] for r in records if r["in_scope"]) == date(2019, 6, 27)
-    assert {r["source"] for r in records} == {"sample", "member_report"}
-    assert all(r["narrative"].startswith("SAMPLE DATA (synthetic)") for r in records)
-    assert {r["date"].year for r in records} == set(range(2013, 2020))
+    assert min(r.date for r in records) == date(2013, 1, 1)
+    assert max(r.date for r in records if r.in_scope) == date(2019, 6, 27)
+    assert {r.source for r in records} == {"sample", "member_report"}
+    assert all(r.narrative.startswith("SAMPLE DATA (synthetic)") for r in records)
+    assert {r.date.year for r in records} == set(range(2013, 2020))
 
 
 def test_the_table_is_regenerated_byte_for_byte_from_its_seed(tmp_path):
-    write_sample(tmp_path / "incidents.csv", ROOT / "content" / "data" / "ports.csv")
+    write_sample(tmp_path / "incidents.csv", project_regions(), ROOT / "content" / "data" / "ports.csv")
     assert (tmp_path / "incidents.csv").read_bytes() == TABLE.read_bytes()

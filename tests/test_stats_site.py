@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sites import ROOT, build, settings_for, soup
-from stats_helpers import sample_records, table_text
+from stats_helpers import project_regions, sample_records, table_text
 
 from csoa.model.positions import parse_dms, to_dms
 from csoa.stats import aggregate
@@ -33,12 +33,11 @@ INTEL = """\
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("stats-site")
     records = sample_records(80, seed=11)
-    evil = records[0]
-    evil.update(public=True, source="press", id="press-evil", source_ref="evil",
-                narrative='<script>alert("x")</script><b>bold</b> & more')
-    secret = records[1]
-    secret.update(public=False, source="member_report", id="CSO-2018-0001", source_ref="", in_scope=True,
-                  vessel_name="SECRET VESSEL NAME", vessel_imo="9123456", flag_iso2="LR", narrative="CONFIDENTIAL NARRATIVE")
+    records[0] = records[0]._replace(public=True, source="press", id="press-evil", source_ref="evil",
+                                     narrative='<script>alert("x")</script><b>bold</b> & more')
+    records[1] = records[1]._replace(public=False, source="member_report", id="CSO-2018-0001", source_ref="",
+                                     in_scope=True, vessel_name="SECRET VESSEL NAME", vessel_imo="9123456",
+                                     flag_iso2="LR", narrative="CONFIDENTIAL NARRATIVE")
     shutil.copy(ROOT / "content" / "data" / "ports.csv", root / "ports.csv")
     out = build(root, {"data/incidents.csv": table_text(records), "intelligence/outlook.md": INTEL},
                 PORTS_FILE=str(root / "ports.csv"))
@@ -55,7 +54,7 @@ def test_pages_exist(site):
                  "statistics/countries/index.html", "statistics/ports/index.html",
                  "statistics/regions/west-africa/index.html", "statistics/regions/other/index.html"]:
         assert (out / path).is_file(), path
-    codes = {r["country_iso3"] for r in records if r["country_iso3"]}
+    codes = {r.country_iso3 for r in records if r.country_iso3}
     for code in codes:
         assert (out / "statistics" / "countries" / code.lower() / "index.html").is_file()
     assert list((out / "statistics" / "ports").glob("*/index.html"))
@@ -91,10 +90,10 @@ def test_non_public_records_count_but_never_appear(site):
         assert secret not in text
     assert not (out / "data" / "incidents.csv").exists()
     summary = json.loads((out / "statistics" / "summary.json").read_text())
-    in_scope = [r for r in records if r["in_scope"]]
+    in_scope = [r for r in records if r.in_scope]
     assert sum(v["total"] for v in summary["by_year"].values()) == len(in_scope)
     published = list(csv.DictReader(io.StringIO((out / "statistics" / "incidents.csv").read_text())))
-    assert len(published) == sum(1 for r in records if r["public"])
+    assert len(published) == sum(1 for r in records if r.public)
     assert "vessel_name" not in published[0] and "flag_iso2" not in published[0] and "public" not in published[0]
     features = json.loads((out / "statistics" / "incidents.geojson").read_text())["features"]
     assert len(features) == len(published)
@@ -119,7 +118,7 @@ def test_region_page_links_latest_intelligence_and_has_map(site):
     assert svg and svg.find("title") and svg.select("path.dots")
     caption = page.find("caption", string=lambda s: s and "per year" in s)
     total = sum(int(tr.td.get_text()) for tr in caption.parent.tbody.find_all("tr"))
-    assert total == sum(1 for r in records if r["region"] == "west_africa" and r["in_scope"])
+    assert total == sum(1 for r in records if r.region == "west_africa" and r.in_scope)
 
 
 def test_map_page_has_point_map_and_choropleth(site):
@@ -152,7 +151,7 @@ def test_summary_equals_independent_recomputation_from_published_csv(site):
     summary = json.loads((out / "statistics" / "summary.json").read_text())
     # all public here except the secret record, which we add back from the source records
     published = list(csv.DictReader(io.StringIO((out / "statistics" / "incidents.csv").read_text())))
-    secret = [r for r in records if not r["public"]]
+    secret = [r for r in records if not r.public]
     assert summary == recompute(published, secret)
 
 
@@ -166,9 +165,9 @@ def recompute(rows: list[dict], extra_records=()) -> dict:
               "country": r["country_iso3"], "status": r["vessel_status"], "vt": r["vessel_type"],
               "perps": int(r["perpetrators"]) if r["perpetrators"] else None,
               "crew": int(r["crew_onboard"]) if r["crew_onboard"] else None, "in": r["in_scope"] == "true"} for r in rows]
-    items += [{"date": r["date"], "type": r["attack_type"], "region": r["region"], "country": r["country_iso3"],
-               "status": r["vessel_status"], "vt": r["vessel_type"], "perps": r["perpetrators"], "crew": r["crew_onboard"],
-               "in": r["in_scope"]} for r in extra_records]
+    items += [{"date": r.date, "type": r.attack_type, "region": r.region, "country": r.country_iso3,
+               "status": r.vessel_status, "vt": r.vessel_type, "perps": r.perpetrators, "crew": r.crew_onboard,
+               "in": r.in_scope} for r in extra_records]
     items = [i for i in items if i["in"]]
     d = max(i["date"] for i in items)
     start = date(d.year - 3, d.month, 28 if (d.month, d.day) == (2, 29) else d.day)
@@ -180,7 +179,7 @@ def recompute(rows: list[dict], extra_records=()) -> dict:
                    **{t: sum(1 for i in items if str(i["date"].year) == y and i["type"] == t) for t in types}} for y in years}
     regions = sorted(["asia", "west_africa", "gulf_of_aden", "arabian_gulf", "mediterranean", "americas", "other"])
     countries = sorted({i["country"] for i in items if i["country"]})
-    sample = any(r["source"] == "sample" for r in [*rows, *extra_records])
+    sample = any(r["source"] == "sample" for r in rows) or any(r.source == "sample" for r in extra_records)
     return {
         "sample_data": sample,
         "notice": "Sample data: these figures are computed from synthetic sample incidents made for this site's "
@@ -280,17 +279,17 @@ def test_dms_sixty_minutes_or_seconds_carry(deg, minutes, seconds, hemisphere):
 @given(st.integers(1, 150), st.integers(0, 10_000))
 def test_aggregation_invariants(n, seed):
     records = sample_records(n, seed)
-    summary = aggregate.summary(records)
-    in_scope = [r for r in records if r["in_scope"]]
+    summary = aggregate.summary(records, project_regions().keys)
+    in_scope = [r for r in records if r.in_scope]
     total = sum(v["total"] for v in summary["by_year"].values())
     assert total == len(in_scope)
     assert all(v["total"] == sum(v[t] for t in v if t != "total") for v in summary["by_year"].values())
     assert sum(sum(v.values()) for v in summary["by_region"].values()) == total
     assert sum(summary["by_vessel_status"].values()) == total
-    assert sum(summary["by_country"].values()) == sum(1 for r in in_scope if r["country_iso3"])
+    assert sum(summary["by_country"].values()) == sum(1 for r in in_scope if r.country_iso3)
     head = summary["headline"]
     if in_scope:
-        assert summary["as_of"] == max(r["date"] for r in in_scope).isoformat()
+        assert summary["as_of"] == max(r.date for r in in_scope).isoformat()
         assert head["ships_boarded"] <= total and head["criminals_known_for"] <= head["ships_boarded"]
         assert head["crew_estimated_for"] <= head["ships_boarded"]
         assert list(summary["by_year"]) == sorted(summary["by_year"])
@@ -320,6 +319,6 @@ def test_interactive_map_loads_public_incidents_without_tiles(site):
         page.on("request", lambda request: requests.append(request.url))
         page.goto(base + "/statistics/map/")
         page.wait_for_function("document.getElementById('interactive-map').dataset.loaded", timeout=15000)
-        assert page.get_attribute("#interactive-map", "data-loaded") == str(sum(1 for r in records if r["public"]))
+        assert page.get_attribute("#interactive-map", "data-loaded") == str(sum(1 for r in records if r.public))
         assert page.is_visible("#interactive-map") and not page.is_visible("#points-static")  # the static map is the fallback
         assert all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from nga_msi_server import NgaMsiServer, api_records_from_export
+from stats_helpers import project_regions
 
 from csoa.stats import nga_msi
 from csoa.stats.importer import import_incidents
@@ -47,7 +48,7 @@ def table(tmp_path) -> Path:
 
 def _update(server, table, tmp_path, sleeps=None, **kwargs):
     sleeps = [] if sleeps is None else sleeps
-    return stats_update(table, TODAY, server.base_url, tmp_path / "reports", policy=FAST,
+    return stats_update(table, TODAY, server.base_url, tmp_path / "reports", project_regions(), policy=FAST,
                         sleep=sleeps.append, **kwargs)
 
 
@@ -84,7 +85,7 @@ def test_an_update_then_a_full_import_of_the_same_records_gives_the_same_table(r
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    import_incidents("asam", source, by_import, TODAY, report_dir=tmp_path / "import-reports")
+    import_incidents("asam", source, by_import, TODAY, regions=project_regions(), report_dir=tmp_path / "import-reports")
     assert by_update.read_bytes() == by_import.read_bytes()
 
 
@@ -132,7 +133,8 @@ def test_transient_faults_are_retried_and_retry_after_is_honoured(records, table
     with NgaMsiServer(records) as server:
         server.faults = ["429:7", "503", "truncated"]
         policy = nga_msi.RetryPolicy(attempts=4, backoff=0.01, max_wait=10, timeout=1.0)
-        result = stats_update(table, TODAY, server.base_url, tmp_path / "reports", policy=policy, sleep=sleeps.append)
+        result = stats_update(table, TODAY, server.base_url, tmp_path / "reports", project_regions(), policy=policy,
+                              sleep=sleeps.append)
     assert result.report.new > 10
     assert sleeps[0] == 7  # Retry-After, not the backoff
     assert sleeps[1:] == [0.02, 0.04]  # then the doubling backoff
@@ -140,8 +142,8 @@ def test_transient_faults_are_retried_and_retry_after_is_honoured(records, table
 
 
 def test_the_window_starts_in_2013_without_nga_records_and_never_after_today(tmp_path):
-    assert update_window(tmp_path / "none.csv", TODAY) == (date(2013, 1, 1), TODAY)
-    assert update_window(tmp_path / "none.csv", date(2012, 5, 1)) == (date(2012, 5, 1), date(2012, 5, 1))
+    assert update_window(tmp_path / "none.csv", TODAY, project_regions()) == (date(2013, 1, 1), TODAY)
+    assert update_window(tmp_path / "none.csv", date(2012, 5, 1), project_regions()) == (date(2012, 5, 1), date(2012, 5, 1))
 
 
 def test_the_command_exits_non_zero_when_nothing_could_be_fetched(records, table, tmp_path):

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from csoa.model.regions import Region
 from csoa.sitemap import collect_pages, parse_moment, render_robots, render_sitemap
 from csoa.theme.dates import as_date, human_date, iso_date
 from csoa.theme.neighbours import neighbours_by_kind, related_by_item, related_items
@@ -73,12 +74,11 @@ def test_indexed_related_equals_the_plain_definition(specs, limit, max_tags_inde
 
 
 def test_group_by_region_keeps_every_region_newest_first_and_ignores_unknown():
-    table = {"asia": {"label": "Asia", "slug": "asia", "filing": True},
-             "west_africa": {"label": "West Africa", "slug": "west-africa", "filing": True},
-             "other": {"label": "Other waters", "slug": "other", "filing": False}}  # statistics only: no page
+    regions = [Region("asia", "Asia", "asia", True), Region("west_africa", "West Africa", "west-africa", True),
+               Region("other", "Other waters", "other", False)]  # statistics only: no page
     items = [item("a1", 1, region="asia"), item("a2", 4, region="asia"), item("x", 2, region="atlantis"),
              item("o", 2, region="other"), item("n", 3)]
-    grouped = group_by_region(items, table, "regions/{slug}/", "regions/{slug}/index.html")
+    grouped = group_by_region(items, regions, "regions/{slug}/", "regions/{slug}/index.html")
     assert [(r.key, r.name, r.url, r.save_as) for r in grouped] == [
         ("asia", "Asia", "regions/asia/", "regions/asia/index.html"),
         ("west_africa", "West Africa", "regions/west-africa/", "regions/west-africa/index.html"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from csoa.engine.build import load_settings
 from csoa.model.incidents import read_incidents
+from csoa.model.regions import site_regions
 from csoa.stats.check import incidents_path
 
 
@@ -17,7 +18,7 @@ def run_incidents_check(settings_file: str | Path, overrides: dict | None = None
     if not path.exists():
         print(f"{path}: no incident table (the statistics pages will be empty)", file=out)
         return 0
-    records, errors = read_incidents(path, settings["BUILD_NOW"].date())
+    records, errors = read_incidents(path, settings["BUILD_NOW"].date(), site_regions(settings))
     for error in errors:
         print(f"error: {error}", file=err)
     if errors:

@@ -136,11 +136,6 @@ def newsletter_send(settings_file, slug, output=None, dry=False, test_to=None, r
     return 2 if report.paused else 0
 
 
-def region_slugs(settings: dict) -> dict:
-    """The URL slug of each region (settings' REGION_TABLE): SES topics are region-<slug>."""
-    return site_regions(settings).slugs
-
-
 def members_import(settings_file, csv_file, skip_invalid=False) -> int:
     from csoa.sending.members import import_csv
 
@@ -157,7 +152,7 @@ def members_sync(settings_file) -> int:
 
     settings = load(settings_file)
     conn = newsletter_db.connect(newsletter_db.db_path(settings))
-    report = sync_members(conn, make_sesv2(), contact_list(settings), site_regions(settings).filed, region_slugs(settings))
+    report = sync_members(conn, make_sesv2(), contact_list(settings), site_regions(settings).filing_regions)
     print(report.summary())
     return 0
 
@@ -186,8 +181,8 @@ def aws_local(settings_file, port=5000) -> int:
         os.environ.setdefault(key, value)
     proc, url = start_moto_process(int(port))
     names = provision(url, settings.get("NEWSLETTER_SENDER", "newsletter@csoalliance.com"),
-                      settings.get("NEWSLETTER_CONTACT_LIST", "members"), site_regions(settings).filed,
-                      settings.get("NEWSLETTER_CONFIGURATION_SET", "newsletter"), slugs=region_slugs(settings))
+                      settings.get("NEWSLETTER_CONTACT_LIST", "members"), site_regions(settings).filing_regions,
+                      settings.get("NEWSLETTER_CONFIGURATION_SET", "newsletter"))
     print(f"moto SES/SQS on {url}: sender {names['sender']} verified, contact list {names['contact_list']}, "
           f"feedback queue {names['queue_url']}")
     print("In another shell:")

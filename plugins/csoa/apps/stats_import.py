@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from csoa.engine.build import load_settings
+from csoa.model.regions import site_regions
 from csoa.stats.check import incidents_path
 from csoa.stats.importer import import_incidents
 from csoa.stats.ports import ports_path
@@ -24,7 +25,7 @@ def run_stats_import(settings_file: str | Path, source: str, input_path: str | P
     ports_file = Path(ports) if ports else ports_path(settings)
     try:
         report = import_incidents(source, input_path, Path(table) if table else incidents_path(settings),
-                                  settings["BUILD_NOW"].date(), mapping_path=mapping,
+                                  settings["BUILD_NOW"].date(), regions=site_regions(settings), mapping_path=mapping,
                                   ports_file=ports_file if ports_file.exists() else None,
                                   report_dir=Path(report_dir), progress=err.isatty())
     except (ValueError, OSError) as failure:  # bad input, bad mapping, invalid table: nothing was written

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from csoa.model.incidents import IncidentDataError
+from csoa.model.regions import site_regions
 from csoa.stats.check import incidents_path
 from csoa.stats.nga_msi import FetchError
 from csoa.stats.ports import ports_path
@@ -23,6 +24,7 @@ def run_stats_update(settings_file: str | Path, table: str | Path | None = None,
     ports = ports_path(settings)
     try:
         result = stats_update(table_path, settings["BUILD_NOW"].date(), base_url(settings), report_dir,
+                              site_regions(settings),
                               ports_file=ports if ports.exists() else None, overlap_days=overlap_days,
                               log=lambda line: print(line, file=err))
     except (FetchError, IncidentDataError, ValueError, OSError) as failure:

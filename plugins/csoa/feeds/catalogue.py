@@ -98,17 +98,18 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s_-]+", "", text.strip().lower())
 
 
-def region_keys(value, regions: dict[str, str]) -> tuple[str, ...]:
+def region_keys(value, regions: Iterable[Region]) -> tuple[str, ...]:
     """Region keys for a metadata value: a key ("west_africa"), a label ("West Africa"), a slug
-    ("west-africa") or a comma-separated list of them. Unknown names are ignored here (the content
-    schema reports them)."""
+    ("west-africa") or a comma-separated list of them, among ``regions`` (the site's filing
+    regions, SiteRegions.filing_regions). Unknown names are ignored here (the content schema
+    reports them)."""
     if not value:
         return ()
     values = value if isinstance(value, (list, tuple)) else str(value).split(",")
     lookup = {}
-    for key, label in regions.items():
-        lookup[_squash(key)] = key
-        lookup[_squash(label)] = key
+    for region in regions:
+        for name in (region.key, region.label, region.slug):
+            lookup[_squash(name)] = region.key
     keys = []
     for v in values:
         key = lookup.get(_squash(str(v)))
@@ -120,9 +121,9 @@ def region_keys(value, regions: dict[str, str]) -> tuple[str, ...]:
 class FeedCatalogue:
     """The site's feeds, for templates: ``feed_catalogue.relevant(kind, region)``."""
 
-    def __init__(self, specs: list[FeedSpec], regions: dict[str, str]):
+    def __init__(self, specs: list[FeedSpec], regions: Iterable[Region]):
         self.specs = specs
-        self._regions = regions
+        self._regions = tuple(regions)
 
     def __iter__(self):
         return iter(self.specs)

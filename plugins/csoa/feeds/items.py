@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from csoa.feeds.absolute import absolutize_with_links
 from csoa.feeds.build import Category, Enclosure, FeedItem
 from csoa.feeds.catalogue import region_keys
+from csoa.model.regions import Region
 from csoa.model.stable_ids import item_uid, tag_uri
 from csoa.util.memo import LastBuildMemo
 
@@ -88,11 +89,11 @@ def _plain(moment: datetime) -> datetime:
     return datetime.combine(moment.date(), moment.timetz())
 
 
-def candidate(content, settings: dict, regions: dict[str, str], *, preface_html: str = "", published=None, url=None,
+def candidate(content, settings: dict, regions: Iterable[Region], *, preface_html: str = "", published=None, url=None,
               kind=None) -> Candidate:
     """Describe an article-like content object (articles, events with a preface, newsletter issues
     with their own ``url`` and ``kind``) without rendering it. ``regions``: the site's filing regions
-    ({key: label}, csoa.model.regions.site_regions)."""
+    (SiteRegions.filing_regions, csoa.model.regions)."""
     site = settings["PUBLIC_SITEURL"].rstrip("/")
     uid = item_uid(content.metadata, content.relative_source_path or content.source_path)
     published = published or content.date

@@ -8,8 +8,10 @@ import io
 import os
 import tempfile
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 
+from csoa.model.incident import Incident
 from csoa.model.incidents import COUNT_FIELDS, FIELDS, LIST_FIELDS, LIST_SEPARATOR
 
 
@@ -33,8 +35,8 @@ def format_degrees(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def sort_key(record: dict):
-    return (record["date"], record["id"])
+def sort_key(record: Incident):
+    return (record.date, record.id)
 
 
 def _cell_formatter(field: str):
@@ -52,19 +54,34 @@ def _cell_formatter(field: str):
     return lambda v: v or ""
 
 
-CELL_FORMATTERS = [(f, _cell_formatter(f)) for f in FIELDS]
+class CellWriter:
+    """The text cells of chosen fields of a record, in their order (same results as format_cell)."""
+
+    def __init__(self, fields: list[str]):
+        self.fields = list(fields)
+        self._values = attrgetter(*self.fields) if len(self.fields) > 1 else lambda r: (getattr(r, self.fields[0]),)
+        self._formatters = [_cell_formatter(f) for f in self.fields]
+
+    def cells(self, record: Incident) -> list[str]:
+        return [fmt(value) for fmt, value in zip(self._formatters, self._values(record))]
+
+    def by_field(self, record: Incident) -> dict[str, str]:
+        return dict(zip(self.fields, self.cells(record)))
 
 
-def to_csv_text(records: list[dict], fields: list[str] = FIELDS) -> str:
+TABLE_CELLS = CellWriter(FIELDS)
+
+
+def to_csv_text(records: list[Incident], fields: list[str] = FIELDS) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
-    formatters = CELL_FORMATTERS if fields is FIELDS else [(f, _cell_formatter(f)) for f in fields]
-    writer.writerows([fmt(record[f]) for f, fmt in formatters] for record in sorted(records, key=sort_key))
+    cells = (TABLE_CELLS if fields is FIELDS else CellWriter(fields)).cells
+    writer.writerows(cells(record) for record in sorted(records, key=sort_key))
     return out.getvalue()
 
 
-def write_incidents(path: str | Path, records: list[dict], text: str | None = None) -> None:
+def write_incidents(path: str | Path, records: list[Incident], text: str | None = None) -> None:
     """Write the table atomically (temp file + rename) in the deterministic order (date, id)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

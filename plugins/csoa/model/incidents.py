@@ -2,8 +2,9 @@
 
 One row per incident in `content/data/incidents.csv` (UTF-8, comma-separated, header row), as fixed
 by the design note `incidents.md`. Cells hold plain text; lists (`also_reported_by`, `weapons`,
-`derived`) are separated by `;`; booleans are `true`/`false`. Records in memory are plain dicts
-with typed values (date, float, int or None, bool, sorted lists), which keeps 100,000 of them cheap.
+`derived`) are separated by `;`; booleans are `true`/`false`. In memory each row is an Incident
+(incident.py) with typed values (date, float, int or None, bool, sorted tuples). The region column
+holds a key of the site's regions (the settings' REGION_TABLE, csoa.model.regions.site_regions).
 """
 
 from __future__ import annotations
@@ -11,21 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pycountry
 
 from csoa.model.csv_lines import CONTROL_CHARACTERS, control_characters, split_lines
 from csoa.model.csv_lines import records as csv_records
-from csoa.model.regions import region_keys
+from csoa.model.incident import COLUMNS, Incident
+from csoa.model.regions import SiteRegions
 
-FIELDS = [
-    "id", "source", "source_ref", "also_reported_by", "date", "time_utc", "time_local",
-    "lat", "lon", "location_precision", "location_text", "country_iso3", "region", "port",
-    "attack_type", "in_scope", "vessel_status", "vessel_type", "vessel_name", "vessel_imo",
-    "flag_iso2", "perpetrators", "weapons", "crew_onboard", "crew_hostage", "crew_kidnapped",
-    "crew_injured", "crew_killed", "narrative", "public", "derived",
-]
+FIELDS = list(COLUMNS)  # the table's columns in order: the fields of an Incident
 REQUIRED = {"id", "source", "date", "lat", "lon", "location_precision", "attack_type", "in_scope",
             "vessel_status", "vessel_type", "public"}
 # Never published, whatever the source (the design note makes them confidential for member reports).
@@ -33,7 +30,6 @@ CONFIDENTIAL_FIELDS = ("vessel_name", "vessel_imo", "flag_iso2")
 PUBLIC_FIELDS = [f for f in FIELDS if f not in CONFIDENTIAL_FIELDS and f != "public"]
 
 KNOWN_SOURCES = ("nga_asam", "imb", "recaap", "mdat_gog", "ukmto", "member_report", "press", "sample")
-SITE_REGIONS = region_keys()  # the polygons' keys and "other" (labels and slugs: the settings' REGION_TABLE)
 ATTACK_TYPES = ("hijacked", "boarded", "fired_upon", "attempted", "suspicious_approach", "unknown")
 VESSEL_STATUSES = ("berthed", "anchored", "underway", "unknown")
 VESSEL_TYPES = ("bulk_carrier", "tanker", "container", "general_cargo", "ro_ro", "passenger", "offshore",
@@ -43,8 +39,8 @@ WEAPONS = ("guns", "knives", "other", "none", "not_stated")
 CREW_FIELDS = ("crew_hostage", "crew_kidnapped", "crew_injured", "crew_killed")
 COUNT_FIELDS = ("perpetrators", "crew_onboard") + CREW_FIELDS
 LIST_FIELDS = ("also_reported_by", "weapons", "derived")
+# Fixed vocabularies; the region's is the site's own (see _parsers)
 ENUMS = {
-    "region": SITE_REGIONS,
     "attack_type": ATTACK_TYPES,
     "vessel_status": VESSEL_STATUSES,
     "vessel_type": VESSEL_TYPES,
@@ -90,19 +86,11 @@ class IncidentDataError(ValueError):
         super().__init__(f"{len(errors)} error(s) in incident data:\n" + "\n".join(self.errors))
 
 
-def empty_record() -> dict:
-    record = {field: "" for field in FIELDS}
-    record.update({f: None for f in COUNT_FIELDS})
-    record.update({f: [] for f in LIST_FIELDS})
-    record.update(lat=None, lon=None, date=None, in_scope=True, public=True)
-    return record
-
-
 # ---------------------------------------------------------------- parsing one row
 
 
-def _split_list(text: str) -> list[str]:
-    return sorted({part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()})
+def _split_list(text: str) -> tuple[str, ...]:
+    return tuple(sorted({part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()}))
 
 
 class _Bad(Exception):
@@ -161,8 +149,8 @@ def _in_vocabulary(value: str, vocabulary) -> str | None:
     return lowered if lowered in vocabulary else None
 
 
-def _enum_parser(vocabulary: tuple[str, ...]):
-    expected = "one of " + ", ".join(vocabulary)
+def _enum_parser(vocabulary: tuple[str, ...], what: str = ""):
+    expected = "one of " + ", ".join(vocabulary) + what
 
     def parse(value: str, today: date) -> str:
         if value in vocabulary:  # the common case first: this runs for every cell of the table
@@ -176,12 +164,12 @@ def _enum_parser(vocabulary: tuple[str, ...]):
 
 
 def _list_parser(valid, expected: str, vocabulary=None):
-    def parse(value: str, today: date) -> list[str]:
+    def parse(value: str, today: date) -> tuple[str, ...]:
         items = _split_list(value)
         if all(valid(item) for item in items):
             return items
         if vocabulary is not None:
-            items = sorted({_in_vocabulary(item, vocabulary) or item for item in items})
+            items = tuple(sorted({_in_vocabulary(item, vocabulary) or item for item in items}))
             if all(valid(item) for item in items):
                 return items
         raise _Bad(expected)
@@ -222,33 +210,47 @@ _PARSERS = {
 }
 
 
-def parse_row(cells: dict[str, str], row: int, file: str, today: date, controls: bool = True) -> tuple[dict, list[RowError]]:
+@lru_cache(maxsize=8)
+def _parsers(region_keys: tuple[str, ...]) -> tuple:
+    """(index in an Incident, field, parser or None) for every column; the region column takes the
+    site's region keys (its settings' REGION_TABLE), named in the error when a cell has another."""
+    parsers = {**_PARSERS, "region": _enum_parser(region_keys, " (the site's regions: REGION_TABLE in the settings)")}
+    return tuple((i, field, parsers.get(field)) for i, field in enumerate(FIELDS))
+
+
+_EMPTY = list(Incident())  # the empty record's values, copied for every row
+
+
+def parse_row(cells: dict[str, str], row: int, file: str, today: date, regions: SiteRegions,
+              controls: bool = True) -> tuple[Incident, list[RowError]]:
     """Turn the text cells of one row into a typed record; return it with every error found.
+    ``regions``: the site's regions (csoa.model.regions.site_regions), the values the region
+    column may hold. ``controls=False`` skips the search for control characters, for a caller
+    that has searched the whole text at once and found none."""
+    return _parse_row(cells, row, file, today, _parsers(regions.keys), controls)
 
-    ``controls=False`` skips the search for control characters, for a caller that has searched
-    the whole text at once and found none."""
+
+def _parse_row(cells: dict[str, str], row: int, file: str, today: date, parsers: tuple,
+               controls: bool = True) -> tuple[Incident, list[RowError]]:
     errors: list[RowError] = []
-    record = empty_record()
-
-    def err(field, value, expected):
-        errors.append(RowError(file, row, field, value, expected))
-
-    for field in FIELDS:
+    values = _EMPTY.copy()
+    values[-1] = row
+    for index, field, parser in parsers:
         value = cells.get(field) or ""
         if value != value.strip():
             value = value.strip()
         if not value:
             if field in REQUIRED:
-                err(field, value, "a value (this field is required)")
+                errors.append(RowError(file, row, field, value, "a value (this field is required)"))
             continue
-        parser = _PARSERS.get(field)
         if parser is None:
-            record[field] = value
+            values[index] = value
             continue
         try:
-            record[field] = parser(value, today)
+            values[index] = parser(value, today)
         except _Bad as bad:
-            err(field, value, bad.args[0])
+            errors.append(RowError(file, row, field, value, bad.args[0]))
+    record = Incident._make(values)
     # control characters never enter the table: invisible on a page, and fatal to an XML parser
     if controls and CONTROL_CHARACTERS.search("".join(v for v in cells.values() if v)):
         found = {f: control_characters(cells.get(f) or "") for f in FIELDS}
@@ -256,25 +258,32 @@ def parse_row(cells: dict[str, str], row: int, file: str, today: date, controls:
                      for f, where in found.items() if where] + [e for e in errors if not found[e.field]]
     if any(e.field == "source_ref" for e in errors):  # the id is made of it: one error says it all
         errors = [e for e in errors if e.field != "id" or not e.value.endswith(cells.get("source_ref") or "\0")]
+    return record, errors + _row_rule_errors(record, file, row)
 
-    onboard = record["crew_onboard"]
+
+def _row_rule_errors(record: Incident, file: str, row: int) -> list[RowError]:
+    """The rules between the cells of one row: crew counts within the crew, ids made of the source."""
+    errors = []
+    onboard = record.crew_onboard
     if onboard is not None:
         for field in CREW_FIELDS:
-            if record[field] is not None and record[field] > onboard:
-                err(field, str(record[field]), f"at most crew_onboard ({onboard})")
-    if record["source"] and record["id"] and record["source"] != "member_report":
-        if not record["id"].startswith(record["source"] + "-"):
-            err("id", record["id"], f"an id of the form {record['source']}-<source_ref>")
-    if record["source"] == "member_report" and record["id"] and not re.match(r"^CSO-\d{4}-\d{4}$", record["id"]):
-        err("id", record["id"], "an id of the form CSO-YYYY-NNNN for a member report")
-    return record, errors
+            count = getattr(record, field)
+            if count is not None and count > onboard:
+                errors.append(RowError(file, row, field, str(count), f"at most crew_onboard ({onboard})"))
+    if record.source and record.id and record.source != "member_report":
+        if not record.id.startswith(record.source + "-"):
+            errors.append(RowError(file, row, "id", record.id, f"an id of the form {record.source}-<source_ref>"))
+    if record.source == "member_report" and record.id and not re.match(r"^CSO-\d{4}-\d{4}$", record.id):
+        errors.append(RowError(file, row, "id", record.id, "an id of the form CSO-YYYY-NNNN for a member report"))
+    return errors
 
 
 # ---------------------------------------------------------------- the whole file
 
 
-def read_incidents(path: str | Path, today: date) -> tuple[list[dict], list[RowError]]:
-    """Read and validate the incident table; return (records, errors). Errors name row and field."""
+def read_incidents(path: str | Path, today: date, regions: SiteRegions) -> tuple[list[Incident], list[RowError]]:
+    """Read and validate the incident table; return (records, errors). Errors name row and field.
+    ``regions``: the site's regions, the keys the region column may hold."""
     path = Path(path)
     name = str(path)
     raw = path.read_bytes()
@@ -284,7 +293,7 @@ def read_incidents(path: str | Path, today: date) -> tuple[list[dict], list[RowE
         line = raw[: exc.start].count(b"\n") + 1
         bad = raw[exc.start : exc.start + 4]
         return [], [RowError(name, line, "(encoding)", repr(bad)[2:-1], "UTF-8 text (save the file as UTF-8)")]
-    return parse_incidents_text(text, name, today)
+    return parse_incidents_text(text, name, today, regions)
 
 
 def _header_errors(header: list[str], name: str) -> list[RowError]:
@@ -298,7 +307,7 @@ def _header_errors(header: list[str], name: str) -> list[RowError]:
     return errors
 
 
-def parse_incidents_text(text: str, name: str, today: date) -> tuple[list[dict], list[RowError]]:
+def parse_incidents_text(text: str, name: str, today: date, regions: SiteRegions) -> tuple[list[Incident], list[RowError]]:
     """Validate the table's text; every malformed line is an error of its own and reading goes on
     after it, so one stray quote hides no later row."""
     if not text.strip():
@@ -313,7 +322,8 @@ def parse_incidents_text(text: str, name: str, today: date) -> tuple[list[dict],
         return [], errors
 
     controls = bool(CONTROL_CHARACTERS.search(text))  # one scan of the text spares one per row
-    records: list[dict] = []
+    parsers = _parsers(regions.keys)
+    records: list[Incident] = []
     seen_ids: dict[str, int] = {}
     for row in csv_records(lines, head.end):
         if row.cells == [] or row.cells == [""]:
@@ -325,26 +335,25 @@ def parse_incidents_text(text: str, name: str, today: date) -> tuple[list[dict],
         if len(row.cells) != len(header):
             errors.append(RowError(name, row.start, "(row)", f"{len(row.cells)} cells", f"{len(header)} cells, one per column"))
             continue
-        record, row_errors = parse_row(dict(zip(header, row.cells)), row.start, name, today, controls)
+        record, row_errors = _parse_row(dict(zip(header, row.cells)), row.start, name, today, parsers, controls)
         errors.extend(row_errors)
-        if record["id"]:
-            if record["id"] in seen_ids:
-                errors.append(RowError(name, row.start, "id", record["id"], f"a unique id (row {seen_ids[record['id']]} has it too)"))
+        if record.id:
+            if record.id in seen_ids:
+                errors.append(RowError(name, row.start, "id", record.id, f"a unique id (row {seen_ids[record.id]} has it too)"))
             else:
-                seen_ids[record["id"]] = row.start
+                seen_ids[record.id] = row.start
         if not row_errors:
-            record["_row"] = row.start
             records.append(record)
     return records, errors
 
 
-def load_incidents(path: str | Path, today: date) -> list[dict]:
+def load_incidents(path: str | Path, today: date, regions: SiteRegions) -> list[Incident]:
     """Read the incident table; raise IncidentDataError listing every error."""
-    records, errors = read_incidents(path, today)
+    records, errors = read_incidents(path, today, regions)
     if errors:
         raise IncidentDataError(errors)
     return records
 
 
-def public_records(records: list[dict]) -> list[dict]:
-    return [r for r in records if r["public"]]
+def public_records(records: list[Incident]) -> list[Incident]:
+    return [r for r in records if r.public]

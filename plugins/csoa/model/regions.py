@@ -82,6 +82,11 @@ class SiteRegions:
         return frozenset(r.key for r in self.regions if r.filing)
 
     @property
+    def filing_regions(self) -> tuple[Region, ...]:
+        """The Region records content is filed under, in the table's order."""
+        return tuple(r for r in self.regions if r.filing)
+
+    @property
     def filed(self) -> dict[str, str]:
         """{key: label} of the regions content is filed under: a report's or an intelligence item's
         Region:, the region feeds, newsletter segments and SES topics."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from csoa.model.incident import Incident
 from csoa.model.incidents import ATTACK_TYPES, load_incidents
 from csoa.model.regions import site_regions
 from csoa.stats import aggregate, charts, client_data, downloads, pages, wording
@@ -43,7 +44,7 @@ def _dated_words(summary: dict, today) -> dict:
             "statistics_newest": wording.newest_record(last, today)}
 
 
-def _home_chart(records: list[dict], summary: dict) -> dict:
+def _home_chart(records: list[Incident], summary: dict) -> dict:
     """The home page's box: the headline chart and its figures as a table."""
     as_of = summary["as_of"]
     rows = pages.year_rows(records, wording.partial_year(date.fromisoformat(as_of)) if as_of else None)
@@ -62,7 +63,7 @@ class StatisticsGenerator(Generator):
         self.ports_file = ports_path(self.settings)
         today = self.settings["BUILD_NOW"].date()
         with _no_cyclic_gc():
-            self.records = load_incidents(self.incidents_file, today) if self.incidents_file.exists() else []
+            self.records = load_incidents(self.incidents_file, today, self.regions) if self.incidents_file.exists() else []
         self.ports = PortIndex(load_ports(self.ports_file)) if self.ports_file.exists() else None
         self.summary = aggregate.summary(self.records, self.regions.keys)
         # the one headline chart, for other plugins (the newsletter's email) without importing this one

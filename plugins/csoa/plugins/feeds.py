@@ -36,7 +36,7 @@ class FeedsGenerator(Generator):
         specs = feed_specs(
             settings["SITENAME"],
             settings.get("CONTENT_KINDS", {}),
-            [region for region in regions.regions if region.filing],
+            regions.filing_regions,
             with_newsletters=self.has_newsletters(),
             # region feeds follow the region pages when the regions plugin makes them
             region_url=settings.get("REGION_URL", "regions/{slug}/")
@@ -44,7 +44,7 @@ class FeedsGenerator(Generator):
             else None,
             pages=self.listing_pages(),
         )
-        self.catalogue = FeedCatalogue(specs, regions.filed)
+        self.catalogue = FeedCatalogue(specs, regions.filing_regions)
         self.context["feed_catalogue"] = self.catalogue
 
     def generate_output(self, writer):
@@ -104,7 +104,7 @@ class FeedsGenerator(Generator):
     def collect(self) -> list[Candidate]:
         """Published articles, events and newsletter issues, never anything dated after the pinned "now"."""
         settings, now = self.settings, self.settings["BUILD_NOW"]
-        regions = site_regions(settings).filed
+        regions = site_regions(settings).filing_regions
         result = [candidate(a, settings, regions) for a in self.context.get("articles", [])]
         for event in self.context.get("events", []):
             result.append(candidate(event, settings, regions, preface_html=event.feed_preface_html,

@@ -21,21 +21,22 @@ def regions_generator(pelican):
 
 
 class RegionsGenerator(Generator):
-    """Adds ``regions_index`` (list of Region) and ``region_pages`` ({key: Region}) to the context."""
+    """Adds ``regions_index`` (list of RegionPage) and ``region_pages`` ({key: RegionPage}) to the context."""
 
     def _setting(self, name):
         return self.settings.get(name, DEFAULTS[name])
 
     def generate_context(self):
-        regions = group_by_region(
+        regions = site_regions(self.settings)
+        pages = group_by_region(
             self.context.get("articles", []),
-            self.settings.get("REGION_TABLE", {}),
+            regions.regions,
             self._setting("REGION_URL"),
             self._setting("REGION_SAVE_AS"),
         )
-        self.context["regions_index"] = regions
-        self.context["REGIONS"] = site_regions(self.settings).filed  # the templates' labels follow REGION_TABLE
-        self.context["region_pages"] = {region.key: region for region in regions}
+        self.context["regions_index"] = pages
+        self.context["REGIONS"] = regions.filed  # the templates' labels follow REGION_TABLE
+        self.context["region_pages"] = {page.key: page for page in pages}
         self.context["REGIONS_URL"] = self._setting("REGIONS_URL")
 
     def generate_output(self, writer):
@@ -66,7 +67,7 @@ class RegionsGenerator(Generator):
         """Old key-style URLs (regions/gulf_of_aden/) point readers to the slug-style page."""
         template = self.get_template("moved")
         url_pattern, save_as_pattern = self._setting("REGION_URL"), self._setting("REGION_SAVE_AS")
-        for old_save_as, new_url in moved_pages(self.settings.get("REGION_TABLE", {}), url_pattern, save_as_pattern):
+        for old_save_as, new_url in moved_pages(site_regions(self.settings).regions, url_pattern, save_as_pattern):
             writer.write_file(old_save_as, template, self.context, template_name="moved", moved_to=new_url)
 
 

@@ -9,9 +9,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 
 import boto3
 
+from csoa.model.regions import Region
 from csoa.sending.sync import ensure_contact_list
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
@@ -44,15 +46,16 @@ def start_moto_process(port: int | None = None, env: dict | None = None) -> tupl
     raise RuntimeError("moto_server did not answer within 30 s")
 
 
-def provision(endpoint: str, sender: str, contact_list: str, regions: dict, configuration_set: str | None,
-              queue_name: str | None = "ses-feedback", slugs: dict | None = None) -> dict:
-    """Create what a send needs; return the names/URLs created."""
+def provision(endpoint: str, sender: str, contact_list: str, regions: Sequence[Region], configuration_set: str | None,
+              queue_name: str | None = "ses-feedback") -> dict:
+    """Create what a send needs; return the names/URLs created. ``regions``: the site's filing
+    regions (SiteRegions.filing_regions), one topic each."""
     kwargs = {"endpoint_url": endpoint, "region_name": os.environ.get("AWS_DEFAULT_REGION", "eu-west-1")}
     v1 = boto3.client("ses", **kwargs)
     v2 = boto3.client("sesv2", **kwargs)
     address = sender.rpartition("<")[2].rstrip(">").strip()
     v1.verify_email_identity(EmailAddress=address)
-    ensure_contact_list(v2, contact_list, regions, slugs)
+    ensure_contact_list(v2, contact_list, regions)
     if configuration_set:
         try:
             v2.create_configuration_set(ConfigurationSetName=configuration_set)

@@ -1,22 +1,25 @@
 """members-sync: read unsubscribes and topic choices back from the SES contact list, then push members.
 
 Topics: one for the newsletter, one per region (members choose regions on SES's preference page too),
-named region-<slug> and shown with the region's label, both from the settings' REGION_TABLE.
+named region-<slug> and shown with the region's label: the Region records of the settings' REGION_TABLE
+(csoa.model.regions), the one source of both.
 Reading back first means an unsubscribe made at SES is never overwritten by a push.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from csoa.model.regions import Region
 from csoa.sending.members import iter_members, update_choices
 
 NEWSLETTER_TOPIC = "newsletter"
 
 
-def region_topic(region: str, slugs: dict | None = None) -> str:
-    """SES topic of a region: region-<slug>; without the table's slugs, the key with hyphens."""
-    return f"region-{(slugs or {}).get(region, region.replace('_', '-'))}"
+def region_topic(region: Region) -> str:
+    """SES topic of a region: region-<slug>."""
+    return f"region-{region.slug}"
 
 
 @dataclass
@@ -31,13 +34,14 @@ class SyncReport:
                 f"pushed: {self.created} created, {self.updated} updated")
 
 
-def ensure_contact_list(sesv2, name: str, regions: dict, slugs: dict | None = None) -> None:
-    """The contact list with one topic per region; a list made before a region was added gets it."""
+def ensure_contact_list(sesv2, name: str, regions: Sequence[Region]) -> None:
+    """The contact list with one topic per region (the site's filing regions); a list made before a
+    region was added gets it."""
     topics = [{"TopicName": NEWSLETTER_TOPIC, "DisplayName": "Member newsletter",
                "Description": "The CSO Alliance newsletter", "DefaultSubscriptionStatus": "OPT_IN"}]
-    topics += [{"TopicName": region_topic(k, slugs), "DisplayName": f"Regional intelligence: {v}",
-                "Description": f"Regional intelligence for {v}", "DefaultSubscriptionStatus": "OPT_OUT"}
-               for k, v in regions.items()]
+    topics += [{"TopicName": region_topic(r), "DisplayName": f"Regional intelligence: {r.label}",
+                "Description": f"Regional intelligence for {r.label}", "DefaultSubscriptionStatus": "OPT_OUT"}
+               for r in regions]
     try:
         existing = sesv2.get_contact_list(ContactListName=name)
     except sesv2.exceptions.NotFoundException:
@@ -61,9 +65,9 @@ def _all_contacts(sesv2, name: str):
         kwargs["NextToken"] = page["NextToken"]
 
 
-def _prefs(regions_chosen, regions: dict, subscribed: bool, slugs: dict | None = None) -> list[dict]:
+def _prefs(regions_chosen, regions: Sequence[Region], subscribed: bool) -> list[dict]:
     prefs = [{"TopicName": NEWSLETTER_TOPIC, "SubscriptionStatus": "OPT_IN" if subscribed else "OPT_OUT"}]
-    prefs += [{"TopicName": region_topic(r, slugs), "SubscriptionStatus": "OPT_IN" if r in regions_chosen else "OPT_OUT"}
+    prefs += [{"TopicName": region_topic(r), "SubscriptionStatus": "OPT_IN" if r.key in regions_chosen else "OPT_OUT"}
               for r in regions]
     return prefs
 
@@ -89,13 +93,15 @@ def _read_back(conn, remote: dict, topic_to_region: dict, report: SyncReport) ->
     update_choices(conn, changed)
 
 
-def sync_members(conn, sesv2, contact_list: str, regions: dict, slugs: dict | None = None) -> SyncReport:
+def sync_members(conn, sesv2, contact_list: str, regions: Sequence[Region]) -> SyncReport:
+    """Read members' choices back from the contact list, then push every member to it; ``regions``:
+    the site's filing regions (SiteRegions.filing_regions)."""
     report = SyncReport()
-    ensure_contact_list(sesv2, contact_list, regions, slugs)
+    ensure_contact_list(sesv2, contact_list, regions)
     remote = {c["EmailAddress"].lower(): c for c in _all_contacts(sesv2, contact_list)}
-    _read_back(conn, remote, {region_topic(r, slugs): r for r in regions}, report)
+    _read_back(conn, remote, {region_topic(r): r.key for r in regions}, report)
     for member in iter_members(conn):
-        prefs = _prefs(member.regions, regions, member.subscribed, slugs)
+        prefs = _prefs(member.regions, regions, member.subscribed)
         contact = remote.get(member.key)
         if contact is None:
             sesv2.create_contact(ContactListName=contact_list, EmailAddress=member.email, TopicPreferences=prefs,

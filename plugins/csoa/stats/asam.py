@@ -42,10 +42,11 @@ Columns read as they are: `reference` (source_ref, id `nga_asam-<reference>`), `
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from csoa.model.csv_lines import InputFileError, SourceFile, SourceRows, clean_text
-from csoa.model.incidents import empty_record
+from csoa.model.incident import Incident
 from csoa.model.positions import PositionError, parse_dms
 from csoa.stats.countries import iso3_from_name
 
@@ -177,7 +178,7 @@ def extract_perpetrators(text: str) -> int | None:
     return _n(match.group(1)) if match else None
 
 
-def extract_weapons(text: str) -> list[str]:
+def extract_weapons(text: str) -> tuple[str, ...]:
     found = []
     if _GUNS.search(text):
         found.append("guns")
@@ -187,7 +188,7 @@ def extract_weapons(text: str) -> list[str]:
         found.append("other")
     if not found:
         found.append("none" if _UNARMED.search(text) else "not_stated")
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def extract_crew(text: str) -> dict[str, int | None]:
@@ -224,8 +225,8 @@ def country_from_description(description: str) -> str:
     return code
 
 
-def record_from_row(row: dict[str, str]) -> dict:
-    """One ASAM row -> one record (without region, port and coordinate-based country)."""
+def record_from_row(row: dict[str, str], occurred: date | None = None) -> Incident:
+    """One ASAM row -> one record, dated ``occurred`` (without region, port and coordinate-based country)."""
     lat, lon = parse_dms(row["position"])
     reference = row["reference"].strip()
     description = (row.get("description") or "").strip()
@@ -233,11 +234,15 @@ def record_from_row(row: dict[str, str]) -> dict:
     hostility = (row.get("hostility") or "").strip()
     text = f"{hostility}. {victim}. {description}".lower()  # every pattern is written in lower case
     lowered = description.lower()
-    record = empty_record()
-    record.update(
+    perpetrators = extract_perpetrators(text)
+    crew = extract_crew(lowered)
+    derived = {"attack_type", "in_scope", "vessel_status", "vessel_type", "weapons", "country_iso3"}
+    derived |= {f for f, n in (("perpetrators", perpetrators), *crew.items()) if n is not None}
+    return Incident(
         id=f"{SOURCE}-{reference}",
         source=SOURCE,
         source_ref=reference,
+        date=occurred,
         lat=lat,
         lon=lon,
         location_precision="approximate",
@@ -246,17 +251,13 @@ def record_from_row(row: dict[str, str]) -> dict:
         in_scope=extract_in_scope(hostility.lower(), lowered),
         vessel_status=extract_vessel_status(lowered),
         vessel_type=extract_vessel_type(victim.lower(), lowered),
-        perpetrators=extract_perpetrators(text),
+        perpetrators=perpetrators,
         weapons=extract_weapons(lowered),
         narrative=description,
         public=True,
+        derived=tuple(sorted(derived)),
+        **crew,
     )
-    record.update(extract_crew(lowered))
-    derived = {"attack_type", "in_scope", "vessel_status", "vessel_type", "weapons", "country_iso3"}
-    derived |= {f for f in ("perpetrators", "crew_onboard", "crew_hostage", "crew_kidnapped", "crew_injured", "crew_killed")
-                if record[f] is not None}
-    record["derived"] = sorted(derived)
-    return record
 
 
 # ASAM's free-text columns: control characters in them are removed (with a note), not fatal
@@ -266,8 +267,6 @@ _TEXT_COLUMNS = ("hostility", "victim", "description")
 def read_asam(path: str | Path, progress=None) -> SourceRows:
     """Parse an ASAM export. Row numbers are CSV line numbers of the record's first line
     (header = 1), as an editor sees them."""
-    from datetime import date
-
     source = SourceFile(path, progress)
     missing = [c for c in ASAM_COLUMNS if c not in source.header]
     if missing:
@@ -289,10 +288,9 @@ def read_asam(path: str | Path, progress=None) -> SourceRows:
             out.rejected.append(source.rejection(line, f"date: {row['date']!r}, expected YYYY-MM-DD", row))
             continue
         try:
-            record = record_from_row(row)
+            record = record_from_row(row, occurred)
         except PositionError as exc:
             out.rejected.append(source.rejection(line, f"position: {exc}", row))
             continue
-        record["date"] = occurred
         out.rows.append((line.start, record))
     return out

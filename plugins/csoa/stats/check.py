@@ -19,6 +19,6 @@ def summary_for_settings(settings: dict) -> dict:
     from csoa.model.incidents import load_incidents
     from csoa.stats.aggregate import summary
 
-    path = incidents_path(settings)
-    records = load_incidents(path, settings["BUILD_NOW"].date()) if path.exists() else []
-    return summary(records, site_regions(settings).keys)
+    path, regions = incidents_path(settings), site_regions(settings)
+    records = load_incidents(path, settings["BUILD_NOW"].date(), regions) if path.exists() else []
+    return summary(records, regions.keys)

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from operator import attrgetter
 
 from markupsafe import escape
 
+from csoa.model.incident import Incident
+from csoa.model.incident_table import sort_key
 from csoa.model.incidents import ATTACK_TYPES, VESSEL_STATUSES, VESSEL_TYPES, public_records
 from csoa.model.regions import SiteRegions
 from csoa.stats.charts import ATTACK_LABELS
@@ -36,9 +39,9 @@ SOURCE_LABELS = {"nga_asam": "NGA ASAM", "imb": "IMB", "recaap": "ReCAAP", "mdat
 STATUS_WORDS = {"berthed": "berthed", "anchored": "anchored", "underway": "underway", "unknown": "status unknown"}
 
 
-def newest_first(records: list[dict]) -> list[dict]:
+def newest_first(records: list[Incident]) -> list[Incident]:
     """Public records in the list's order; the narrative blocks are cut along it."""
-    return sorted(public_records(records), key=lambda r: (r["date"], r["id"]), reverse=True)
+    return sorted(public_records(records), key=sort_key, reverse=True)
 
 
 def _codes(values, known=()) -> list[str]:
@@ -46,27 +49,28 @@ def _codes(values, known=()) -> list[str]:
     return list(known) + sorted(set(values) - set(known))
 
 
-def _coded(rows: list[dict], field: str, codes: list[str]) -> list[int]:
+def _coded(rows: list[Incident], field: str, codes: list[str]) -> list[int]:
     index = {value: i for i, value in enumerate(codes)}
-    return [index[r[field]] for r in rows]
+    value_of = attrgetter(field)
+    return [index[value_of(r)] for r in rows]
 
 
-def index_document(rows: list[dict], regions: SiteRegions, sample: bool, notice: str | None) -> dict:
+def index_document(rows: list[Incident], regions: SiteRegions, sample: bool, notice: str | None) -> dict:
     """incidents-index.json of the public records `rows` (newest first)."""
     codes = {
         "region": list(regions.labels),
-        "attack_type": _codes((r["attack_type"] for r in rows), ATTACK_TYPES),
-        "vessel_status": _codes((r["vessel_status"] for r in rows), VESSEL_STATUSES),
-        "vessel_type": _codes((r["vessel_type"] for r in rows), VESSEL_TYPES),
-        "source": _codes(r["source"] for r in rows),
-        "country": _codes(r["country_iso3"] for r in rows),  # "" (no country) sorts first
+        "attack_type": _codes((r.attack_type for r in rows), ATTACK_TYPES),
+        "vessel_status": _codes((r.vessel_status for r in rows), VESSEL_STATUSES),
+        "vessel_type": _codes((r.vessel_type for r in rows), VESSEL_TYPES),
+        "source": _codes(r.source for r in rows),
+        "country": _codes(r.country_iso3 for r in rows),  # "" (no country) sorts first
     }
     columns = {
-        "date": [r["date"].isoformat() for r in rows],
-        "lat": [round(r["lat"], COORDINATE_DECIMALS) for r in rows],
-        "lon": [round(r["lon"], COORDINATE_DECIMALS) for r in rows],
-        "location": [r["location_text"] or r["port"] for r in rows],
-        "in_scope": [1 if r["in_scope"] else 0 for r in rows],
+        "date": [r.date.isoformat() for r in rows],
+        "lat": [round(r.lat, COORDINATE_DECIMALS) for r in rows],
+        "lon": [round(r.lon, COORDINATE_DECIMALS) for r in rows],
+        "location": [r.location_text or r.port for r in rows],
+        "in_scope": [1 if r.in_scope else 0 for r in rows],
         **{field: _coded(rows, "country_iso3" if field == "country" else field, values)
            for field, values in codes.items()},
     }
@@ -83,8 +87,8 @@ def index_document(rows: list[dict], regions: SiteRegions, sample: bool, notice:
             "codes": codes, "labels": labels, "columns": columns}
 
 
-def narrative_blocks(rows: list[dict]) -> list[list[str]]:
-    return [[r["narrative"] for r in rows[start:start + BLOCK]] for start in range(0, len(rows), BLOCK)]
+def narrative_blocks(rows: list[Incident]) -> list[list[str]]:
+    return [[r.narrative for r in rows[start:start + BLOCK]] for start in range(0, len(rows), BLOCK)]
 
 
 def block_name(number: int) -> str:
@@ -131,19 +135,19 @@ def to_json(document) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def list_row(record: dict, regions: SiteRegions) -> dict:
+def list_row(record: Incident, regions: SiteRegions) -> dict:
     """One row of the incident list as the server writes the first page (statistics.js writes the
     others the same way); text from the data arrives escaped."""
-    vessel = record["vessel_type"].replace("_", " ").capitalize()
+    vessel = record.vessel_type.replace("_", " ").capitalize()
     return {
-        "date": record["date"].isoformat(), "human_date": human_date(record["date"]),
-        "country": record["country_iso3"].lower(),
-        "country_name": escape(name_of(record["country_iso3"])) if record["country_iso3"] else "",
-        "location": escape(record["location_text"] or record["port"]),
-        "region_slug": regions.slugs[record["region"]], "region_label": escape(regions.labels[record["region"]]),
-        "attack_label": ATTACK_LABELS.get(record["attack_type"], record["attack_type"]),
-        "in_scope": record["in_scope"],
-        "vessel": f"{vessel}, {STATUS_WORDS.get(record['vessel_status'], record['vessel_status'])}",
-        "source": escape(SOURCE_LABELS.get(record["source"], record["source"])),
-        "narrative": escape(record["narrative"]),
+        "date": record.date.isoformat(), "human_date": human_date(record.date),
+        "country": record.country_iso3.lower(),
+        "country_name": escape(name_of(record.country_iso3)) if record.country_iso3 else "",
+        "location": escape(record.location_text or record.port),
+        "region_slug": regions.slugs[record.region], "region_label": escape(regions.labels[record.region]),
+        "attack_label": ATTACK_LABELS.get(record.attack_type, record.attack_type),
+        "in_scope": record.in_scope,
+        "vessel": f"{vessel}, {STATUS_WORDS.get(record.vessel_status, record.vessel_status)}",
+        "source": escape(SOURCE_LABELS.get(record.source, record.source)),
+        "narrative": escape(record.narrative),
     }

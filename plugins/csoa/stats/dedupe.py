@@ -7,6 +7,8 @@ shares its `source_ref` and simply replaces it (importer.py).
 
 from __future__ import annotations
 
+from csoa.model.incident import Incident
+from csoa.model.incidents import FIELDS
 from csoa.model.positions import distance_nm
 
 MAX_DAYS = 1
@@ -14,35 +16,32 @@ MAX_NM = 10.0
 _VAGUE_TYPES = ("unknown", "other")
 
 
-def fullness(record: dict) -> int:
+_SAYS_NOTHING = (None, "", (), "unknown", ("not_stated",))
+
+
+def fullness(record: Incident) -> int:
     """How many fields say something (empty, None, 'unknown' and 'not_stated' say nothing)."""
-    score = 0
-    for key, value in record.items():
-        if key.startswith("_") or key in ("also_reported_by", "derived"):
-            continue
-        if value in (None, "", [], "unknown", ["not_stated"]):
-            continue
-        score += 1
-    return score
+    return sum(1 for key, value in zip(FIELDS, record)
+               if key not in ("also_reported_by", "derived") and value not in _SAYS_NOTHING)
 
 
-def compatible_vessels(a: dict, b: dict) -> bool:
-    if a["vessel_type"] not in _VAGUE_TYPES and b["vessel_type"] not in _VAGUE_TYPES and a["vessel_type"] != b["vessel_type"]:
+def compatible_vessels(a: Incident, b: Incident) -> bool:
+    if a.vessel_type not in _VAGUE_TYPES and b.vessel_type not in _VAGUE_TYPES and a.vessel_type != b.vessel_type:
         return False
-    if a["vessel_name"] and b["vessel_name"] and a["vessel_name"].strip().lower() != b["vessel_name"].strip().lower():
+    if a.vessel_name and b.vessel_name and a.vessel_name.strip().lower() != b.vessel_name.strip().lower():
         return False
     return True
 
 
-def reference(record: dict) -> str:
-    return f"{record['source']}:{record['source_ref'] or record['id']}"
+def reference(record: Incident) -> str:
+    return record.reference
 
 
-def is_duplicate(a: dict, b: dict) -> bool:
+def is_duplicate(a: Incident, b: Incident) -> bool:
     return (
-        a["source"] != b["source"]
-        and abs((a["date"] - b["date"]).days) <= MAX_DAYS
-        and distance_nm(a["lat"], a["lon"], b["lat"], b["lon"]) <= MAX_NM
+        a.source != b.source
+        and abs((a.date - b.date).days) <= MAX_DAYS
+        and distance_nm(a.lat, a.lon, b.lat, b.lon) <= MAX_NM
         and compatible_vessels(a, b)
     )
 
@@ -50,21 +49,21 @@ def is_duplicate(a: dict, b: dict) -> bool:
 class DuplicateFinder:
     """Records bucketed by day, so a look-up only compares the three days around a date."""
 
-    def __init__(self, records: list[dict]):
-        self._by_day: dict[int, list[dict]] = {}
+    def __init__(self, records: list[Incident]):
+        self._by_day: dict[int, list[Incident]] = {}
         for record in records:
             self.add(record)
 
-    def add(self, record: dict) -> None:
-        self._by_day.setdefault(record["date"].toordinal(), []).append(record)
+    def add(self, record: Incident) -> None:
+        self._by_day.setdefault(record.date.toordinal(), []).append(record)
 
-    def remove(self, record: dict) -> None:
-        bucket = self._by_day.get(record["date"].toordinal(), [])
-        self._by_day[record["date"].toordinal()] = [r for r in bucket if r is not record]
+    def remove(self, record: Incident) -> None:
+        bucket = self._by_day.get(record.date.toordinal(), [])
+        self._by_day[record.date.toordinal()] = [r for r in bucket if r is not record]
 
-    def find(self, record: dict) -> dict | None:
+    def find(self, record: Incident) -> Incident | None:
         """The nearest duplicate of ``record`` (ties: lowest id), or None."""
-        day = record["date"].toordinal()
+        day = record.date.toordinal()
         candidates = [
             other
             for d in range(day - MAX_DAYS, day + MAX_DAYS + 1)
@@ -73,17 +72,16 @@ class DuplicateFinder:
         ]
         if not candidates:
             return None
-        return min(candidates, key=lambda o: (distance_nm(record["lat"], record["lon"], o["lat"], o["lon"]), o["id"]))
+        return min(candidates, key=lambda o: (distance_nm(record.lat, record.lon, o.lat, o.lon), o.id))
 
 
-def merge_pair(kept: dict, other: dict) -> dict:
+def merge_pair(kept: Incident, other: Incident) -> Incident:
     """``kept`` with ``other`` (and whatever ``other`` already listed) in also_reported_by."""
-    merged = dict(kept)
-    merged["also_reported_by"] = sorted(set(kept["also_reported_by"]) | set(other["also_reported_by"]) | {reference(other)})
-    return merged
+    return kept._replace(also_reported_by=tuple(sorted(set(kept.also_reported_by) | set(other.also_reported_by)
+                                                       | {other.reference})))
 
 
-def choose_kept(existing: dict, incoming: dict) -> tuple[dict, dict]:
+def choose_kept(existing: Incident, incoming: Incident) -> tuple[Incident, Incident]:
     """(kept, dropped): the fuller record wins; on a tie the one already in the table stays."""
     if fullness(incoming) > fullness(existing):
         return incoming, existing

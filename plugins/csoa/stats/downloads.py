@@ -11,51 +11,48 @@ from __future__ import annotations
 import csv
 import io
 import json
+from operator import attrgetter
 
-from csoa.model.incident_table import _cell_formatter, format_cell, sort_key
+from csoa.model.incident import Incident
+from csoa.model.incident_table import CellWriter, sort_key
 from csoa.model.incidents import PUBLIC_FIELDS, public_records
 from csoa.stats.aggregate import is_sample
 from csoa.stats.wording import SAMPLE_NOTICE
 
 DOWNLOAD_FIELDS = ["sample_data", *PUBLIC_FIELDS]
+PUBLIC_CELLS = CellWriter(PUBLIC_FIELDS)
+_public_values = attrgetter(*PUBLIC_FIELDS)
 
 
-def _is_sample_record(record: dict) -> bool:
-    return record["source"] == "sample"
-
-
-def _labels(records: list[dict]) -> dict:
+def _labels(records: list[Incident]) -> dict:
     sample = is_sample(records)
     return {"sample_data": sample, "notice": SAMPLE_NOTICE if sample else None}
 
 
-def public_rows(records: list[dict]) -> list[dict]:
+def public_rows(records: list[Incident]) -> list[dict]:
     """Public records as text cells of the public fields only (confidential fields never leave)."""
-    rows = []
-    for record in sorted(public_records(records), key=lambda r: (r["date"], r["id"])):
-        rows.append({f: format_cell(f, record[f]) for f in PUBLIC_FIELDS})
-    return rows
+    return [PUBLIC_CELLS.by_field(record) for record in sorted(public_records(records), key=sort_key)]
 
 
-def csv_text(records: list[dict]) -> str:
+def csv_text(records: list[Incident]) -> str:
     """incidents.to_csv_text of the public fields, with the sample_data column first (written here
     row by row: copying 100,000 records to add one key would cost a second)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(DOWNLOAD_FIELDS)
-    formatters = [(f, _cell_formatter(f)) for f in PUBLIC_FIELDS]
-    writer.writerows(["true" if _is_sample_record(r) else "false", *[fmt(r[f]) for f, fmt in formatters]]
+    writer.writerows(["true" if r.is_sample else "false", *PUBLIC_CELLS.cells(r)]
                      for r in sorted(public_records(records), key=sort_key))
     return out.getvalue()
 
 
-def _typed(record: dict) -> dict:
-    out = {"sample_data": _is_sample_record(record), **{f: record[f] for f in PUBLIC_FIELDS}}
-    out["date"] = record["date"].isoformat()
+def _typed(record: Incident) -> dict:
+    """The public fields as JSON values (lists are the record's tuples: JSON arrays all the same)."""
+    out = {"sample_data": record.is_sample, **dict(zip(PUBLIC_FIELDS, _public_values(record)))}
+    out["date"] = record.date.isoformat()
     return out
 
 
-def json_text(records: list[dict], items: list[dict] | None = None) -> str:
+def json_text(records: list[Incident], items: list[dict] | None = None) -> str:
     if items is None:
         items = typed_public(records)
     # compact: the C encoder is used only without indent, and 100,000 records must stay quick
@@ -63,12 +60,12 @@ def json_text(records: list[dict], items: list[dict] | None = None) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def typed_public(records: list[dict]) -> list[dict]:
+def typed_public(records: list[Incident]) -> list[dict]:
     """Public records, public fields only, JSON-ready, in the table's order (shared by JSON and GeoJSON)."""
-    return [_typed(r) for r in sorted(public_records(records), key=lambda r: (r["date"], r["id"]))]
+    return [_typed(r) for r in sorted(public_records(records), key=sort_key)]
 
 
-def geojson_text(records: list[dict], items: list[dict] | None = None) -> str:
+def geojson_text(records: list[Incident], items: list[dict] | None = None) -> str:
     if items is None:
         items = typed_public(records)
     features = [

@@ -26,9 +26,10 @@ from pathlib import Path
 
 from csoa.model.csv_lines import LineCount, Rejection, SourceRows, clean_text, split_lines
 from csoa.model.csv_lines import records as csv_records
-from csoa.model.incident_table import CELL_FORMATTERS, sort_key, to_csv_text, write_incidents
+from csoa.model.incident import Incident
+from csoa.model.incident_table import TABLE_CELLS, sort_key, to_csv_text, write_incidents
 from csoa.model.incidents import FREE_TEXT_FIELDS, IncidentDataError, parse_incidents_text, parse_row, read_incidents
-from csoa.model.regions import regions_of
+from csoa.model.regions import SiteRegions, regions_of
 from csoa.stats import asam, dedupe, mapping_import
 from csoa.stats.countries import iso3_from_positions
 from csoa.stats.ports import PortIndex, load_ports
@@ -76,38 +77,43 @@ class ImportReport:
         return "\n".join(lines) + "\n"
 
 
-def _cells(record: dict) -> dict[str, str]:
-    return {f: fmt(record[f]) for f, fmt in CELL_FORMATTERS}
+def _cells(record: Incident) -> dict[str, str]:
+    return TABLE_CELLS.by_field(record)
 
 
-def enrich(records: list[dict], ports: PortIndex | None, country_from_position: bool = True) -> None:
-    """Fill region (always, from our polygons), port (nearest within 20 nm) and a missing country."""
+def enrich(records: list[Incident], ports: PortIndex | None, regions: SiteRegions,
+           country_from_position: bool = True) -> list[Incident]:
+    """The records with region (always, from the site's polygons: ``regions.polygons``), port
+    (nearest within 20 nm) and a missing country filled in."""
     if not records:
-        return
-    lats = [r["lat"] for r in records]
-    lons = [r["lon"] for r in records]
-    for record, region in zip(records, regions_of(lats, lons)):
-        record["region"] = region
+        return []
+    region_keys = regions_of([r.lat for r in records], [r.lon for r in records], regions.polygons)
+    countries = [r.country_iso3 for r in records]
     if country_from_position:
-        lacking = [r for r in records if not r["country_iso3"]]
-        for record, code in zip(lacking, iso3_from_positions([r["lat"] for r in lacking], [r["lon"] for r in lacking])):
-            record["country_iso3"] = code
-    for record in records:
-        if not record["country_iso3"] and "country_iso3" in record["derived"]:
-            record["derived"] = [f for f in record["derived"] if f != "country_iso3"]
-        port = ports.nearest(record["lat"], record["lon"]) if ports else None
-        record["port"] = port.name if port else ""
+        lacking = [i for i, code in enumerate(countries) if not code]
+        found = iso3_from_positions([records[i].lat for i in lacking], [records[i].lon for i in lacking])
+        for i, code in zip(lacking, found):
+            countries[i] = code
+    enriched = []
+    for record, region, country in zip(records, region_keys, countries):
+        derived = record.derived
+        if not country and "country_iso3" in derived:
+            derived = tuple(f for f in derived if f != "country_iso3")
+        port = ports.nearest(record.lat, record.lon) if ports else None
+        enriched.append(record._replace(region=region, country_iso3=country, derived=derived,
+                                        port=port.name if port else ""))
+    return enriched
 
 
-def _comparable(record: dict) -> dict:
+def _comparable(record: Incident) -> dict:
     return _cells(record)
 
 
-def merge(existing: list[dict], incoming: list[tuple[int, dict]], report: ImportReport) -> list[dict]:
+def merge(existing: list[Incident], incoming: list[tuple[int, Incident]], report: ImportReport) -> list[Incident]:
     """Merge incoming rows into the existing records by the rules in the module docstring."""
-    table = {r["id"]: r for r in existing}
-    by_key = {(r["source"], r["source_ref"]): r["id"] for r in existing if r["source_ref"]}
-    aliases = {alias: r["id"] for r in existing for alias in r["also_reported_by"]}
+    table = {r.id: r for r in existing}
+    by_key = {(r.source, r.source_ref): r.id for r in existing if r.source_ref}
+    aliases = {alias: r.id for r in existing for alias in r.also_reported_by}
     finder = dedupe.DuplicateFinder(existing)
     seen_in_file: dict[tuple[str, str], int] = {}
     outcome: dict[str, str] = {}  # id -> "new" | "updated" | "unchanged" (per accepted row)
@@ -115,23 +121,23 @@ def merge(existing: list[dict], incoming: list[tuple[int, dict]], report: Import
     # a later row with the same reference replaces an earlier one of the same file
     last_row = {}
     for row, record in incoming:
-        last_row[(record["source"], record["source_ref"])] = row
+        last_row[(record.source, record.source_ref)] = row
     for row, record in incoming:
-        key = (record["source"], record["source_ref"])
+        key = (record.source, record.source_ref)
         if last_row[key] != row:
-            report.merged.append((row, record["id"], f"row {last_row[key]} has the same reference and replaces it"))
+            report.merged.append((row, record.id, f"row {last_row[key]} has the same reference and replaces it"))
             continue
         seen_in_file[key] = row
         if key in by_key:  # an update of a record we have: replace it, keep what others reported
             old = table[by_key[key]]
-            new = dict(record, also_reported_by=sorted(set(old["also_reported_by"]) | set(record["also_reported_by"])))
+            new = record._replace(also_reported_by=tuple(sorted(set(old.also_reported_by) | set(record.also_reported_by))))
             state = "unchanged" if _comparable(new) == _comparable(old) else "updated"
             finder.remove(old)
-            del table[old["id"]]
-            table[new["id"]] = new
+            del table[old.id]
+            table[new.id] = new
             finder.add(new)
-            by_key[key] = new["id"]
-            outcome[new["id"]] = state
+            by_key[key] = new.id
+            outcome[new.id] = state
             continue
         alias = dedupe.reference(record)
         if alias in aliases and aliases[alias] in table:
@@ -142,21 +148,21 @@ def merge(existing: list[dict], incoming: list[tuple[int, dict]], report: Import
             kept, dropped = dedupe.choose_kept(twin, record)
             merged = dedupe.merge_pair(kept, dropped)
             finder.remove(twin)
-            del table[twin["id"]]
+            del table[twin.id]
             if twin is dropped:  # the new record won: the old one now lives on only in also_reported_by
-                by_key.pop((twin["source"], twin["source_ref"]), None)
-            table[merged["id"]] = merged
+                by_key.pop((twin.source, twin.source_ref), None)
+            table[merged.id] = merged
             finder.add(merged)
-            for a in merged["also_reported_by"]:
-                aliases[a] = merged["id"]
-            if merged["source_ref"]:
-                by_key[(merged["source"], merged["source_ref"])] = merged["id"]
-            report.merged.append((row, merged["id"], f"duplicate of {dedupe.reference(twin)} (within {dedupe.MAX_DAYS} day and {dedupe.MAX_NM:g} nm)"))
+            for a in merged.also_reported_by:
+                aliases[a] = merged.id
+            if merged.source_ref:
+                by_key[(merged.source, merged.source_ref)] = merged.id
+            report.merged.append((row, merged.id, f"duplicate of {dedupe.reference(twin)} (within {dedupe.MAX_DAYS} day and {dedupe.MAX_NM:g} nm)"))
             continue
-        table[record["id"]] = record
+        table[record.id] = record
         finder.add(record)
-        by_key[key] = record["id"]
-        outcome[record["id"]] = "new"
+        by_key[key] = record.id
+        outcome[record.id] = "new"
     for state in outcome.values():
         setattr(report, state, getattr(report, state) + 1)
     return list(table.values())
@@ -200,8 +206,10 @@ def _progress_reader(enabled: bool, description: str):
 def import_incidents(*args, **kwargs) -> ImportReport:
     """Import ``input_path`` into the table at ``table_path``; return the report (also written).
 
-    Arguments: source ("asam" or "csv"), input_path, table_path, today, mapping_path=None,
-    ports_file=None, report_dir=None, progress=False.
+    Arguments: source ("asam" or "csv"), input_path, table_path, today, regions= (the site's
+    regions, csoa.model.regions.site_regions: the keys the table's region column holds and the
+    polygons that place an incident in one), mapping_path=None, ports_file=None, report_dir=None,
+    progress=False.
     """
     import gc
 
@@ -214,7 +222,8 @@ def import_incidents(*args, **kwargs) -> ImportReport:
             gc.enable()
 
 
-def _read_source(source: str, input_path: Path, mapping_path, today: date, tick) -> tuple[SourceRows, str, bool]:
+def _read_source(source: str, input_path: Path, mapping_path, today: date, regions: SiteRegions,
+                 tick) -> tuple[SourceRows, str, bool]:
     """(what the reader made of the file, the source name, whether to derive country from position)."""
     if source == "asam":
         return asam.read_asam(input_path, progress=tick), asam.SOURCE, True
@@ -222,20 +231,31 @@ def _read_source(source: str, input_path: Path, mapping_path, today: date, tick)
         if not mapping_path:
             raise mapping_import.MappingError("--mapping FILE.toml is required for --source csv")
         mapping = mapping_import.load_mapping(mapping_path)
-        read = mapping_import.read_mapped(input_path, mapping, today, progress=tick)
+        read = mapping_import.read_mapped(input_path, mapping, today, regions, progress=tick)
         return read, mapping["source"], "country_iso3" not in mapping["columns"]
     raise ValueError(f"unknown source {source!r}: expected 'asam' or 'csv'")
 
 
-def _validated(rows: list[tuple[int, dict]], report: ImportReport, input_path: Path, today: date) -> list[tuple[int, dict]]:
+def _cleaned(record: Incident, row: int, report: ImportReport) -> Incident:
+    """The record without control characters in its free text (e.g. a port name from the port list)."""
+    changes = {}
+    for name in FREE_TEXT_FIELDS:
+        value = getattr(record, name)
+        cleaned, note = clean_text(value or "")
+        if note:
+            report.cleaned.append((row, name, note))
+        if cleaned != value:
+            changes[name] = cleaned
+    return record._replace(**changes) if changes else record
+
+
+def _validated(rows: list[tuple[int, Incident]], report: ImportReport, input_path: Path, today: date,
+               regions: SiteRegions) -> list[tuple[int, Incident]]:
     """The rows that pass the table's own validation; the others become rejected rows."""
     valid = []
     for row, record in rows:
-        for name in FREE_TEXT_FIELDS:  # e.g. a port name from the port list
-            record[name], note = clean_text(record[name] or "")
-            if note:
-                report.cleaned.append((row, name, note))
-        _, errors = parse_row(_cells(record), row, str(input_path), today)
+        record = _cleaned(record, row, report)
+        _, errors = parse_row(_cells(record), row, str(input_path), today, regions)
         if errors:
             reasons = "; ".join(f"{e.field}: {e.value!r}, expected {e.expected}" for e in errors)
             report.rejected.append(Rejection(row, reasons, {}))
@@ -248,14 +268,14 @@ class ImportRefused(ValueError):
     """The merged table would not pass the build's validation: nothing was written."""
 
 
-def _check_final_table(text: str, merged: list[dict], table_path: Path, today: date) -> None:
+def _check_final_table(text: str, merged: list[Incident], table_path: Path, today: date, regions: SiteRegions) -> None:
     """The text about to replace the table goes through the build's validation first."""
-    _, errors = parse_incidents_text(text, str(table_path), today)
+    _, errors = parse_incidents_text(text, str(table_path), today, regions)
     if not errors:
         return
     # the errors' row numbers are lines of a table that was never written: name the records instead
     starts = [r.start for r in csv_records(split_lines(text), 1)]
-    ids = dict(zip(starts, (r["id"] for r in sorted(merged, key=sort_key))))
+    ids = dict(zip(starts, (r.id for r in sorted(merged, key=sort_key))))
     details = [f"  record {ids.get(e.row, '?')}: field {e.field!r}: got {e.value!r}, expected {e.expected}" for e in errors]
     raise ImportRefused(f"{table_path}: import refused and the table left unchanged: the merged table would fail "
                         "the build's validation (a fault of the importer, please report it):\n" + "\n".join(details))
@@ -266,28 +286,28 @@ def _import_incidents(
     input_path: str | Path,
     table_path: str | Path,
     today: date,
+    *,
+    regions: SiteRegions,
     mapping_path: str | Path | None = None,
     ports_file: str | Path | None = None,
     report_dir: str | Path | None = None,
     progress: bool = False,
 ) -> ImportReport:
     input_path, table_path = Path(input_path), Path(table_path)
-    existing: list[dict] = []
+    existing: list[Incident] = []
     if table_path.exists():
-        existing, errors = read_incidents(table_path, today)
+        existing, errors = read_incidents(table_path, today, regions)
         if errors:
             raise IncidentDataError(errors)
-        for record in existing:
-            record.pop("_row", None)
 
     with _progress_reader(progress, f"Reading {input_path.name}") as tick:
-        read, name, country_from_position = _read_source(source, input_path, mapping_path, today, tick)
+        read, name, country_from_position = _read_source(source, input_path, mapping_path, today, regions, tick)
 
     report = ImportReport(source=name, input=str(input_path), read=read.read, rejected=list(read.rejected),
                           cleaned=list(read.cleaned), lines=read.lines)
     ports = PortIndex(load_ports(ports_file)) if ports_file else None
-    enrich([r for _, r in read.rows], ports, country_from_position)
-    valid = _validated(read.rows, report, input_path, today)
+    enriched = enrich([r for _, r in read.rows], ports, regions, country_from_position)
+    valid = _validated([(row, r) for (row, _), r in zip(read.rows, enriched)], report, input_path, today, regions)
     report.rejected.sort(key=lambda r: r.row)
     report.cleaned.sort()
 
@@ -295,7 +315,7 @@ def _import_incidents(
     text = to_csv_text(merged)
     old_text = table_path.read_text(encoding="utf-8") if table_path.exists() else None
     if text != old_text:
-        _check_final_table(text, merged, table_path, today)
+        _check_final_table(text, merged, table_path, today, regions)
         write_incidents(table_path, merged, text)
         report.written = True
     assert report.balanced(), report.to_text()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from csoa.model.csv_lines import InputFileError, SourceFile, SourceRows, clean_text
 from csoa.model.incidents import ENUMS, FIELDS, FREE_TEXT_FIELDS, KNOWN_SOURCES, REQUIRED, parse_row
+from csoa.model.regions import SiteRegions
 
 # Fields the importer fills itself when the mapping leaves them out.
 DEFAULTS = {"in_scope": "true", "public": "true", "vessel_status": "unknown", "vessel_type": "unknown",
@@ -99,9 +100,9 @@ def _mapped_cells(mapping: dict, row: dict, missing_values: set[str]) -> tuple[d
     return cells, problems, cleaned
 
 
-def read_mapped(path: str | Path, mapping: dict, today: date, progress=None) -> SourceRows:
-    """Read a CSV through a mapping: its rows that make valid records, the rejected rows (with the
-    reason), the cleaned cells, and where every line of the file went."""
+def read_mapped(path: str | Path, mapping: dict, today: date, regions: SiteRegions, progress=None) -> SourceRows:
+    """Read a CSV through a mapping: its rows that make valid records (of a site with ``regions``),
+    the rejected rows (with the reason), the cleaned cells, and where every line of the file went."""
     path = Path(path)
     try:
         source = SourceFile(path, progress)
@@ -125,7 +126,7 @@ def read_mapped(path: str | Path, mapping: dict, today: date, progress=None) -> 
         if problems:
             out.rejected.append(source.rejection(line, "; ".join(problems), row))
             continue
-        record, errors = parse_row(cells, line.start, str(path), today)
+        record, errors = parse_row(cells, line.start, str(path), today, regions)
         if errors:
             reasons = "; ".join(f"{e.field}: {e.value!r}, expected {e.expected}" for e in errors)
             out.rejected.append(source.rejection(line, reasons, row))

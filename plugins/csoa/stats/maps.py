@@ -21,6 +21,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from csoa.model.incident import Incident
 from csoa.model.incidents import ATTACK_TYPES
 from csoa.model.regions import REGIONS_FILE, load_regions
 from csoa.stats.charts import ATTACK_COLOURS, ATTACK_LABELS
@@ -49,10 +50,10 @@ TRIM_FROM = 200  # incidents: a region with this many is framed on all but the f
 TRIM = 0.005
 
 
-def region_frame(records: list[dict], region: str, polygons: str | Path = REGIONS_FILE) -> Frame:
+def region_frame(records: list[Incident], region: str, polygons: str | Path = REGIONS_FILE) -> Frame:
     """A region's map looks at its incidents; without any, at its polygon (the other waters: the world)."""
     if records:
-        return frame_around([(r["lon"], r["lat"]) for r in records], trim=TRIM if len(records) >= TRIM_FROM else 0)
+        return frame_around([(r.lon, r.lat) for r in records], trim=TRIM if len(records) >= TRIM_FROM else 0)
     bounds = [g.bounds for key, g in load_regions(polygons) if key == region]
     if not bounds:
         return WORLD
@@ -60,11 +61,11 @@ def region_frame(records: list[dict], region: str, polygons: str | Path = REGION
     return frame_around([(west, south), (east, north)], pad=0)
 
 
-def port_frame(lat: float, lon: float, records: list[dict], radius_nm: float) -> Frame:
+def port_frame(lat: float, lon: float, records: list[Incident], radius_nm: float) -> Frame:
     """A port's map: the port, the circle its incidents are counted in, and those incidents."""
     half_w, half_h = circle_degrees(lat, radius_nm * 1.4)
     corners = [(lon - half_w, lat - half_h), (lon + half_w, lat + half_h)]
-    return frame_around(corners + [(r["lon"], r["lat"]) for r in records], pad=0.05, min_size=(1.0, 0.7),
+    return frame_around(corners + [(r.lon, r.lat) for r in records], pad=0.05, min_size=(1.0, 0.7),
                         aspect=(1.2, 2.0))
 
 
@@ -125,12 +126,12 @@ def _land_paths(projection: Projection, country_counts: dict[str, int] | None) -
     return out
 
 
-def _dot_paths(records: list[dict], projection: Projection) -> list[str]:
+def _dot_paths(records: list[Incident], projection: Projection) -> list[str]:
     spot = projection.size[0] / SPOTS_ACROSS
     spots: Counter = Counter()
     for r in records:
-        x, y = projection.xy(r["lon"], r["lat"])
-        spots[(round(x / spot), round(y / spot), r["attack_type"])] += 1
+        x, y = projection.xy(r.lon, r.lat)
+        spots[(round(x / spot), round(y / spot), r.attack_type)] += 1
     by_look: dict[tuple[int, str], list[str]] = defaultdict(list)
     for (sx, sy, attack_type), n in sorted(spots.items()):
         by_look[(dot_size(n), attack_type)].append(f"M{sx * spot:.1f} {sy * spot:.1f}h0")
@@ -157,7 +158,7 @@ def _port_marks(projection: Projection, port: tuple[float, float], radius_nm: fl
             f'<path class="port-mark-inner" d="M{x:.1f} {y:.1f}h0" stroke="{SEA}" stroke-width="6" stroke-linecap="square" {keep}/>']
 
 
-def map_svg(records: list[dict], map_id: str, title: str, description: str, region: str | None = None,
+def map_svg(records: list[Incident], map_id: str, title: str, description: str, region: str | None = None,
             country_counts: dict[str, int] | None = None, polygons: str | Path = REGIONS_FILE,
             frame: Frame | None = None, port: tuple[float, float] | None = None, radius_nm: float = 0) -> str:
     """An accessible inline SVG: dots by attack type, or a choropleth when country_counts is given. The

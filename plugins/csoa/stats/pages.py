@@ -10,9 +10,12 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from markupsafe import Markup, escape
 
+from csoa.model.incident import Incident
+from csoa.model.incident_table import sort_key
 from csoa.model.incidents import ATTACK_TYPES, public_records
 from csoa.model.positions import readable_position
 from csoa.model.regions import SiteRegions
@@ -41,27 +44,27 @@ def headline_sentence(head: dict) -> str:
             f"impacting an estimated {head['crew']:,} crew.")
 
 
-def incident_row(r: dict, regions: SiteRegions, site_url: str = "", port_slug: str = "") -> dict:
+def incident_row(r: Incident, regions: SiteRegions, site_url: str = "", port_slug: str = "") -> dict:
     """Public fields of one public record, escaped, for the list and tables; ``html`` is the <tr>
     (built here once per record, because the list of 100,000 incidents must render quickly).
     ``port_slug``: the page of the record's port, which its location links to."""
     row = {
-        "id": escape(r["id"]),
-        "date": r["date"].isoformat(),
-        "year": r["date"].year,
-        "region": r["region"],
-        "region_label": regions.labels[r["region"]],
-        "region_slug": regions.slugs[r["region"]],
-        "country": r["country_iso3"],
-        "country_name": escape(name_of(r["country_iso3"])) if r["country_iso3"] else "",
-        "location": escape(r["location_text"] or r["port"]),
-        "attack_type": r["attack_type"],
-        "attack_label": ATTACK_LABELS[r["attack_type"]],
-        "status": STATUS_LABELS[r["vessel_status"]],
-        "vessel_type": r["vessel_type"].replace("_", " "),
-        "in_scope": r["in_scope"],
-        "source": escape(r["source"]),
-        "narrative": escape(r["narrative"]),
+        "id": escape(r.id),
+        "date": r.date.isoformat(),
+        "year": r.date.year,
+        "region": r.region,
+        "region_label": regions.labels[r.region],
+        "region_slug": regions.slugs[r.region],
+        "country": r.country_iso3,
+        "country_name": escape(name_of(r.country_iso3)) if r.country_iso3 else "",
+        "location": escape(r.location_text or r.port),
+        "attack_type": r.attack_type,
+        "attack_label": ATTACK_LABELS[r.attack_type],
+        "status": STATUS_LABELS[r.vessel_status],
+        "vessel_type": r.vessel_type.replace("_", " "),
+        "in_scope": r.in_scope,
+        "source": escape(r.source),
+        "narrative": escape(r.narrative),
     }
     country = (f'<a href="{site_url}/statistics/countries/{row["country"].lower()}/">{row["country_name"]}</a>'
                if row["country"] else "")
@@ -70,7 +73,7 @@ def incident_row(r: dict, regions: SiteRegions, site_url: str = "", port_slug: s
                 if port_slug and row["location"] else row["location"])
     row["html"] = Markup(
         f'<tr data-year="{row["year"]}" data-region="{row["region"]}" data-type="{row["attack_type"]}">'
-        f'<td><time datetime="{row["date"]}">{human_date(r["date"])}</time></td><td><a href="{site_url}/statistics/regions/{row["region_slug"]}/">{row["region_label"]}</a></td>'
+        f'<td><time datetime="{row["date"]}">{human_date(r.date)}</time></td><td><a href="{site_url}/statistics/regions/{row["region_slug"]}/">{row["region_label"]}</a></td>'
         f'<td>{country}</td><td>{location}</td><td>{row["attack_label"]}{scope}</td><td>{row["status"]}</td>'
         f'<td>{row["vessel_type"]}</td><td>{row["source"]}</td><td class="narrative">{row["narrative"]}</td></tr>'
     )
@@ -79,12 +82,13 @@ def incident_row(r: dict, regions: SiteRegions, site_url: str = "", port_slug: s
 
 def _table_by(records, field, labels=None, name=None) -> list[tuple[str, int]]:
     """[(label, count)], most first; ties in the order of ``name`` (a sort key), else of the values."""
-    counts = Counter(r[field] for r in records if r["in_scope"] and r[field])
+    value_of = attrgetter(field)
+    counts = Counter(value for r in records if r.in_scope and (value := value_of(r)))
     tie = name or (lambda k: k)
     return [((labels or {}).get(k, k), n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], tie(kv[0])))]
 
 
-def year_rows(records: list[dict], partial: dict | None) -> list[dict]:
+def year_rows(records: list[Incident], partial: dict | None) -> list[Incident]:
     """The per-year table rows, the partial year marked (``partial``: "to 27 June", else "")."""
     rows = aggregate.year_type_table(records)
     for row in rows:
@@ -92,7 +96,7 @@ def year_rows(records: list[dict], partial: dict | None) -> list[dict]:
     return rows
 
 
-def _year_type_chart(rows: list[dict], chart_id: str, title: str, partial: dict | None) -> charts.PageChart | None:
+def _year_type_chart(rows: list[Incident], chart_id: str, title: str, partial: dict | None) -> charts.PageChart | None:
     by_year = {str(row["year"]): row for row in rows}
     if not by_year:
         return None
@@ -114,18 +118,18 @@ def _bars_chart(values: dict[str, int], title: str, axis_title: str, what: str, 
 @dataclass
 class _Shared:
     """What every page builder needs: the records, their rows, the window, the port figures."""
-    records: list[dict]
-    public: list[dict]
+    records: list[Incident]
+    public: list[Incident]
     row_of: dict
     as_of: date | None
     window_start: date | None
     partial: dict | None
     ports: dict[str, port_figures.PortFigure]
-    near: dict[str, list[dict]]
+    near: dict[str, list[Incident]]
     articles_by_region: dict[str, list]
     regions: SiteRegions
 
-    def recent(self, records: list[dict]) -> list[dict]:
+    def recent(self, records: list[Incident]) -> list[Incident]:
         return [self.row_of[id(r)] for r in records[:TOP_N]]
 
 
@@ -133,13 +137,13 @@ def _port_rows(figures) -> list[tuple]:
     return [(f.slug, escape(f.name), f.count) for f in port_figures.ranked(figures, TOP_N)]
 
 
-def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, build_now: date, regions: SiteRegions,
+def build_pages(records: list[Incident], summary: dict, ports: PortIndex | None, build_now: date, regions: SiteRegions,
                 articles_by_region: dict[str, list] | None = None, site_url: str = "") -> list[Page]:
     """Every statistics page: (save_as, url, template, context)."""
     as_of = date.fromisoformat(summary["as_of"]) if summary["as_of"] else None
     head = summary["headline"]
     window_start = date.fromisoformat(head["window_start"]) if head["window_start"] else None
-    public = sorted(public_records(records), key=lambda r: (r["date"], r["id"]), reverse=True)
+    public = sorted(public_records(records), key=sort_key, reverse=True)
     near = port_figures.incidents_near_ports(records, ports) if ports is not None else {}
     figures = port_figures.port_figures(near, ports, as_of, window_start, regions.polygons) if ports else {}
     port_of = port_figures.port_page_of(near, ports, figures) if ports else {}
@@ -163,7 +167,7 @@ def build_pages(records: list[dict], summary: dict, ports: PortIndex | None, bui
         "dot_sizes": maps.dot_size_legend(),
         "total_records": len(records),
         "public_count": len(public),
-        "in_scope_count": sum(1 for r in records if r["in_scope"]),
+        "in_scope_count": sum(1 for r in records if r.in_scope),
         "port_radius": int(PORT_RADIUS_NM),
     }
     pages: list[Page] = []
@@ -201,8 +205,8 @@ def _overview_pages(add, shared: _Shared, summary: dict) -> None:
         world_map=maps.map_svg(public, "map-home", "Public incidents on a world map",
                                "Each dot is one or more public incidents, coloured by attack type."),
     )
-    filters = {"years": sorted({r["date"].year for r in public}), "regions": list(shared.regions.labels.items()),
-               "out_of_scope": sum(1 for r in public if not r["in_scope"])}
+    filters = {"years": sorted({r.date.year for r in public}), "regions": list(shared.regions.labels.items()),
+               "out_of_scope": sum(1 for r in public if not r.in_scope)}
     add("statistics/incidents/", "statistics/incidents.html", **filters,
         rows=[client_data.list_row(r, shared.regions) for r in public[:client_data.PAGE_SIZE]],
         page_size=client_data.PAGE_SIZE, page_count=max(1, -(-len(public) // client_data.PAGE_SIZE)))
@@ -224,7 +228,7 @@ def _region_pages(add, shared: _Shared) -> None:
     public_by_region = aggregate.group_by(shared.public, "region")
     summaries = []  # the index of the regional crime summaries, one line per region
     for region, label in shared.regions.labels.items():
-        here = [r for r in shared.records if r["region"] == region]
+        here = [r for r in shared.records if r.region == region]
         rows = year_rows(here, shared.partial)
         slug = shared.regions.slugs[region]
         trend = aggregate.trend(here, shared.as_of)
@@ -255,11 +259,11 @@ def _country_pages(add, shared: _Shared) -> None:
     country_list = []
     for code, here in sorted(aggregate.group_by(shared.records, "country_iso3").items(), key=lambda kv: by_name(kv[0])):
         name = escape(name_of(code))
-        in_scope_here = sum(1 for r in here if r["in_scope"])
+        in_scope_here = sum(1 for r in here if r.in_scope)
         country_list.append((code, name, in_scope_here))
         add(f"statistics/countries/{code.lower()}/", "statistics/country.html",
             code=code, name=name, count=in_scope_here,
-            regions=sorted({r["region"] for r in here}),
+            regions=sorted({r.region for r in here}),
             trend=aggregate.trend(here, shared.as_of),
             year_rows=year_rows(here, shared.partial),
             top_ports=_port_rows(f for f in shared.ports.values() if f.country_iso3 == code),
@@ -275,7 +279,7 @@ def _port_pages(add, shared: _Shared, has_port_list: bool) -> None:
         here = shared.near[slug]
         name = escape(figure.name)
         port_list.append((slug, name, figure.country_iso3, figure.count, figure.risk))
-        newest_public = sorted((r for r in here if r["public"]), key=lambda r: (r["date"], r["id"]), reverse=True)
+        newest_public = sorted((r for r in here if r.public), key=sort_key, reverse=True)
         add(f"statistics/ports/{slug}/", "statistics/port.html",
             port=figure, name=name, count=figure.count, position=readable_position(figure.lat, figure.lon),
             port_map=_port_map(figure, name, newest_public),
@@ -288,7 +292,7 @@ def _port_pages(add, shared: _Shared, has_port_list: bool) -> None:
         has_port_list=has_port_list)
 
 
-def _port_map(figure, name: str, public_near: list[dict]):
+def _port_map(figure, name: str, public_near: list[Incident]):
     frame = maps.port_frame(figure.lat, figure.lon, public_near, PORT_RADIUS_NM)
     return maps.map_svg(public_near, f"map-port-{figure.slug}", f"Map of {name} and the public incidents near it",
                         f"The port (a square), the circle of {int(PORT_RADIUS_NM)} nautical miles its incidents are "
@@ -296,10 +300,10 @@ def _port_map(figure, name: str, public_near: list[dict]):
                         frame=frame, port=(figure.lat, figure.lon), radius_nm=PORT_RADIUS_NM)
 
 
-def _region_map(public_here: list[dict], region: str, label: str, polygons) -> dict:
+def _region_map(public_here: list[Incident], region: str, label: str, polygons) -> dict:
     """The region's map, framed on its incidents, and how many far-off ones that frame leaves out."""
     frame = maps.region_frame(public_here, region, polygons)
-    left_out = map_frame.outside(frame, [(r["lon"], r["lat"]) for r in public_here])
+    left_out = map_frame.outside(frame, [(r.lon, r.lat) for r in public_here])
     note = f" {left_out} incidents far from the rest lie outside this map; the world map shows them." if left_out else ""
     svg = maps.map_svg(public_here, f"map-{region}", f"Map of public incidents in {label}",
                        "Each dot is one or more public incidents, coloured by attack type." + note, frame=frame)

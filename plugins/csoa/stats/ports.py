@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pycountry
 
+from csoa.model.incident import Incident
 from csoa.model.positions import distance_nm
 
 PORT_RADIUS_NM = 20.0
@@ -139,19 +140,19 @@ RISK_RULE = (
 )
 
 
-def risk_level(incidents: list[dict], as_of: date | None, window_start: date | None) -> str:
+def risk_level(incidents: list[Incident], as_of: date | None, window_start: date | None) -> str:
     """The documented rule above, over the incidents near one port."""
     if as_of is None or window_start is None:
         return "low"
-    recent = [r for r in incidents if r["in_scope"] and window_start <= r["date"] <= as_of]
+    recent = [r for r in incidents if r.in_scope and window_start <= r.date <= as_of]
     last_year = date(as_of.year - 1, as_of.month, 28 if (as_of.month, as_of.day) == (2, 29) else as_of.day)
     severe = any(
-        r["attack_type"] in ("hijacked", "fired_upon") or (r["crew_kidnapped"] or 0) > 0 or (r["crew_killed"] or 0) > 0
+        r.attack_type in ("hijacked", "fired_upon") or (r.crew_kidnapped or 0) > 0 or (r.crew_killed or 0) > 0
         for r in recent
     )
     if len(recent) >= 10 or severe:
         return "high"
-    if len(recent) >= 3 or any(r["attack_type"] == "boarded" and r["date"] > last_year for r in recent):
+    if len(recent) >= 3 or any(r.attack_type == "boarded" and r.date > last_year for r in recent):
         return "elevated"
     if recent:
         return "moderate"

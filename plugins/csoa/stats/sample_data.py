@@ -9,7 +9,9 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from csoa.model.incidents import VESSEL_TYPES, empty_record
+from csoa.model.incident import Incident
+from csoa.model.incidents import VESSEL_TYPES
+from csoa.model.regions import SiteRegions
 
 # (lat, lon, location text, spread in degrees, weight): busy waters, positions jittered around them.
 HOTSPOTS = [
@@ -34,7 +36,7 @@ CREW_TYPICAL = {"bulk_carrier": 21, "tanker": 22, "container": 22, "general_carg
 START, END = date(2013, 1, 1), date(2019, 6, 30)
 
 
-def generate(n: int = 420, seed: int = 2016, start: date = START, end: date = END) -> list[dict]:
+def generate(n: int = 420, seed: int = 2016, start: date = START, end: date = END) -> list[Incident]:
     rng = random.Random(seed)
     span = (end - start).days
     weights = [h[4] for h in HOTSPOTS]
@@ -45,55 +47,57 @@ def generate(n: int = 420, seed: int = 2016, start: date = START, end: date = EN
         day = start + timedelta(days=rng.randrange(span + 1))
         attack = rng.choices(list(ATTACK_WEIGHTS), list(ATTACK_WEIGHTS.values()))[0]
         vessel = rng.choice(VESSEL_TYPES[:-1])
-        r = empty_record()
         member = rng.random() < 0.08  # a few member reports: not public, confidential vessel details
         if member:
             member_numbers[day.year] = member_numbers.get(day.year, 0) + 1
-        r.update(
+        # drawn in this order, so that a seed's table stays the same
+        time_utc = f"{rng.randrange(24):02d}:{rng.randrange(60):02d}"
+        lat = round(max(-89.0, min(89.0, lat0 + rng.uniform(-spread, spread))), 4)
+        lon = round(max(-179.0, min(179.0, lon0 + rng.uniform(-spread, spread))), 4)
+        precision = rng.choice(["exact", "approximate", "approximate", "estimated"])
+        in_scope = rng.random() > 0.03
+        status = rng.choice(["anchored", "anchored", "underway", "berthed", "unknown"])
+        perpetrators = rng.choice([None, 1, 2, 3, 4, 5, 6, 8]) if attack in ("boarded", "hijacked") else None
+        weapons = sample_weapons(rng)
+        flag = rng.choice(["LR", "PA", "MH", "SG"]) if member else ""  # member reports keep the vessel's details
+        records.append(Incident(
             id=f"CSO-{day.year}-{member_numbers.get(day.year, 0):04d}" if member else f"sample-{i + 1:05d}",
-            source="member_report" if member else "sample",
-            source_ref="" if member else f"{i + 1:05d}",
-            date=day,
-            time_utc=f"{rng.randrange(24):02d}:{rng.randrange(60):02d}",
-            lat=round(max(-89.0, min(89.0, lat0 + rng.uniform(-spread, spread))), 4),
-            lon=round(max(-179.0, min(179.0, lon0 + rng.uniform(-spread, spread))), 4),
-            location_precision=rng.choice(["exact", "approximate", "approximate", "estimated"]),
-            location_text=place,
-            attack_type=attack,
-            in_scope=rng.random() > 0.03,
-            vessel_status=rng.choice(["anchored", "anchored", "underway", "berthed", "unknown"]),
-            vessel_type=vessel,
-            perpetrators=rng.choice([None, 1, 2, 3, 4, 5, 6, 8]) if attack in ("boarded", "hijacked") else None,
-            weapons=sorted(rng.sample(["guns", "knives"], rng.randrange(1, 3))) if rng.random() < 0.6 else ["not_stated"],
-            public=not member,
+            source="member_report" if member else "sample", source_ref="" if member else f"{i + 1:05d}",
+            date=day, time_utc=time_utc, lat=lat, lon=lon, location_precision=precision, location_text=place,
+            attack_type=attack, in_scope=in_scope, vessel_status=status, vessel_type=vessel,
+            vessel_name=f"SAMPLE VESSEL {i + 1}" if member else "", flag_iso2=flag, perpetrators=perpetrators,
+            weapons=weapons, public=not member,
             narrative=f"SAMPLE DATA (synthetic): {attack.replace('_', ' ')} reported near {place}.",
-        )
-        if member:
-            r.update(vessel_name=f"SAMPLE VESSEL {i + 1}", flag_iso2=rng.choice(["LR", "PA", "MH", "SG"]))
-        add_sample_crew(r, rng, attack, vessel)
-        records.append(r)
+            **sample_crew(rng, attack, vessel),
+        ))
     return records
 
 
-def add_sample_crew(r: dict, rng: random.Random, attack: str, vessel: str) -> None:
-    """Crew on board for 60% of records, some kidnapped or injured (both sample tables draw them alike)."""
+def sample_weapons(rng: random.Random) -> tuple[str, ...]:
+    return tuple(sorted(rng.sample(["guns", "knives"], rng.randrange(1, 3)))) if rng.random() < 0.6 else ("not_stated",)
+
+
+def sample_crew(rng: random.Random, attack: str, vessel: str) -> dict[str, int]:
+    """Crew on board for 60% of records, some kidnapped or injured (both sample tables draw them alike):
+    the crew fields to give a record."""
+    crew = {}
     if rng.random() < 0.6:
-        crew = max(2, CREW_TYPICAL[vessel] + rng.randrange(-3, 4))
-        r["crew_onboard"] = crew
+        onboard = crew["crew_onboard"] = max(2, CREW_TYPICAL[vessel] + rng.randrange(-3, 4))
         if attack == "hijacked" and rng.random() < 0.5:
-            r["crew_kidnapped"] = rng.randrange(0, min(crew, 6) + 1)
+            crew["crew_kidnapped"] = rng.randrange(0, min(onboard, 6) + 1)
         if attack in ("boarded", "fired_upon", "hijacked") and rng.random() < 0.2:
-            r["crew_injured"] = rng.randrange(0, min(crew, 3) + 1)
+            crew["crew_injured"] = rng.randrange(0, min(onboard, 3) + 1)
+    return crew
 
 
-def write_generated(path: str | Path, n: int, seed: int, ports_file: str | Path | None = None) -> list[dict]:
-    """A random sample table of ``n`` records (test fixtures and benchmarks; not the project's table)."""
+def write_generated(path: str | Path, n: int, seed: int, regions: SiteRegions,
+                    ports_file: str | Path | None = None) -> list[Incident]:
+    """A random sample table of ``n`` records in a site with ``regions`` (test fixtures and
+    benchmarks; not the project's table)."""
     from csoa.model.incident_table import write_incidents
     from csoa.stats.importer import enrich
     from csoa.stats.ports import PortIndex, load_ports
 
-    records = generate(n, seed)
-    enrich(records, PortIndex(load_ports(ports_file)) if ports_file else None)
+    records = enrich(generate(n, seed), PortIndex(load_ports(ports_file)) if ports_file else None, regions)
     write_incidents(path, records)
     return records
-

@@ -16,8 +16,10 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from csoa.model.incidents import VESSEL_TYPES, empty_record
-from csoa.stats.sample_data import CREW_TYPICAL, add_sample_crew
+from csoa.model.incident import Incident
+from csoa.model.incidents import VESSEL_TYPES
+from csoa.model.regions import REGIONS_FILE, SiteRegions
+from csoa.stats.sample_data import CREW_TYPICAL, sample_crew, sample_weapons
 
 STORY_AS_OF = date(2016, 7, 8)  # the alliance's newsletter of 8 July 2016
 STORY = {"countries": 63, "criminals": 5140, "ships_boarded": 856, "crew": 16000}
@@ -75,23 +77,23 @@ OTHER_WEIGHTS = {"fired_upon": 8, "attempted": 15, "suspicious_approach": 18, "u
 PERPETRATORS = (1, 2, 3, 4, 4, 5, 5, 6, 6, 6, 7, 8, 8, 10, 12)
 
 
-def _record(rng: random.Random, day: date, spot: tuple, attack: str, in_scope: bool) -> dict:
+def _record(rng: random.Random, day: date, spot: tuple, attack: str, in_scope: bool) -> Incident:
     lat0, lon0, place, spread = spot[:4]
+    # drawn in this order, so that the seed's table stays the same
     vessel = rng.choice(VESSEL_TYPES[:-1])
-    r = empty_record()
-    r.update(
-        source="sample", date=day, time_utc=f"{rng.randrange(24):02d}:{rng.randrange(60):02d}",
-        lat=round(lat0 + rng.uniform(-spread, spread), 4), lon=round(lon0 + rng.uniform(-spread, spread), 4),
-        location_precision=rng.choice(["exact", "approximate", "approximate", "estimated"]),
-        location_text=place, attack_type=attack, in_scope=in_scope,
-        vessel_status=rng.choice(["anchored", "anchored", "underway", "berthed", "unknown"]), vessel_type=vessel,
-        weapons=sorted(rng.sample(["guns", "knives"], rng.randrange(1, 3))) if rng.random() < 0.6 else ["not_stated"],
+    time_utc = f"{rng.randrange(24):02d}:{rng.randrange(60):02d}"
+    lat, lon = round(lat0 + rng.uniform(-spread, spread), 4), round(lon0 + rng.uniform(-spread, spread), 4)
+    precision = rng.choice(["exact", "approximate", "approximate", "estimated"])
+    status = rng.choice(["anchored", "anchored", "underway", "berthed", "unknown"])
+    weapons = sample_weapons(rng)
+    perpetrators = rng.choice(PERPETRATORS) if attack in ("boarded", "hijacked") and rng.random() < 0.88 else None
+    return Incident(
+        source="sample", date=day, time_utc=time_utc, lat=lat, lon=lon, location_precision=precision,
+        location_text=place, attack_type=attack, in_scope=in_scope, vessel_status=status, vessel_type=vessel,
+        perpetrators=perpetrators, weapons=weapons,
         narrative=f"SAMPLE DATA (synthetic): {attack.replace('_', ' ')} reported near {place}.",
+        **sample_crew(rng, attack, vessel),
     )
-    if attack in ("boarded", "hijacked") and rng.random() < 0.88:
-        r["perpetrators"] = rng.choice(PERPETRATORS)
-    add_sample_crew(r, rng, attack, vessel)
-    return r
 
 
 def _day(rng: random.Random, first: date, last: date) -> date:
@@ -102,7 +104,7 @@ def _pick(rng: random.Random, weights: dict) -> str:
     return rng.choices(list(weights), list(weights.values()))[0]
 
 
-def _window_records(rng: random.Random) -> list[dict]:
+def _window_records(rng: random.Random) -> list[Incident]:
     """The three years to STORY_AS_OF: exactly the story's boardings, one incident per country first."""
     attacks = [_pick(rng, BOARDING_WEIGHTS) for _ in range(STORY["ships_boarded"])]
     attacks += [_pick(rng, OTHER_WEIGHTS) for _ in range(OTHER_IN_WINDOW)]
@@ -118,37 +120,44 @@ def _window_records(rng: random.Random) -> list[dict]:
     return records
 
 
-def _nudge(records: list[dict], field: str, target: int, low, high, rng: random.Random) -> None:
-    """Step stated values by one, in a seeded order, until they add up to ``target`` (within bounds)."""
-    stated = [r for r in records if r[field] is not None]
-    total = sum(r[field] for r in stated)
+def _nudge(records: list[Incident], field: str, target: int, low, high, rng: random.Random) -> list[Incident]:
+    """The records with stated values of ``field`` stepped by one, in a seeded order, until they add
+    up to ``target`` (each within its bounds ``low(record)`` to ``high(record)``)."""
+    stated = [i for i, r in enumerate(records) if getattr(r, field) is not None]
+    value = {i: getattr(records[i], field) for i in stated}
+    total = sum(value.values())
     order = rng.sample(stated, len(stated))
     while total != target:
         step = 1 if total < target else -1
         moved = False
-        for r in order:
+        for i in order:
             if total == target:
                 break
-            if low(r) <= r[field] + step <= high(r):
-                r[field] += step
+            if low(records[i]) <= value[i] + step <= high(records[i]):
+                value[i] += step
                 total += step
                 moved = True
         if not moved:
             raise ValueError(f"cannot bring {field} to {target}: stated values are at their bounds")
+    return [r._replace(**{field: value[i]}) if i in value else r for i, r in enumerate(records)]
 
 
-def _steer_window(window: list[dict], rng: random.Random) -> None:
+def _steer_window(window: list[Incident], rng: random.Random) -> list[Incident]:
+    """The window's records with the known criminals and stated crews of its in-scope boardings
+    brought to the story's sums."""
     from csoa.stats.aggregate import CREW_ESTIMATE_BY_VESSEL_TYPE
 
-    boarded = [r for r in window if r["attack_type"] in BOARDING_WEIGHTS and r["in_scope"]]
-    _nudge(boarded, "perpetrators", STORY["criminals"], lambda r: 1, lambda r: 15, rng)
-    estimated = sum(CREW_ESTIMATE_BY_VESSEL_TYPE[r["vessel_type"]] for r in boarded if r["crew_onboard"] is None)
-    _nudge(boarded, "crew_onboard", STORY["crew"] - estimated,
-           lambda r: max(2, CREW_TYPICAL[r["vessel_type"]] - 8, (r["crew_kidnapped"] or 0) + (r["crew_injured"] or 0)),
-           lambda r: CREW_TYPICAL[r["vessel_type"]] + 8, rng)
+    boarded = [r for r in window if r.attack_type in BOARDING_WEIGHTS and r.in_scope]
+    steered = _nudge(boarded, "perpetrators", STORY["criminals"], lambda r: 1, lambda r: 15, rng)
+    estimated = sum(CREW_ESTIMATE_BY_VESSEL_TYPE[r.vessel_type] for r in steered if r.crew_onboard is None)
+    steered = _nudge(steered, "crew_onboard", STORY["crew"] - estimated,
+                     lambda r: max(2, CREW_TYPICAL[r.vessel_type] - 8, (r.crew_kidnapped or 0) + (r.crew_injured or 0)),
+                     lambda r: CREW_TYPICAL[r.vessel_type] + 8, rng)
+    now = {id(old): new for old, new in zip(boarded, steered)}
+    return [now.get(id(r), r) for r in window]
 
 
-def _outside_records(rng: random.Random) -> list[dict]:
+def _outside_records(rng: random.Random) -> list[Incident]:
     before = [s for s in HOTSPOTS if LATER not in s]
     weights = {**BOARDING_WEIGHTS, **OTHER_WEIGHTS, "boarded": 40}
     records = []
@@ -157,51 +166,55 @@ def _outside_records(rng: random.Random) -> list[dict]:
         for _ in range(n):
             spot = rng.choices(spots, [s[4] for s in spots])[0]
             records.append(_record(rng, _day(rng, first, last), spot, _pick(rng, weights), rng.random() > 0.03))
-    records[-1].update(date=LAST_DAY, in_scope=True)  # the table ends on its last day
+    records[-1] = records[-1]._replace(date=LAST_DAY, in_scope=True)  # the table ends on its last day
     return records
 
 
-def _number(records: list[dict], rng: random.Random) -> None:
+def _number(records: list[Incident], rng: random.Random) -> list[Incident]:
     """Ids in date order; about one in twelve is a member report (not public, vessel details kept)."""
     member_numbers: dict[int, int] = {}
-    for i, r in enumerate(sorted(records, key=lambda r: (r["date"], r["time_utc"], r["lat"])), start=1):
+    numbered: dict[int, Incident] = {}
+    for i, r in enumerate(sorted(records, key=lambda r: (r.date, r.time_utc, r.lat)), start=1):
         if rng.random() < 0.08:
-            member_numbers[r["date"].year] = member_numbers.get(r["date"].year, 0) + 1
-            r.update(id=f"CSO-{r['date'].year}-{member_numbers[r['date'].year]:04d}", source="member_report",
-                     source_ref="", public=False, vessel_name=f"SAMPLE VESSEL {i}",
-                     flag_iso2=rng.choice(["LR", "PA", "MH", "SG"]))
+            member_numbers[r.date.year] = member_numbers.get(r.date.year, 0) + 1
+            numbered[id(r)] = r._replace(
+                id=f"CSO-{r.date.year}-{member_numbers[r.date.year]:04d}", source="member_report", source_ref="",
+                public=False, vessel_name=f"SAMPLE VESSEL {i}", flag_iso2=rng.choice(["LR", "PA", "MH", "SG"]))
         else:
-            r.update(id=f"sample-{i:05d}", source_ref=f"{i:05d}")
+            numbered[id(r)] = r._replace(id=f"sample-{i:05d}", source_ref=f"{i:05d}")
+    return [numbered[id(r)] for r in records]
 
 
-def build_story_table(seed: int = 2016, ports=None) -> list[dict]:
-    """The enriched sample table; raises if its headline as of STORY_AS_OF is not the story's."""
+def build_story_table(regions: SiteRegions, seed: int = 2016, ports=None) -> list[Incident]:
+    """The sample table, enriched with the polygons of ``regions`` (the site's); raises if its
+    headline as of STORY_AS_OF is not the story's."""
     from csoa.stats.aggregate import headline
     from csoa.stats.importer import enrich
 
     rng = random.Random(seed)
-    window = _window_records(rng)
-    _steer_window(window, rng)
-    records = window + _outside_records(rng)
-    _number(records, rng)
-    enrich(records, ports)
-    _, head = headline([r for r in records if r["in_scope"]], STORY_AS_OF)
+    window = _steer_window(_window_records(rng), rng)
+    records = _number(window + _outside_records(rng), rng)
+    records = enrich(records, ports, regions)
+    _, head = headline([r for r in records if r.in_scope], STORY_AS_OF)
     got = {k: head[k] for k in STORY}
     if got != STORY:
         raise AssertionError(f"the sample table's headline as of {STORY_AS_OF} is {got}, not {STORY}")
     return records
 
 
-def write_sample(path: str | Path, ports_file: str | Path | None = None, seed: int = 2016) -> list[dict]:
+def write_sample(path: str | Path, regions: SiteRegions, ports_file: str | Path | None = None,
+                 seed: int = 2016) -> list[Incident]:
     """Write the project's sample table (the July 2016 newsletter's story) to ``path``."""
     from csoa.model.incident_table import write_incidents
     from csoa.stats.ports import PortIndex, load_ports
 
-    records = build_story_table(seed, PortIndex(load_ports(ports_file)) if ports_file else None)
+    records = build_story_table(regions, seed, PortIndex(load_ports(ports_file)) if ports_file else None)
     write_incidents(path, records)
     return records
 
 
 if __name__ == "__main__":
     target = Path(sys.argv[1])
-    write_sample(target, target.with_name("ports.csv") if target.with_name("ports.csv").exists() else None)
+    # the project's polygons (pelicanconf.py's REGION_POLYGONS): all enrich reads of the regions
+    write_sample(target, SiteRegions((), REGIONS_FILE),
+                 target.with_name("ports.csv") if target.with_name("ports.csv").exists() else None)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from csoa.model.incidents import IncidentDataError, read_incidents
 from csoa.model.positions import to_dms
+from csoa.model.regions import SiteRegions
 from csoa.stats import asam, nga_msi
 from csoa.stats.importer import ImportReport, import_incidents
 
@@ -42,14 +43,15 @@ def base_url(settings: dict | None = None, environ=os.environ) -> str:
     return environ.get("NGA_MSI_BASE_URL") or (settings or {}).get("NGA_MSI_BASE_URL") or nga_msi.DEFAULT_BASE_URL
 
 
-def update_window(table_path: Path, today: date, overlap_days: int = DEFAULT_OVERLAP_DAYS) -> tuple[date, date]:
+def update_window(table_path: Path, today: date, regions: SiteRegions,
+                  overlap_days: int = DEFAULT_OVERLAP_DAYS) -> tuple[date, date]:
     """(first, last) occurrence dates to ask for: from the newest NGA record less the overlap, to today."""
     newest = None
     if table_path.exists():
-        records, errors = read_incidents(table_path, today)
+        records, errors = read_incidents(table_path, today, regions)
         if errors:
             raise IncidentDataError(errors)
-        dates = [r["date"] for r in records if r["source"] == asam.SOURCE]
+        dates = [r.date for r in records if r.source == asam.SOURCE]
         newest = max(dates) if dates else None
     first = max(FIRST_DATE, newest - timedelta(days=overlap_days)) if newest else FIRST_DATE
     return min(first, today), today
@@ -76,18 +78,20 @@ def asam_export_text(records: list[dict]) -> str:
     return out.getvalue()
 
 
-def stats_update(table_path: str | Path, today: date, base: str, report_dir: str | Path,
+def stats_update(table_path: str | Path, today: date, base: str, report_dir: str | Path, regions: SiteRegions,
                  ports_file: str | Path | None = None, overlap_days: int = DEFAULT_OVERLAP_DAYS,
                  policy: nga_msi.RetryPolicy = nga_msi.RetryPolicy(), sleep=time.sleep, log=None) -> UpdateResult:
-    """Fetch the window's records and import them. Raises nga_msi.FetchError (table untouched) when the
-    API could not be read, IncidentDataError when the table itself is invalid."""
+    """Fetch the window's records and import them into the table of a site with ``regions`` (its
+    settings' regions). Raises nga_msi.FetchError (table untouched) when the API could not be read,
+    IncidentDataError when the table itself is invalid."""
     table_path, report_dir = Path(table_path), Path(report_dir)
-    first, last = update_window(table_path, today, overlap_days)
+    first, last = update_window(table_path, today, regions, overlap_days)
     url, records = nga_msi.fetch_asam(base, first, last, policy, sleep, log)
     report_dir.mkdir(parents=True, exist_ok=True)
     fetched = report_dir / FETCHED_FILE
     fetched.write_text(asam_export_text(records), encoding="utf-8", newline="")
-    report = import_incidents("asam", fetched, table_path, today, ports_file=ports_file, report_dir=report_dir)
+    report = import_incidents("asam", fetched, table_path, today, regions=regions, ports_file=ports_file,
+                              report_dir=report_dir)
     return UpdateResult(url=url, first=first, last=last, fetched=len(records), report=report)
 
 

@@ -1,14 +1,19 @@
 """Group items by region. Plain Python: items are any objects with ``date``, ``slug`` and an
-optional ``region`` attribute; regions are the settings' REGION_TABLE rows (``{key: {"label",
-"slug", "filing"}}``) in display order, of which only the filing regions get a page."""
+optional ``region`` attribute; regions are the settings' Region records (csoa.model.regions,
+``site_regions(settings).regions``) in display order, of which only the filing regions get a page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from csoa.model.regions import Region
 
 
 @dataclass
-class Region:
+class RegionPage:
+    """A filing region's page: its name and URL, and the items filed under it, newest first."""
+
     key: str
     name: str
     slug: str
@@ -26,29 +31,29 @@ def region_key(item) -> str | None:
     return str(value).strip() if value else None
 
 
-def group_by_region(items, table: dict, url_pattern: str, save_as_pattern: str) -> list[Region]:
-    """One Region per filing region (empty ones too), each with its items newest first; URLs use
-    the region's slug.
+def group_by_region(items, regions: Iterable[Region], url_pattern: str, save_as_pattern: str) -> list[RegionPage]:
+    """One RegionPage per filing region (empty ones too), each with its items newest first; URLs
+    use the region's slug.
 
     Items whose region is not a filing region are ignored here: validating the value is the job of
     the content schema, which names the file and field.
     """
     grouped = {
-        key: Region(key, row["label"], row["slug"], url_pattern.format(slug=row["slug"]),
-                    save_as_pattern.format(slug=row["slug"]))
-        for key, row in table.items()
-        if row.get("filing")
+        region.key: RegionPage(region.key, region.label, region.slug, url_pattern.format(slug=region.slug),
+                               save_as_pattern.format(slug=region.slug))
+        for region in regions
+        if region.filing
     }
     for item in items:
         key = region_key(item)
         if key in grouped:
             grouped[key].items.append(item)
-    for region in grouped.values():
-        region.items.sort(key=lambda item: (item.date, item.slug), reverse=True)
+    for page in grouped.values():
+        page.items.sort(key=lambda item: (item.date, item.slug), reverse=True)
     return list(grouped.values())
 
 
-def moved_pages(table: dict, url_pattern: str, save_as_pattern: str) -> list[tuple[str, str]]:
+def moved_pages(regions: Iterable[Region], url_pattern: str, save_as_pattern: str) -> list[tuple[str, str]]:
     """[(old save_as, new url)] for the region pages' former URLs (regions/gulf_of_aden/)."""
-    return [(save_as_pattern.format(slug=old), url_pattern.format(slug=row["slug"]))
-            for row in table.values() if row.get("filing") for old in row.get("former_slugs", ())]
+    return [(save_as_pattern.format(slug=old), url_pattern.format(slug=region.slug))
+            for region in regions if region.filing for old in region.former_slugs]

@@ -40,6 +40,7 @@ def _save_state(state_dir: Path, now: datetime) -> None:
 
 def _stats_update(settings: dict, report: DailyReport, report_dir: Path) -> bool:
     from csoa.model.incidents import IncidentDataError
+    from csoa.model.regions import site_regions
     from csoa.stats.check import incidents_path
     from csoa.stats.nga_msi import FetchError
     from csoa.stats.ports import ports_path
@@ -48,7 +49,7 @@ def _stats_update(settings: dict, report: DailyReport, report_dir: Path) -> bool
     ports = ports_path(settings)
     try:
         result = stats_update(incidents_path(settings), settings["BUILD_NOW"].date(), base_url(settings),
-                              report_dir, ports_file=ports if ports.exists() else None)
+                              report_dir, site_regions(settings), ports_file=ports if ports.exists() else None)
     except (FetchError, IncidentDataError, ValueError, OSError) as failure:
         report.fail("stats-update", str(failure))
         return False
