@@ -76,7 +76,7 @@ class DevBuilder:
     def close(self) -> None:
         """Stop the background work (the jobs, a pending collection, the spare's preparation) and
         remove the spare staging directory; the output stays."""
-        self.session.cancel_jobs()
+        self.session.close_jobs()
         if self._collecting is not None:
             self._collecting.cancel()
         spare = self._take_spare()
