@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import shutil
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -33,8 +34,13 @@ from csoa.search.pagefind_service import PagefindService
 from csoa.util.stamps import FileStamp
 from csoa.util.walk import files_under
 
+LOAD_ATTEMPTS = 3
 EMPTY_PAGE = "<html><body></body></html>"  # no words, no body marker: Pagefind indexes nothing of it
 MARKER_TEXT = BODY_MARKER.decode()
+
+
+class OutputChanging(Exception):
+    """The site's pages changed each time Pagefind read them."""
 
 
 class Page(NamedTuple):
@@ -64,6 +70,8 @@ class LiveIndex:
         self._indexed: set[str] = set()  # the marked pages in the index (the others are emptied)
         self._bundle: Path | None = None  # the last bundle written (a private folder)
         self._consistent = False  # False while a change is half told, or after a failure
+        self._held = _Held()
+        weakref.finalize(self, self._held.release)  # a builder dropped without close()
 
     def update(self, site: Path, should_stop=lambda: False) -> tuple[Path, UpdateReport]:
         """Bring the index up to ``site``'s pages; returns the bundle folder (private: see publish)."""
@@ -78,7 +86,8 @@ class LiveIndex:
         self._consistent = False
         started = time.perf_counter()
         if full:
-            self._load(site, changes)
+            changes = self._load(site, changes, should_stop)
+            marked = {name for name, page in changes.pages.items() if page.marked}
         else:
             report.replaced = self._replace(changes, marked)
         self._service.write_files(self._index, self._bundle)
@@ -89,19 +98,28 @@ class LiveIndex:
         self._pages, self._indexed, self._consistent = changes.pages, marked, True
         return self._bundle, report
 
-    def _load(self, site: Path, changes: Changes) -> None:
-        """A new index of the folder, as the command line reads it; an empty bundle folder."""
+    def _load(self, site: Path, changes: Changes, should_stop) -> Changes:
+        """A new index of the folder, as the command line reads it, into an empty bundle folder.
+        Pagefind reads the pages itself: should one change meanwhile (edited behind the dev
+        loop's back), the pages are scanned and read again."""
         if self._service is None or not self._service.alive:
-            self._service = PagefindService(cwd=site.parent)
-        elif self._index is not None:
-            self._service.request({"type": "DeleteIndex", "index_id": self._index})
-        self._index = None
+            self._service = self._held.service = PagefindService(cwd=site.parent)
         if self._bundle is None:
             self._bundle = scratch_folder(site) / "pagefind"
-        shutil.rmtree(self._bundle, ignore_errors=True)
-        self._index = self._service.new_index(self.language)
-        glob = marked_pages_glob(site, known=lambda path: _marked(changes.pages, site, path))
-        self._service.add_dir(self._index, site, glob)
+            self._held.folder = self._bundle.parent
+        for _attempt in range(LOAD_ATTEMPTS):
+            if self._index is not None:
+                self._service.request({"type": "DeleteIndex", "index_id": self._index})
+                self._index = None
+            shutil.rmtree(self._bundle, ignore_errors=True)
+            self._index = self._service.new_index(self.language)
+            glob = marked_pages_glob(site, known=lambda path: _marked(changes.pages, site, path))
+            count = self._service.add_dir(self._index, site, glob)
+            marked = [name for name, page in changes.pages.items() if page.marked or glob is None]
+            if count == len(marked) and unchanged_since(site, changes.pages):
+                return changes
+            changes = scan(site, {}, should_stop)
+        raise OutputChanging(f"the pages of {site} kept changing while Pagefind read them")
 
     def _replace(self, changes: Changes, marked: set[str]) -> int:
         for name, text in changes.texts.items():
@@ -121,12 +139,23 @@ class LiveIndex:
     def close(self) -> None:
         """End the service and remove the private bundle folder."""
         self._consistent = False
-        if self._service is not None:
-            self._service.close()
-            self._service = None
-        if self._bundle is not None:
-            shutil.rmtree(self._bundle.parent, ignore_errors=True)
-            self._bundle = None
+        self._held.release()
+        self._service = self._bundle = None
+
+
+@dataclass
+class _Held:
+    """What a LiveIndex must give back: the service process and the private folder."""
+
+    service: PagefindService | None = None
+    folder: Path | None = None
+
+    def release(self) -> None:
+        if self.service is not None:
+            self.service.close()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        self.service = self.folder = None
 
 
 def scan(site: Path, previous: dict[str, Page], should_stop=lambda: False) -> Changes:
@@ -149,6 +178,18 @@ def scan(site: Path, previous: dict[str, Page], should_stop=lambda: False) -> Ch
         if MARKER_TEXT in text and previous:  # else the index is made anew from the folder
             changes.texts[name] = text
     return changes
+
+
+def unchanged_since(site: Path, pages: dict[str, Page]) -> bool:
+    """Are the pages of ``site`` still the files stamped in ``pages`` (none added, gone, replaced)?"""
+    now = files_under(site, ".html")
+    if len(now) != len(pages):
+        return False
+    try:
+        return all(pages[name].stamp.key == FileStamp.of(site / name).key
+                   for name in (path.relative_to(site).as_posix() for path in now))
+    except (KeyError, FileNotFoundError):
+        return False
 
 
 def _marked(pages: dict[str, Page], site: Path, path: str) -> bool | None:

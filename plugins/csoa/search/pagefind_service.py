@@ -18,10 +18,17 @@ name exists, so a bundle folder that already holds the last bundle gets only wha
 from __future__ import annotations
 
 import base64
+import collections
 import json
+import os
 import subprocess
 import threading
+import time
 from pathlib import Path
+
+
+WRITE_SETTLE_SECONDS = 0.2
+WRITE_TIMEOUT_SECONDS = 30
 
 
 class ServiceFailed(Exception):
@@ -42,7 +49,9 @@ class PagefindService:
 
     def __init__(self, cwd: Path):
         self._process = subprocess.Popen([pagefind_binary(), "--service"], cwd=cwd, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._errors: collections.deque[str] = collections.deque(maxlen=20)  # its last lines of stderr
+        threading.Thread(target=self._drain_stderr, name="pagefind-stderr", daemon=True).start()
         self._pending = b""  # what was read past the last answer
         self._number = 0
         self._lock = threading.Lock()  # kill() may come from another thread while a request waits
@@ -63,7 +72,25 @@ class PagefindService:
                              "file_contents": html})
 
     def write_files(self, index: int, bundle: Path) -> None:
+        """Write the bundle into ``bundle`` and wait until every file written is complete."""
         self.request({"type": "WriteFiles", "index_id": index, "output_path": str(bundle)})
+        self._wait_for_writes(Path(bundle))
+
+    def _wait_for_writes(self, bundle: Path) -> None:
+        """Pagefind answers WriteFiles when each file has been created and its bytes handed to a
+        writer thread (tokio's File, never flushed), not when they are written: a file read at once
+        can be short. Each file stays open in the service until its bytes are written, so wait
+        until it holds no file of ``bundle`` open (Linux's /proc; elsewhere a pause)."""
+        folder = str(bundle.resolve()) + "/"
+        descriptors = Path(f"/proc/{self._process.pid}/fd")
+        if not descriptors.is_dir():
+            time.sleep(WRITE_SETTLE_SECONDS)
+            return
+        deadline = time.monotonic() + WRITE_TIMEOUT_SECONDS
+        while any(_target(link).startswith(folder) for link in _listing(descriptors)):
+            if time.monotonic() > deadline:
+                raise ServiceFailed(f"Pagefind still writes into {bundle} after {WRITE_TIMEOUT_SECONDS} s")
+            time.sleep(0.002)
 
     def request(self, payload: dict) -> dict:
         self._number += 1
@@ -73,7 +100,10 @@ class PagefindService:
             self._process.stdin.flush()
             answer = json.loads(base64.b64decode(self._read_answer()))
         except (OSError, ValueError) as error:
-            raise ServiceFailed(f"the Pagefind service stopped during {payload['type']}: {error}") from error
+            self._process.wait()
+            said = "".join(self._errors).strip()
+            raise ServiceFailed(f"the Pagefind service stopped during {payload['type']} ({error})"
+                                + (f":\n{said}" if said else "")) from error
         result = answer.get("payload", {})
         if result.get("type") == "Error":
             raise ServiceFailed(f"Pagefind could not {payload['type']}: {result.get('message')}")
@@ -88,6 +118,10 @@ class PagefindService:
             chunks.append(chunk)
         answer, _, self._pending = b"".join(chunks).partition(b",")
         return answer
+
+    def _drain_stderr(self) -> None:
+        for line in self._process.stderr:
+            self._errors.append(line.decode("utf-8", errors="replace"))
 
     def kill(self) -> None:
         """Stop the process now (a request waiting for it fails with ServiceFailed)."""
@@ -106,3 +140,17 @@ class PagefindService:
                 except (OSError, subprocess.TimeoutExpired):
                     self._process.kill()
                     self._process.wait()
+
+
+def _listing(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _target(link: Path) -> str:
+    try:
+        return os.readlink(link)
+    except OSError:  # closed meanwhile
+        return ""

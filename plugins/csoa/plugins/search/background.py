@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from csoa.search.bundle_files import BundleUnreadable, publish
-from csoa.search.live_index import LiveIndex, UpdateReport
+from csoa.search.live_index import LiveIndex, OutputChanging, UpdateReport
 from csoa.search.pagefind_index import PagefindFailed, Stopped
 from csoa.search.pagefind_service import ServiceFailed
 
@@ -98,7 +98,7 @@ class BackgroundIndexer:
                 self.error, self.runs, self.last = None, self.runs + 1, report
         except Stopped:
             return
-        except (ServiceFailed, BundleUnreadable, PagefindFailed, OSError) as failure:
+        except (ServiceFailed, BundleUnreadable, OutputChanging, PagefindFailed, OSError) as failure:
             if cancelled.is_set():
                 return  # stopped by close(), or a run whose output is gone: the next run starts over
             self.index.stop()
