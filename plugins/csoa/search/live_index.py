@@ -21,6 +21,7 @@ byte for byte (tests/test_search_live.py), because the service keeps each page a
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import weakref
@@ -32,7 +33,6 @@ from csoa.search.bundle_files import prune_stale
 from csoa.search.pagefind_index import BODY_MARKER, Stopped, marked_pages_glob, scratch_folder
 from csoa.search.pagefind_service import PagefindService
 from csoa.util.stamps import FileStamp
-from csoa.util.walk import files_under
 
 LOAD_ATTEMPTS = 3
 EMPTY_PAGE = "<html><body></body></html>"  # no words, no body marker: Pagefind indexes nothing of it
@@ -161,17 +161,15 @@ class _Held:
 def scan(site: Path, previous: dict[str, Page], should_stop=lambda: False) -> Changes:
     """Stamp every page of ``site``; read those whose stamp is not one of ``previous``'s."""
     changes = Changes(pages={})
-    for number, path in enumerate(files_under(site, ".html")):
+    for number, (name, stamp) in enumerate(html_stamps(site).items()):
         if number % 256 == 0 and should_stop():
             raise Stopped()
-        name = path.relative_to(site).as_posix()
+        known = previous.get(name)
+        if known is not None and known.stamp.unchanged(stamp):
+            changes.pages[name] = known
+            continue
         try:
-            stamp = FileStamp.of(path)
-            known = previous.get(name)
-            if known is not None and known.stamp.unchanged(stamp):
-                changes.pages[name] = known
-                continue
-            text = path.read_bytes().decode("utf-8", errors="replace")
+            text = (site / name).read_bytes().decode("utf-8", errors="replace")
         except FileNotFoundError:  # deleted behind the dev loop's back
             continue
         changes.pages[name] = Page(stamp, MARKER_TEXT in text)
@@ -180,16 +178,36 @@ def scan(site: Path, previous: dict[str, Page], should_stop=lambda: False) -> Ch
     return changes
 
 
+def html_stamps(site: Path) -> dict[str, FileStamp]:
+    """The stamp of every HTML file under ``site``, by relative name. One scandir per folder and
+    one stat per page, no Path objects: a page per folder makes 3,400 folders at 2,000 items, and
+    os.walk with pathlib took 0.2 s of the 0.3 s a scan took there."""
+    stamps: dict[str, FileStamp] = {}
+    folders = [(str(site), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append((entry.path, prefix + entry.name + "/"))
+            elif entry.name.endswith(".html"):
+                taken = time.time_ns()
+                try:
+                    st = entry.stat()
+                except FileNotFoundError:
+                    continue
+                stamps[prefix + entry.name] = FileStamp(st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev,
+                                                        st.st_ctime_ns, st.st_nlink, taken)
+    return stamps
+
+
 def unchanged_since(site: Path, pages: dict[str, Page]) -> bool:
     """Are the pages of ``site`` still the files stamped in ``pages`` (none added, gone, replaced)?"""
-    now = files_under(site, ".html")
-    if len(now) != len(pages):
-        return False
-    try:
-        return all(pages[name].stamp.key == FileStamp.of(site / name).key
-                   for name in (path.relative_to(site).as_posix() for path in now))
-    except (KeyError, FileNotFoundError):
-        return False
+    now = html_stamps(site)
+    return now.keys() == pages.keys() and all(pages[name].stamp.key == stamp.key for name, stamp in now.items())
 
 
 def _marked(pages: dict[str, Page], site: Path, path: str) -> bool | None:
