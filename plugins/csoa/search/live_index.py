@@ -58,7 +58,7 @@ class Changes:
 class UpdateReport:
     full: bool  # the index was made anew from the folder
     replaced: int = 0  # pages handed over (edited, emptied)
-    seconds: dict[str, float] = field(default_factory=dict)  # scan, pagefind, prune
+    seconds: dict[str, float] = field(default_factory=dict)  # scan, pagefind (wall, cpu), prune
 
 
 class LiveIndex:
@@ -85,6 +85,7 @@ class LiveIndex:
             raise Stopped()
         self._consistent = False
         started = time.perf_counter()
+        cpu = self._service.cpu_seconds() if self._service is not None and self._service.alive else 0.0
         if full:
             changes = self._load(site, changes, should_stop)
             marked = {name for name, page in changes.pages.items() if page.marked}
@@ -92,6 +93,7 @@ class LiveIndex:
             report.replaced = self._replace(changes, marked)
         self._service.write_files(self._index, self._bundle)
         report.seconds["pagefind"] = time.perf_counter() - started
+        report.seconds["pagefind_cpu"] = self._service.cpu_seconds() - cpu  # on a loaded machine, the part it did
         started = time.perf_counter()
         prune_stale(self._bundle)
         report.seconds["prune"] = time.perf_counter() - started

@@ -60,6 +60,15 @@ class PagefindService:
     def alive(self) -> bool:
         return self._process.poll() is None
 
+    def cpu_seconds(self) -> float:
+        """CPU time the service has used so far (0.0 where /proc is not there)."""
+        try:
+            with open(f"/proc/{self._process.pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def new_index(self, language: str) -> int:
         return self.request({"type": "NewIndex", "config": {"force_language": language}})["index_id"]
 
