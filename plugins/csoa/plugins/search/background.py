@@ -87,6 +87,7 @@ class BackgroundIndexer:
     def _index(self, site: Path, cancelled: threading.Event, previous: threading.Thread | None) -> None:
         if previous is not None:
             previous.join()  # the cancelled run's Pagefind request: one service, one request at a time
+        cpu = time.thread_time()
         try:
             bundle, report = self.index.update(site, should_stop=cancelled.is_set)
             with self._lock:
@@ -95,6 +96,7 @@ class BackgroundIndexer:
                 started = time.perf_counter()
                 publish(bundle, site / BUNDLE)
                 report.seconds["publish"] = time.perf_counter() - started
+                report.seconds["job_cpu"] = time.thread_time() - cpu  # this thread's share: scan, prune, publish
                 self.error, self.runs, self.last = None, self.runs + 1, report
         except Stopped:
             return
