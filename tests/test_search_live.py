@@ -82,6 +82,15 @@ def test_rebuilds_in_quick_succession_end_with_the_bundle_of_the_last_output(dev
     assert leftovers == []
 
 
+def test_a_stopped_service_is_started_again_and_the_index_made_anew(dev, tmp_path):
+    dev.wait_for_background()
+    indexer(dev).index._service.kill()  # as if it had crashed between two edits
+    edit(dev, "news/item-03.md", "Opening paragraph", "Quetzalcoatl paragraph")
+    dev.rebuild()
+    assert full_index_differences(dev, tmp_path) == []
+    assert indexer(dev).last.full and indexer(dev).error is None
+
+
 def test_close_ends_the_service_and_removes_the_private_bundle(dev):
     dev.wait_for_background()
     live = indexer(dev).index

@@ -79,13 +79,14 @@ class LiveIndex:
         started = time.perf_counter()
         changes = scan(site, self._pages if self._consistent else {}, should_stop)
         marked = {name for name, page in changes.pages.items() if page.marked}
-        full = not self._consistent or not marked or bool(marked - self._indexed)
+        alive = self._service is not None and self._service.alive
+        full = not (alive and self._consistent) or not marked or bool(marked - self._indexed)
         report = UpdateReport(full=full, seconds={"scan": time.perf_counter() - started})
         if should_stop():
             raise Stopped()
         self._consistent = False
         started = time.perf_counter()
-        cpu = self._service.cpu_seconds() if self._service is not None and self._service.alive else 0.0
+        cpu = self._service.cpu_seconds() if alive else 0.0
         if full:
             changes = self._load(site, changes, should_stop)
             marked = {name for name, page in changes.pages.items() if page.marked}
@@ -106,6 +107,7 @@ class LiveIndex:
         loop's back), the pages are scanned and read again."""
         if self._service is None or not self._service.alive:
             self._service = self._held.service = PagefindService(cwd=site.parent)
+            self._index = None  # the indexes of a stopped service are gone with it
         if self._bundle is None:
             self._bundle = scratch_folder(site) / "pagefind"
             self._held.folder = self._bundle.parent
