@@ -17,7 +17,8 @@ def dev(tmp_path):
     write_content(tmp_path / "dev", fixture_files())
     builder = DevBuilder(ROOT / "pelicanconf.py", site_settings(tmp_path / "dev"))
     builder.build()
-    return builder
+    yield builder
+    builder.close()  # the search index's Pagefind service lives as long as the builder
 
 
 def clean_build_of(builder, tmp_path):

@@ -181,42 +181,53 @@ def _live_site(tmp_path):
     return site
 
 
-def test_cancelling_the_background_indexer_stops_pagefind_and_keeps_the_live_bundle(tmp_path, monkeypatch):
-    """A fault Pagefind cannot produce on demand: an index run that hangs. cancel() must kill it at
-    once and leave the served bundle alone."""
+def _fake_service(tmp_path, monkeypatch, script: str):
+    """Stand in for Pagefind's binary (faults it cannot produce on demand)."""
     import sys
+
+    from csoa.search import pagefind_service
+
+    fake = tmp_path / "fake-pagefind"
+    fake.write_text(f"#!{sys.executable}\n{script}\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pagefind_service, "pagefind_binary", lambda: str(fake))
+
+
+def test_cancel_publishes_nothing_more_and_close_stops_a_hanging_service(tmp_path, monkeypatch):
+    """cancel() (a build starts) returns at once and leaves the served bundle alone while the
+    service still works (its index is worth keeping); close() kills it and leaves nothing."""
     import time
 
     from csoa.plugins.search import background
 
-    monkeypatch.setattr(background, "pagefind_command",
-                        lambda *a, **k: [sys.executable, "-c", "import time; time.sleep(60)"])
+    _fake_service(tmp_path, monkeypatch, "import time; time.sleep(60)")
     site = _live_site(tmp_path)
     indexer = background.BackgroundIndexer()
     indexer.start(site)
-    time.sleep(0.3)
-    hanging = indexer._process
+    time.sleep(0.5)
+    service, folder = indexer.index._service, indexer.index._bundle.parent
+    started = time.perf_counter()
     indexer.cancel()
-    assert hanging is not None and hanging.returncode == -9  # killed, not waited for
+    assert time.perf_counter() - started < 0.5 and service.alive
+    indexer.close()
+    assert service._process.returncode == -9  # killed, not waited for
     assert indexer.runs == 0 and indexer.error is None
     assert (site / "pagefind" / "pagefind-ui.js").read_text() == "the previous bundle"
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".output-pagefind-")]  # no leftovers
+    assert not folder.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
 
 
 def test_a_failed_background_index_keeps_the_live_bundle_and_reports_the_error(tmp_path, monkeypatch):
-    import sys
-
     from csoa.plugins.search import background
     from csoa.search.pagefind_index import PagefindFailed
 
-    monkeypatch.setattr(background, "pagefind_command",
-                        lambda *a, **k: [sys.executable, "-c", "import sys; sys.exit('index broke')"])
+    _fake_service(tmp_path, monkeypatch, "import sys; sys.exit('index broke')")
     site = _live_site(tmp_path)
     indexer = background.BackgroundIndexer()
     indexer.start(site)
     with pytest.raises(PagefindFailed, match="index broke"):
         indexer.wait()
     assert (site / "pagefind" / "pagefind-ui.js").read_text() == "the previous bundle"
+    indexer.close()
 
 
 def test_the_background_indexer_swaps_in_a_real_bundle(tmp_path):
@@ -226,6 +237,7 @@ def test_the_background_indexer_swaps_in_a_real_bundle(tmp_path):
     indexer = background.BackgroundIndexer()
     indexer.start(site)
     indexer.wait()
+    indexer.close()
     assert indexer.runs == 1
     assert "the previous bundle" not in (site / "pagefind" / "pagefind-ui.js").read_text()
     assert len(list((site / "pagefind" / "fragment").iterdir())) == 1

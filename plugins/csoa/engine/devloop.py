@@ -15,8 +15,8 @@ leaves the output as it was after the last good build.
 Three things keep a rebuild short at 2,000 pages. The output replaced by a build is not deleted but
 kept, trimmed down to its page files in the background, and reused as the next build's staging
 directory, so a rebuild creates no folders and links only the pages that changed since then. Slow
-follow-up work that plugins register as background jobs (the search index: Pagefind has no
-incremental mode) is paused while a build runs and resumed on the live output after it;
+follow-up work that plugins register as background jobs (the search index) is paused while a
+build runs and resumed on the live output after it;
 ``wait_for_background()`` waits for it. Python's cyclic collector is paused while a build runs
 (see _collect_garbage). ``close()`` stops the background work.
 
@@ -76,7 +76,7 @@ class DevBuilder:
     def close(self) -> None:
         """Stop the background work (the jobs, a pending collection, the spare's preparation) and
         remove the spare staging directory; the output stays."""
-        self.session.cancel_jobs()
+        self.session.close_jobs()
         if self._collecting is not None:
             self._collecting.cancel()
         spare = self._take_spare()

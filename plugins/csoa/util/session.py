@@ -42,6 +42,7 @@ class BackgroundJob(Protocol):
     def start(self, output: Path) -> None: ...  # work on this live output (restart if running)
     def cancel(self) -> None: ...  # stop now: a build starts, or the session closes
     def wait(self) -> None: ...  # until the live output's work is done (raises its failure)
+    def close(self) -> None: ...  # the session ends: stop all work, remove what the job keeps
 
 
 class BuildSession:
@@ -121,6 +122,11 @@ class BuildSession:
     def cancel_jobs(self) -> None:
         for job in self._jobs.values():
             job.cancel()
+
+    def close_jobs(self) -> None:
+        """The session ends: each job stops everything it runs and removes what it keeps."""
+        for job in self._jobs.values():
+            job.close()
 
     def start_jobs(self, output: Path) -> None:
         for job in self._jobs.values():

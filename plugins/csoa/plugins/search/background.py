@@ -1,12 +1,16 @@
-"""The dev loop's search index: Pagefind runs in the background after a rebuild, not inside it.
+"""The dev loop's search index: kept current in the background after each rebuild.
 
-Pagefind has no incremental mode: it re-reads the whole site (about 2 s for 3,400 pages here).
-In the dev loop the edited page must be live within a second, so the rebuild carries the previous
-bundle over (moved, so search keeps working, one edit behind) and, once the new output is in
-place, this indexer writes a fresh bundle beside it and swaps it in with two renames. It is the
-search plugin's background job in the dev loop's build session: the dev loop cancels it before a
-build (its result would describe an output that is being replaced) and starts it on the live
-output after.
+The rebuild carries the previous bundle over (moved, so search keeps working, one edit behind);
+once the new output is live, this job brings Pagefind's index up to date with the pages that
+changed (csoa.search.live_index: a Pagefind service keeps the parsed pages between builds) and
+copies the bundle files that changed into the live output (csoa.search.bundle_files.publish). It
+is the search plugin's background job in the dev loop's build session: the dev loop cancels it
+before a build and starts it on the live output after.
+
+Cancelling does not stop a request Pagefind is working on (its index would be lost, and the next
+update would parse every page again): that request finishes beside the build, into the job's own
+folder, and the job publishes nothing into the output after ``cancel()`` returned. ``close()``
+stops everything.
 
 Plain Python, no Pelican.
 """
@@ -15,22 +19,14 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
-import tempfile
 import threading
+import time
 from pathlib import Path
 
-from csoa.engine.atomic import swap_into_place
-from csoa.search.pagefind_index import (
-    PagefindFailed,
-    Stopped,
-    marked_pages_glob,
-    pagefind_command,
-    place_bundle,
-    read_result,
-    scratch_folder,
-)
+from csoa.search.bundle_files import BundleUnreadable, publish
+from csoa.search.live_index import LiveIndex, OutputChanging, UpdateReport
+from csoa.search.pagefind_index import PagefindFailed, Stopped
+from csoa.search.pagefind_service import ServiceFailed
 
 logger = logging.getLogger(__name__)
 BUNDLE = "pagefind"
@@ -46,36 +42,39 @@ def carry_bundle_over(live: Path, staging: Path) -> None:
 
 
 class BackgroundIndexer:
-    """Indexes one output directory at a time, off the build's critical path."""
+    """Keeps the search bundle of one live output current, off the build's critical path."""
 
     def __init__(self, language: str = "en"):
-        self.language = language
-        self._lock = threading.Lock()  # held while a finished bundle is swapped in
+        self.index = LiveIndex(language)
+        self._lock = threading.Lock()  # held while the bundle is published into the output
         self._thread: threading.Thread | None = None
-        self._process: subprocess.Popen | None = None
         self._cancelled = threading.Event()
         self.error: str | None = None  # the last run's failure, for the dev server to show
-        self.runs = 0  # bundles swapped in
+        self.runs = 0  # bundles published
+        self.last: UpdateReport | None = None  # what the last run did (and its times)
 
     def start(self, site: Path) -> None:
         self.cancel()
-        self._cancelled = threading.Event()
-        self._thread = threading.Thread(target=self._index, args=(Path(site), self._cancelled),
+        previous, self._cancelled = self._thread, threading.Event()
+        self._thread = threading.Thread(target=self._index, args=(Path(site), self._cancelled, previous),
                                         name="search-index", daemon=True)
         self._thread.start()
 
     def cancel(self) -> None:
-        """Stop the running indexer (if any) and wait for it: the output may change after this."""
-        thread = self._thread
-        if thread is None:
-            return
+        """From now on nothing is published into the output (a publication under way finishes
+        first); a Pagefind request under way finishes in the background (the next start waits)."""
         self._cancelled.set()
         with self._lock:
-            process = self._process
-            if process is not None and process.poll() is None:
-                process.kill()
-        thread.join()
-        self._thread = None
+            pass
+
+    def close(self) -> None:
+        """Stop everything: the Pagefind service, the job's thread, its folder."""
+        self._cancelled.set()
+        self.index.stop()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self.index.close()
 
     def wait(self) -> None:
         """Wait until the output's bundle is current (benchmarks and tests compare it)."""
@@ -85,32 +84,25 @@ class BackgroundIndexer:
         if self.error:
             raise PagefindFailed(self.error)
 
-    def _index(self, site: Path, cancelled: threading.Event) -> None:
-        fresh = Path(tempfile.mkdtemp(prefix=f".{site.name}-{BUNDLE}-", dir=site.parent))
-        scratch = scratch_folder(site)  # Pagefind writes here (in memory when there is room)
+    def _index(self, site: Path, cancelled: threading.Event, previous: threading.Thread | None) -> None:
+        if previous is not None:
+            previous.join()  # the cancelled run's Pagefind request: one service, one request at a time
+        cpu = time.thread_time()
         try:
-            glob = marked_pages_glob(site, should_stop=cancelled.is_set)
+            bundle, report = self.index.update(site, should_stop=cancelled.is_set)
             with self._lock:
                 if cancelled.is_set():
                     return
-                command = pagefind_command(site, self.language, scratch / BUNDLE, glob)
-                self._process = subprocess.Popen(command,
-                                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            stdout, stderr = self._process.communicate()
-            with self._lock:
-                if cancelled.is_set():
-                    return
-                read_result(site, scratch / BUNDLE, self._process.returncode, stdout, stderr)
-                fresh.rmdir()
-                place_bundle(scratch / BUNDLE, fresh)  # beside the site: the swap below is two renames
-                swap_into_place(fresh, site / BUNDLE)  # as a build's output
-                self.error, self.runs = None, self.runs + 1
+                started = time.perf_counter()
+                publish(bundle, site / BUNDLE)
+                report.seconds["publish"] = time.perf_counter() - started
+                report.seconds["job_cpu"] = time.thread_time() - cpu  # this thread's share: scan, prune, publish
+                self.error, self.runs, self.last = None, self.runs + 1, report
         except Stopped:
             return
-        except PagefindFailed as failure:
+        except (ServiceFailed, BundleUnreadable, OutputChanging, PagefindFailed, OSError) as failure:
+            if cancelled.is_set():
+                return  # stopped by close(), or a run whose output is gone: the next run starts over
+            self.index.stop()
             self.error = str(failure)
             logger.error("search index not updated: %s", failure)
-        finally:
-            self._process = None
-            shutil.rmtree(fresh, ignore_errors=True)
-            shutil.rmtree(scratch, ignore_errors=True)

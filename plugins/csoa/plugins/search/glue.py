@@ -6,7 +6,8 @@ complete (the session's "output complete" hook), so its failure fails the build,
 fails before then stops it ("build ended"). The writer notes which pages carry data-pagefind-body
 as it writes them (a page probe), so the glob of marked pages needs to read only the others. In the
 dev loop (an incremental session) the index is a background job instead: the rebuilt output
-carries the previous bundle over and the job writes a fresh one once the output is live. In a bare
+carries the previous bundle over and, once the output is live, the job tells the Pagefind index it
+keeps between builds which pages changed and copies the changed bundle files in. In a bare
 Pelican run (no session) Pagefind runs within ``finalized``.
 """
 
