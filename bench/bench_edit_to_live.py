@@ -1,6 +1,7 @@
 """Edit to live page: from a file's save to the rebuilt page being served, seen from outside the server.
 
-Run with `python bench/bench_edit_to_live.py [--n 2000] [--rounds 7] [--no-hugo]`.
+Run with `python bench/bench_edit_to_live.py [--n 2000] [--rounds 7] [--no-hugo] [--baseline CHECKOUT]`
+(--baseline: also the editor's loop of another checkout, e.g. an export of main, in the same rounds).
 Writes bench/results/edit_to_live.json (folded into RESULTS.md by bench/report.py).
 
 It writes the N-item corpus (bench/corpus.py) to a temporary folder, starts the editor's loop
@@ -9,8 +10,8 @@ It writes the N-item corpus (bench/corpus.py) to a temporary folder, starts the 
 each round writes a unique marker into an article and, from this process, GETs that article's URL
 in a tight loop (one request every --poll-interval seconds, as a reload request would) until the
 response contains the marker: save -> served. Two series: the same article every round, and a
-different article each round. Between rounds it waits --settle seconds (the editor reads the
-page; our background search index catches up).
+different article each round. Between rounds it waits until the server's process tree is idle
+(the editor reads the page; our background search index catches up; see settle()).
 
 Hugo runs with `--disableFastRender`: without it, Hugo re-renders only the pages the browser
 visited lately and leaves every other page (listings, tag pages, with the item's summary) stale
@@ -18,7 +19,8 @@ until visited, while our loop rebuilds the whole site to the same bytes as a cle
 default mode is measured as a third series for reference (--no-hugo-fast to skip it).
 
 CPU time: utime + stime (own and reaped children) of each server's process tree, read from /proc
-at the save and when the page is served, and again after the settle (background work included).
+at the save and when the page is served, and again after the settle (background work included;
+a background process's time counts once it has ended and been reaped).
 Every server is stopped on any exit (its own process group is killed).
 """
 
@@ -169,13 +171,14 @@ def url_of(stem: str) -> str:
     return f"/news/{stem}/"  # ARTICLE_URL = "{category}/{slug}/" in ours; section/slug in Hugo
 
 
-def start_ours(work: Path, content: Path) -> Target:
+def start_ours(name: str, tree: Path, work: Path, content: Path) -> Target:
+    """The editor's loop of the checkout ``tree`` (its plugins, settings and theme) on ``content``."""
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
-    cmd = [sys.executable, "-m", "csoa.apps.editor_loop", str(ROOT / "pelicanconf.py"), "--port", str(port),
-           "--content", str(content), "--output", str(work / "output"), "--cache", str(work / "cache")]
-    log = work / "ours.log"
-    return Target("ours", start_server(cmd, log, env=env, cwd=ROOT), port, content / "news", log)
+    env = {**os.environ, "PYTHONPATH": str(tree / "plugins")}
+    cmd = [sys.executable, "-m", "csoa.apps.editor_loop", str(tree / "pelicanconf.py"), "--port", str(port),
+           "--content", str(content), "--output", str(work / f"{name}-output"), "--cache", str(work / f"{name}-cache")]
+    log = work / f"{name}.log"
+    return Target(name, start_server(cmd, log, env=env, cwd=tree), port, content / "news", log)
 
 
 def start_hugo(name: str, site: Path, work: Path, fast_render: bool) -> Target:
@@ -198,10 +201,24 @@ def edit_round(target: Target, stem: str, marker: str, args) -> dict:
         handle.write(f"{original}\n\nEdit marker {marker}.\n")
     seconds = target.poller.wait_for(url_of(stem), marker, args.round_timeout, args.poll_interval)
     cpu_served = tree_cpu_seconds(target.process.pid)
-    time.sleep(args.settle)
+    settled = settle(target, args)
     cpu_after = tree_cpu_seconds(target.process.pid)
-    return {"seconds": None if seconds is None else round(seconds, 4),
+    return {"seconds": None if seconds is None else round(seconds, 4), "settle_s": settled,
             "cpu_to_served_s": round(cpu_served - cpu_before, 3), "cpu_round_s": round(cpu_after - cpu_before, 3)}
+
+
+def settle(target: Target, args) -> float:
+    """Wait --settle seconds, then until the server's process tree is idle (under 5% of a core for
+    half a second: our search index has caught up), at most --settle-max: the editor reads the page
+    before the next save, and no round starts with the last one's background work still running."""
+    started = time.perf_counter()
+    time.sleep(args.settle)
+    while time.perf_counter() - started < args.settle_max:
+        before = tree_cpu_seconds(target.process.pid)
+        time.sleep(0.5)
+        if tree_cpu_seconds(target.process.pid) - before < 0.025:
+            break
+    return round(time.perf_counter() - started, 2)
 
 
 def series_summary(rounds: list[dict]) -> dict:
@@ -240,7 +257,10 @@ def hugo_version() -> str | None:
 
 def measure(args, work: Path) -> dict:
     content = write_corpus(work, args.n)
-    targets, notes = [start_ours(work, content)], []
+    targets, notes = [start_ours("ours", ROOT, work, content)], []
+    if args.baseline:  # another checkout's loop, on its own copy of the corpus, in the same rounds
+        shutil.copytree(content, work / "baseline-content")
+        targets.append(start_ours("ours_baseline", args.baseline.resolve(), work, work / "baseline-content"))
     version = None if args.no_hugo else hugo_version()
     if version:
         convert(content, work / "hugo")
@@ -252,10 +272,13 @@ def measure(args, work: Path) -> dict:
         notes.append(f"Hugo skipped: no working hugo at {HUGO}")
         print(notes[-1], file=sys.stderr)
     startup = {t.name: round(t.wait_until_serving(args.start_timeout), 2) for t in targets}
-    time.sleep(args.settle)  # the first build's background work (search index) is done
+    for target in targets:
+        settle(target, args)  # the first build's background work (search index) is done
     load_before = [round(x, 2) for x in os.getloadavg()]
     series = run_rounds(targets, args)
-    return {"n": args.n, "rounds": args.rounds, "poll_interval_s": args.poll_interval, "settle_s": args.settle,
+    return {"n": args.n, "rounds": args.rounds, "baseline": str(args.baseline or ""),
+            "poll_interval_s": args.poll_interval,
+            "settle": f"at least {args.settle} s, then until the server is idle (at most {args.settle_max} s)",
             "hugo": version, "hugo_flags": "--disableFastRender (hugo); default fast render (hugo_fast_render)",
             "seconds_until_first_served": startup, "load_average_before": load_before,
             "load_average_after": [round(x, 2) for x in os.getloadavg()], "notes": "; ".join(notes),
@@ -267,11 +290,13 @@ def main(argv=None) -> int:
     parser.add_argument("--n", type=int, default=2000, help="news items in the corpus")
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--poll-interval", type=float, default=0.005, help="seconds between two GETs")
-    parser.add_argument("--settle", type=float, default=4.0, help="seconds between rounds")
+    parser.add_argument("--settle", type=float, default=2.0, help="seconds at least between rounds")
+    parser.add_argument("--settle-max", type=float, default=60.0, help="seconds at most waiting for an idle server")
     parser.add_argument("--round-timeout", type=float, default=60.0)
     parser.add_argument("--start-timeout", type=float, default=900.0)
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-hugo-fast", action="store_true", help="skip Hugo's default (fast render) mode")
+    parser.add_argument("--baseline", type=Path, help="also measure the editor's loop of this checkout (e.g. main)")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "edit_to_live.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (its server logs)")
     args = parser.parse_args(argv)
