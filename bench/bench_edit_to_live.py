@@ -279,7 +279,7 @@ def measure(args, work: Path) -> dict:
     return {"n": args.n, "rounds": args.rounds, "baseline": str(args.baseline or ""),
             "poll_interval_s": args.poll_interval,
             "settle": f"at least {args.settle} s, then until the server is idle (at most {args.settle_max} s)",
-            "hugo": version, "hugo_flags": "--disableFastRender (hugo); default fast render (hugo_fast_render)",
+            "hugo_version": version, "hugo_flags": "--disableFastRender (hugo); default fast render (hugo_fast_render)",
             "seconds_until_first_served": startup, "load_average_before": load_before,
             "load_average_after": [round(x, 2) for x in os.getloadavg()], "notes": "; ".join(notes),
             "python": platform.python_version(), **series}
