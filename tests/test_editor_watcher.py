@@ -71,3 +71,30 @@ def test_a_save_runs_its_folders_task_once_and_hidden_files_run_nothing(tmp_path
         assert ran == ["content", "theme"]
     finally:
         watcher.close()
+
+
+def test_without_file_events_it_polls_and_still_sees_a_save(tmp_path, loop, monkeypatch, capsys):
+    import csoa.apps.editor_loop.watcher as watcher_module
+
+    def no_events(*_paths, **_options):  # what watchfiles raises when the inotify watch limit is reached
+        raise OSError(28, "OS file watch limit reached")
+        yield  # a generator, like watchfiles.watch
+
+    monkeypatch.setattr(watcher_module.watchfiles, "watch", no_events)
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("Title: A\n\nFirst.\n")
+    ran = []
+    watcher = NotifyWatcher()
+    watcher.watch(str(content), lambda: ran.append("content"), ignore=hidden)
+    try:
+        loop.add_callback(lambda: watcher.start(watcher.examine))
+        run_until(loop, lambda: watcher.polling)
+        assert watcher.polling and "no file events" in capsys.readouterr().err
+        run_until(loop, lambda: False, timeout=1.0)  # a first walk records the files' mtimes
+        time.sleep(0.05)
+        (content / "a.md").write_text("Title: A\n\nSecond.\n")
+        run_until(loop, lambda: ran)
+        assert ran == ["content"]
+    finally:
+        watcher.close()

@@ -13,10 +13,11 @@ falls back to livereload's polling.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 from livereload.watcher import Watcher
-from tornado.ioloop import IOLoop
+from tornado.ioloop import IOLoop, PeriodicCallback
 
 try:
     import watchfiles
@@ -24,6 +25,7 @@ except ImportError:  # pragma: no cover - watchfiles is a pinned dependency
     watchfiles = None
 
 STEP_MS = 15  # a batch ends when no further event arrived for this long
+POLL_MS = 800  # livereload's polling interval, when file events are unavailable
 
 
 def _under(path: str, folder: str) -> bool:
@@ -40,6 +42,7 @@ class NotifyWatcher(Watcher):
         self._changed: list[str] = []  # paths reported by the watching thread, not yet examined
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self.polling = False  # file events unavailable: livereload's walk, every POLL_MS
 
     def start(self, callback) -> bool:
         """Watch every task's path from a thread; ``callback`` (livereload's poll_tasks) runs on the
@@ -55,15 +58,21 @@ class NotifyWatcher(Watcher):
         return True
 
     def _watch(self, paths: list[str], loop: IOLoop, callback) -> None:
-        for changes in watchfiles.watch(*paths, step=self.step_ms, stop_event=self.stop, raise_interrupt=False,
-                                        rust_timeout=1000):
-            with self._lock:
-                self._changed.extend(sorted(os.path.abspath(path) for _change, path in changes))
-            loop.add_callback(callback)
+        try:
+            for changes in watchfiles.watch(*paths, step=self.step_ms, stop_event=self.stop, raise_interrupt=False,
+                                            rust_timeout=1000):
+                with self._lock:
+                    self._changed.extend(sorted(os.path.abspath(path) for _change, path in changes))
+                loop.add_callback(callback)
+        except Exception as error:  # e.g. the system's limit of inotify watches: poll rather than go deaf
+            print(f"editor's loop: no file events ({error}); checking for changes every {POLL_MS} ms",
+                  file=sys.stderr, flush=True)
+            self.polling = True
+            loop.add_callback(lambda: PeriodicCallback(callback, POLL_MS).start())
 
     def examine(self):
         """Run the tasks whose paths changed since the last call; (a changed path, None) or (None, None)."""
-        if self._thread is None:  # no watchfiles: livereload polls
+        if self._thread is None or self.polling:  # no file events: livereload's walk
             return super().examine()
         if self._changes:
             return self._changes.pop()
