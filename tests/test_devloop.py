@@ -3,6 +3,7 @@ of the edited content writes, re-renders only what the edit affects, and a broke
 last good output."""
 
 import shutil
+import time
 
 import pytest
 from fastbuild_fixtures import fixture_files, tree, tree_differences
@@ -257,25 +258,48 @@ def test_an_event_edit_reparses_only_that_event(dev, tmp_path):
     assert_same_as_clean(dev, tmp_path)
 
 
-def test_the_cyclic_collector_is_paused_only_while_a_build_runs(dev, tmp_path):
+def wait_until(predicate, timeout=30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return predicate()
+
+
+def test_the_cyclic_collector_is_paused_while_a_build_runs_and_resumed_after_it_returned(dev, tmp_path):
     import gc
+    import threading
 
     from pelican import signals
 
-    during = []
+    during, collections_in_build = [], []
+    building = threading.get_ident()
 
     def record(_pelican):
         during.append(gc.isenabled())
 
+    def collected(phase, _info):  # the collector's runs in the thread that builds
+        if phase == "start" and threading.get_ident() == building:
+            collections_in_build.append(phase)
+
     signals.finalized.connect(record)
     try:
         edit(dev, "news/item-01.md", "Opening paragraph", "Paused collector")
-        dev.rebuild()
-        assert during == [False] and gc.isenabled()
+        gc.callbacks.append(collected)
+        try:
+            dev.rebuild()
+        finally:
+            gc.callbacks.remove(collected)
+        assert during == [False]
+        assert collections_in_build == []  # none before rebuild() returned, not even when resuming it
+        assert wait_until(gc.isenabled)  # then resumed in the background
         edit(dev, "news/item-04.md", "Date: 2016-07-05 09:00 +01:00", "Date: next tuesday-ish")
         with pytest.raises(BuildFailed):
             dev.rebuild()
-        assert gc.isenabled()  # a failed build re-enables it too
+        assert wait_until(gc.isenabled)  # after a failed build too
+        edit(dev, "news/item-04.md", "Date: next tuesday-ish", "Date: 2016-07-05 09:00 +01:00")
+        dev.rebuild()
+        dev.close()
+        assert gc.isenabled()  # close() does not leave it paused
     finally:
         signals.finalized.disconnect(record)
 

@@ -17,6 +17,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 
 from csoa.apps.editor_loop.rebuild import BuildResult, BuildWorker
+from csoa.apps.editor_loop.watcher import NotifyWatcher
 
 BANNER_ID = "build-error"
 
@@ -112,7 +113,8 @@ class EditorLoop:
         # livereload drops a change seen within 3 s of its last reload (meant for bursts of saves);
         # our rebuilds are serial and each ends in one reload, so a quick second save must count too.
         LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-        server = Server()
+        watcher = NotifyWatcher()  # file events, not livereload's 0.8 s polling (watcher.py)
+        server = Server(watcher=watcher)
         server.SFH = handler_for(self.state)
         def hidden(p):
             return os.path.basename(p).startswith((".", "#"))
@@ -125,4 +127,5 @@ class EditorLoop:
         try:
             server.serve(host=host, port=port, root=str(self.output), restart_delay=0)
         finally:
+            watcher.close()
             self.worker.close()
