@@ -118,9 +118,8 @@ class StatisticsGenerator(Generator):
         items = downloads.typed_public(self.records)
         (out / "incidents.json").write_text(downloads.json_text(self.records, items), encoding="utf-8")
         (out / "incidents.geojson").write_text(downloads.geojson_text(self.records, items), encoding="utf-8")
-        png = charts.headline_chart_png(self.summary)
-        if png:  # no in-scope incidents, no chart
-            (out / "headline-chart.png").write_bytes(png)
+        # No statistics/headline-chart.png: no page linked it (the newsletter draws its own figures.png
+        # through the context), so it cost a chart rendering per build for a file no reader fetched.
         self._write_client_data(out / "data")
 
     def _write_client_data(self, data: Path) -> None:
