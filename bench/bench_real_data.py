@@ -50,8 +50,12 @@ def kind_of(relpath: str) -> str:
         return "CSV downloads"
     if ext == "geojson":
         return "GeoJSON"
+    if ext == "json" and relpath.startswith("statistics/data/"):
+        return "JSON the list and the map load"
+    if ext == "json" and relpath.startswith("statistics/"):
+        return "JSON downloads"
     if ext == "json":
-        return "JSON"
+        return "JSON (other)"
     if ext in ("html", "htm"):
         return "HTML"
     if ext in ("png", "svg", "jpg", "jpeg", "webp", "gif", "ico"):

@@ -139,6 +139,48 @@ def targets(rows: list[dict], exponents: dict) -> list[str]:
     return lines
 
 
+REAL_DATA_SITES = (("sample_site", "sample site"), ("real_data_site", "real ASAM data"),
+                   ("synthetic_100k_statistics", "100,000 synthetic (statistics only)"))
+
+
+def real_data_section(figures: dict) -> list[str]:
+    """bench_real_data.py's figures side by side: the sample site, the real data, 100,000 synthetic."""
+    sites = [(key, label, figures[key]) for key, label in REAL_DATA_SITES if isinstance(figures.get(key), dict)]
+    skipped = [f"{label}: {site['skipped']}" for _, label, site in sites if "skipped" in site]
+    sites = [(k, label, site) for k, label, site in sites if "output" in site]
+    lines = ["### real_data", "", f"Load average (1 min) when written: {figures.get('machine', {}).get('load_average_1m')}. "
+             + " ".join(skipped), "", "| measure | " + " | ".join(label for _, label, _ in sites) + " |",
+             "|---|" + "---:|" * len(sites)]
+
+    def row(label, get):
+        values = []
+        for _, _, site in sites:
+            try:
+                values.append(_cell(get(site)))
+            except (KeyError, TypeError):
+                values.append("n/a")
+        lines.append(f"| {label} | " + " | ".join(values) + " |")
+
+    row("cold build (s)", lambda x: x["cold_build"]["seconds"])
+    row("cold build CPU (s)", lambda x: x["cold_build"]["cpu_s"])
+    row("cold build peak PSS / max RSS (MB)", lambda x: f"{x['cold_build']['tree_peak_mb']} / {x['cold_build']['peak_mb']}")
+    row("one-edit rebuild, dev loop (s; rounds)", lambda x: f"{x['dev_loop']['rebuild_s']} ({', '.join(map(str, x['dev_loop']['rebuild_runs_s']))})")
+    row("dev loop: pages re-rendered / kept", lambda x: f"{x['dev_loop']['rendered']} / {x['dev_loop']['kept']}")
+    row("output files", lambda x: x["output"]["files"])
+    row("output bytes", lambda x: f"{x['output']['bytes']:,}")
+    row("statistics pages (bytes)", lambda x: f"{x['output']['statistics_pages']} ({x['output']['statistics_pages_bytes']:,})")
+    kinds = sorted({k for _, _, site in sites for k in site["output"]["by_kind"]})
+    for kind in kinds:
+        row(f"kind: {kind} (files, bytes)", lambda x, k=kind: f"{x['output']['by_kind'][k]['files']}, {x['output']['by_kind'][k]['bytes']:,}")
+    folders = sorted({k for _, _, site in sites for k in list(site["output"]["by_folder"])[:8]})
+    for folder in folders:
+        row(f"folder: {folder} (files, bytes)", lambda x, f=folder: f"{x['output']['by_folder'][f]['files']}, {x['output']['by_folder'][f]['bytes']:,}")
+    lines += ["", "Largest files: " + "; ".join(
+        f"{label}: " + ", ".join(f"{name} {size:,}" for name, size in list(site["largest_files"].items())[:5])
+        for _, label, site in sites)]
+    return lines
+
+
 def markdown_table(results: dict) -> str:
     lines = [
         f"Machine: {results['machine']['platform']}, {results['machine']['cpus']} CPUs, Python {results['machine']['python']}  ",
@@ -160,6 +202,9 @@ def markdown_table(results: dict) -> str:
     if any("pelican_rebuild_s" in r for r in results["build"]):
         lines += ["", *growth_section(results["build"])]
     for area, figures in results.get("areas", {}).items():
+        if area == "real_data":
+            lines += ["", *real_data_section(figures)]
+            continue
         lines += ["", f"### {area}", "", "| measure | value |", "|---|---|"]
         lines += [f"| {k} | {v} |" for k, v in _flat(figures)]
     return "\n".join(lines) + "\n"
