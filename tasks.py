@@ -52,10 +52,10 @@ def reserve(c, port=8000):
     serve(c, port)
 
 
-@task(help={"sizes": "comma-separated corpus sizes (default 1000,2000)", "large": "also N=4000",
+@task(help={"sizes": "comma-separated corpus sizes (default 1000,2000,5000)", "large": "also N=10000,20000 (fewer rounds)",
             "repeats": "runs per measurement (median)", "baseline": "also time our build with fastbuild off",
             "areas": "also run the areas' benchmarks first (--no-areas skips them)"})
-def bench(c, sizes="1000,2000", large=False, repeats=5, baseline=False, areas=True):
+def bench(c, sizes="1000,2000,5000", large=False, repeats=5, baseline=False, areas=True):
     """Side-by-side build benchmark (ours, vanilla Pelican, Hugo) and the areas' benchmarks."""
     sys.path.insert(0, str(ROOT / "bench"))
     from run_all import main

@@ -1,5 +1,6 @@
-"""Side-by-side build benchmark: our full build vs vanilla Pelican 4.12 vs Hugo, plus our
-one-article rebuild, at several corpus sizes. Median of REPEATS runs each, peak memory of each.
+"""Side-by-side build benchmark: our full build vs vanilla Pelican 4.12 vs Hugo, cold and after
+one edit, at several corpus sizes (1,000, 2,000 and 5,000 news items; 10,000 and 20,000 more with
+--large). Median of the rounds of each, peak memory of each, and how each figure grows with N.
 
 Run with `invoke bench` (or `python bench/bench_build.py --sizes 1000 2000`).
 Writes bench/results.json, bench/RESULTS.md and bench/build_times.png.
@@ -24,11 +25,17 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from corpus import write_corpus  # noqa: E402
+from growth import growth  # noqa: E402
 from hugo_site import convert  # noqa: E402
 from measure import Run, median_run, run_measured  # noqa: E402
+from other_rebuilds import hugo_rebuild, vanilla_rebuild  # noqa: E402
 from report import write_reports  # noqa: E402
 
 PINNED_EPOCH = "1562544000"
+SIZES = [1000, 2000, 5000]
+LARGE_SIZES = [10000, 20000]  # with --large, LARGE_REPEATS rounds each (a 20,000 round takes minutes)
+LARGE_REPEATS = 3
+DISK_MARGIN = 5 * 2**30  # free space to leave on the work folder's disk
 VANILLA_CONF = """\
 SITENAME = "CSO Alliance"
 TIMEZONE = "Europe/London"
@@ -87,7 +94,8 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path, baseline: boo
     content = write_corpus(corpus, n)
     vanilla_conf = corpus / "vanilla.py"
     vanilla_conf.write_text(VANILLA_CONF, encoding="utf-8")
-    row: dict = {"n": n, "news_items": n, "load_average_before": [round(x, 2) for x in os.getloadavg()]}
+    row: dict = {"n": n, "news_items": n, "repeats": repeats,
+                 "load_average_before": [round(x, 2) for x in os.getloadavg()]}
 
     builders = {"ours": lambda out: ours_cmd("publishconf.py", content, out, work / "cache")}
     if baseline:  # the same build with fastbuild off: the "before" figure, measured in the same run
@@ -124,11 +132,49 @@ def bench_size(n: int, repeats: int, hugo: str | None, work: Path, baseline: boo
                pelican_cpu_s=round(vanilla.cpu_s, 3), pelican_tree_peak_mb=round(vanilla.tree_peak_mb, 1))
     if hugo:
         h = medians["hugo"]
-        row.update(hugo_s=round(h.seconds, 3), hugo_peak_mb=round(h.peak_mb, 1))
+        row.update(hugo_s=round(h.seconds, 3), hugo_peak_mb=round(h.peak_mb, 1),
+                   hugo_tree_peak_mb=round(h.tree_peak_mb, 1), hugo_cpu_s=round(h.cpu_s, 3))
     else:
         row.update(hugo_s=None, hugo_peak_mb=None, hugo_note="not measured: hugo not installable here")
     row["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    row["output_mb"] = {name: round(disk_usage(work.glob(f"out-{n}-{name}-0")) / 2**20, 1) for name in builders}
     return row
+
+
+def disk_usage(paths) -> int:
+    """Bytes the files under paths take on disk (allocated blocks, as du counts them)."""
+    total = 0
+    for path in paths:
+        for folder, _, files in os.walk(path):
+            total += sum(os.lstat(os.path.join(folder, f)).st_blocks * 512 for f in files)
+    return total
+
+
+def make_room(work: Path, n: int, repeats: int, done: list[dict]) -> bool:
+    """Delete the cold-build outputs of the sizes already measured when the next size would leave
+    less than DISK_MARGIN free (estimated from the last size's outputs, scaled by items and rounds).
+    Deleting makes later runs slower for a few minutes on ext4 (see bench_size), so only when needed."""
+    if not done:
+        return False
+    last = done[-1]
+    estimate = sum(last["output_mb"].values()) * 2**20 * last["repeats"] * (n / last["n"]) * (repeats / last["repeats"])
+    if shutil.disk_usage(work).free - estimate >= DISK_MARGIN:
+        return False
+    for row in done:
+        for out in work.glob(f"out-{row['n']}-*"):
+            shutil.rmtree(out, ignore_errors=True)
+    return True
+
+
+def bench_rebuilds(row: dict, work: Path, hugo: str | None) -> dict:
+    """One-edit rebuild of every builder at this size (ours: the dev loop, checked byte for byte)."""
+    n, repeats = row["n"], row["repeats"]
+    content = work / f"corpus-{n}" / "content"
+    figures = bench_rebuild(content, work, n, repeats)
+    figures.update(vanilla_rebuild(content, VANILLA_CONF, work, n, repeats, cwd=ROOT, env=_env()))
+    if hugo:
+        figures.update(hugo_rebuild(hugo, work / f"hugo-{n}", work, n, repeats, cwd=ROOT, env=_env()))
+    return figures
 
 
 def bench_rebuild(content: Path, work: Path, n: int, repeats: int) -> dict:
@@ -153,7 +199,8 @@ def bench_rebuild(content: Path, work: Path, n: int, repeats: int) -> dict:
         identical = same_tree(out, clean)
     finally:
         article.write_text(original, encoding="utf-8")
-    return {"rebuild_s": round(figures["rebuild_s"], 3), "rebuild_peak_mb": round(run.peak_mb, 1),
+    return {"rebuild_s": round(figures["rebuild_s"], 3), "rebuild_runs_s": [round(t, 3) for t in figures["rebuild_runs_s"]],
+            "rebuild_peak_mb": round(run.peak_mb, 1), "rebuild_tree_peak_mb": round(run.tree_peak_mb, 1),
             "rebuild_identical": identical, "rebuild_rendered": figures["rendered"],
             "rebuild_kept": figures["kept"], "devloop_warm_build_s": round(figures["warm_build_s"], 3),
             "rebuild_finalize_s": round(figures["finalize_s"], 3),
@@ -167,12 +214,14 @@ def machine() -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
-    parser.add_argument("--large", action="store_true", help="also N=4000")
+    parser.add_argument("--sizes", type=int, nargs="+", default=SIZES)
+    parser.add_argument("--large", action="store_true", help=f"also N={', '.join(map(str, LARGE_SIZES))}")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--large-repeats", type=int, default=LARGE_REPEATS,
+                        help="rounds at the sizes above 5,000 (at most --repeats)")
     parser.add_argument("--baseline", action="store_true", help="also time our build with fastbuild off")
     args = parser.parse_args(argv)
-    sizes = args.sizes + ([4000] if args.large else [])
+    sizes = args.sizes + ([n for n in LARGE_SIZES if n not in args.sizes] if args.large else [])
     hugo = ensure_hugo()
     results = {
         "machine": machine(),
@@ -183,12 +232,16 @@ def main(argv=None) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="cso-bench-") as tmp:
         for n in sizes:  # every cold build first: the dev-loop runs below delete files (see bench_size)
-            row = bench_size(n, args.repeats, hugo, Path(tmp), baseline=args.baseline)
+            repeats = args.repeats if n <= 5000 else min(args.repeats, args.large_repeats)
+            deleted = make_room(Path(tmp), n, repeats, results["build"])
+            row = bench_size(n, repeats, hugo, Path(tmp), baseline=args.baseline)
+            row["earlier_outputs_deleted_first"] = deleted
             print(json.dumps(row), flush=True)
             results["build"].append(row)
         for row in results["build"]:
-            row.update(bench_rebuild(Path(tmp) / f"corpus-{row['n']}" / "content", Path(tmp), row["n"], args.repeats))
+            row.update(bench_rebuilds(row, Path(tmp), hugo))
             print(json.dumps(row), flush=True)
+    results["growth"] = growth(results["build"])
     write_reports(results, BENCH)
     return 0
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-AREA_SCRIPTS = ["bench_stats.py", "bench_stats_browser.py", "bench_newsletter.py", "bench_events_feeds.py", "bench_publish.py", "bench_theme.py",
-                "bench_edit_to_live.py"]
+AREA_SCRIPTS = ["bench_stats.py", "bench_stats_browser.py", "bench_newsletter.py", "bench_events_feeds.py", "bench_publish.py",
+                "bench_theme.py", "bench_edit_to_live.py", "bench_real_data.py"]
 
 
 def run_area_benchmarks(scripts=AREA_SCRIPTS) -> list[str]:

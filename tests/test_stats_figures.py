@@ -131,6 +131,30 @@ def test_every_download_says_sample_data_and_the_csv_stays_a_plain_table(sample_
     assert "SAMPLE DATA" in spec["title"]["text"]
 
 
+def test_geojson_features_carry_id_and_position_once_and_every_value_of_the_json_download(sample_site):
+    """Issue 16 (keep only what a download needs): a feature's id and point are not repeated in its
+    properties, and nothing is lost: each feature is the JSON download's record, value for value."""
+    stats = sample_site / "statistics"
+    incidents = json.loads((stats / "incidents.json").read_text())["incidents"]
+    features = json.loads((stats / "incidents.geojson").read_text())["features"]
+    assert len(features) == len(incidents) > 100
+    for feature, record in zip(features, incidents):
+        assert not {"id", "lat", "lon"} & feature["properties"].keys()
+        lon, lat = feature["geometry"]["coordinates"]
+        assert {**feature["properties"], "id": feature["id"], "lat": lat, "lon": lon} == record
+
+
+def test_statistics_writes_no_file_that_nothing_links(sample_site):
+    """The headline chart PNG under statistics/ was linked by no page (the newsletter draws its own
+    figures.png): it is no longer written, and the newsletter's chart still is."""
+    stats = sample_site / "statistics"
+    assert not list(stats.glob("*.png"))
+    pages = "".join(p.read_text(encoding="utf-8") for p in sample_site.rglob("*.html"))
+    for download in (f for f in stats.iterdir() if f.is_file() and f.suffix != ".html"):  # each is linked
+        assert f"/statistics/{download.name}" in pages, download.name
+    assert list((sample_site / "newsletters").glob("*/figures.png"))
+
+
 # ------------------------------------------------------------------ partial year, ticks, small bases
 
 

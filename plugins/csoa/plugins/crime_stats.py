@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 import os
 from datetime import date
 from pathlib import Path
@@ -73,8 +74,7 @@ class StatisticsGenerator(Generator):
             self.context["statistics_summary"] = self.summary
             self.context["statistics_headline"] = pages.headline_sentence(self.summary["headline"])
             self.context.update(_home_chart(self.records, self.summary))
-            self.context["statistics_as_of"] = functools.partial(aggregate.summary_as_of, self.records,
-                                                                 regions=self.regions.keys)
+            self.context["statistics_as_of"] = SummaryAsOf(self.records, self.regions.keys, self.incidents_file, today)
             self.context.update(_dated_words(self.summary, today))
         # the raw table holds non-public records and confidential fields: never copy it as a static file
         readme = self.incidents_file.with_name("README.md")  # notes for editors, not for the web
@@ -119,9 +119,8 @@ class StatisticsGenerator(Generator):
         items = downloads.typed_public(self.records)
         (out / "incidents.json").write_text(downloads.json_text(self.records, items), encoding="utf-8")
         (out / "incidents.geojson").write_text(downloads.geojson_text(self.records, items), encoding="utf-8")
-        png = charts.headline_chart_png(self.summary)
-        if png:  # no in-scope incidents, no chart
-            (out / "headline-chart.png").write_bytes(png)
+        # No statistics/headline-chart.png: no page linked it (the newsletter draws its own figures.png
+        # through the context), so it cost a chart rendering per build for a file no reader fetched.
         self._write_client_data(out / "data")
 
     def _write_client_data(self, data: Path) -> None:
@@ -135,6 +134,25 @@ class StatisticsGenerator(Generator):
             (data / "narratives" / client_data.block_name(number)).write_text(client_data.to_json(block), encoding="utf-8")
         for resolution in ("110m", "50m"):
             (data / f"countries-{resolution}.json").write_text(client_data.countries_text(resolution), encoding="utf-8")
+
+
+class SummaryAsOf:
+    """``statistics_as_of(day)`` for other plugins: the figures as they stood on ``day``.
+
+    Its repr names the table's content, not a memory address: the dev loop fingerprints the whole
+    template context, and a value whose repr changes from build to build (a functools.partial's
+    does) made it re-render every page of a site with incident data after any edit."""
+
+    def __init__(self, records: list, regions, table: Path, today: date):
+        self._summary_as_of = functools.partial(aggregate.summary_as_of, records, regions=regions)
+        digest = hashlib.blake2b(table.read_bytes(), digest_size=16).hexdigest()
+        self._name = f"statistics_as_of(table {digest}, today {today}, regions {','.join(regions)})"
+
+    def __call__(self, day: date) -> dict:
+        return self._summary_as_of(day)
+
+    def __repr__(self) -> str:
+        return self._name
 
 
 def get_generators(pelican):
