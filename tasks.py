@@ -57,12 +57,11 @@ def reserve(c, port=8000):
             "areas": "also run the areas' benchmarks first (--no-areas skips them)"})
 def bench(c, sizes="1000,2000,5000", large=False, repeats=5, baseline=False, areas=True):
     """Side-by-side build benchmark (ours, vanilla Pelican, Hugo) and the areas' benchmarks."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from run_all import main
+    import subprocess
 
     args = ["--sizes", *sizes.split(","), "--repeats", str(repeats)] + (["--large"] if large else [])
-    args += ["--baseline"] if baseline else []
-    sys.exit(main(args, areas=areas))
+    args += (["--baseline"] if baseline else []) + ([] if areas else ["--no-areas"])
+    sys.exit(subprocess.run([sys.executable, str(ROOT / "bench" / "run_all.py"), *args], cwd=ROOT).returncode)
 
 
 @task(help={"settings": "settings file (default pelicanconf.py)"})

@@ -1,5 +1,8 @@
 """Run every area's benchmark script (each writes bench/results/<area>.json), then the build
-comparison, which collects all of them into bench/results.json and bench/RESULTS.md."""
+comparison, which collects all of them into bench/results.json and bench/RESULTS.md.
+
+    python bench/run_all.py [--no-areas] [bench_build.py's options...]   (what `invoke bench` runs)
+"""
 
 from __future__ import annotations
 
@@ -31,3 +34,8 @@ def main(build_args: list[str], areas: bool = True) -> int:
     if failed:
         print("benchmarks that failed: " + ", ".join(failed), file=sys.stderr)
     return code or (1 if failed else 0)
+
+
+if __name__ == "__main__":
+    argv = sys.argv[1:]
+    sys.exit(main([a for a in argv if a != "--no-areas"], areas="--no-areas" not in argv))
