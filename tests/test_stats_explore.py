@@ -183,7 +183,7 @@ def test_filters_round_trip_through_the_url_on_the_list_and_the_map(site):
         assert page.get_attribute("#incident-list", "data-shown") == str(len(wanted))
         # the list hands its filters to the map, and the map keeps them in its address
         page.click("#incident-map-link")
-        page.wait_for_function("document.getElementById('interactive-map').dataset.loaded")
+        page.wait_for_selector("#interactive-map[data-loaded]", state="attached")  # (the list page may still be showing)
         assert page.get_attribute("#interactive-map", "data-loaded") == str(len(wanted))
         assert page.input_value("#map-filters-to") == str(year)
         page.select_option("#map-filters-region", "west_africa")
