@@ -28,7 +28,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from measure import run_measured  # noqa: E402
-from real_site import ASAM, BUILT_ON, real_data_present  # noqa: E402
+from real_site import ASAM, BUILT_ON, project_regions, real_content, real_data_present  # noqa: E402
 from report import write_area_results  # noqa: E402
 
 RESULTS = BENCH / "results" / "real_data.json"
@@ -135,18 +135,6 @@ def measure_site(content: Path, work: Path, epoch: str) -> dict:
             "dev_loop": devloop_rebuild(content, work, epoch)}
 
 
-def real_content(work: Path) -> Path:
-    """content/ with the ASAM export imported in place of the sample table (as real_site does)."""
-    from csoa.stats.importer import import_incidents
-
-    content = work / "content"
-    shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("incidents.csv"))
-    report = import_incidents("asam", ASAM, content / "data" / "incidents.csv", BUILT_ON.date(),
-                              ports_file=content / "data" / "ports.csv", report_dir=work / "import-report")
-    print(f"imported {report.accepted} of {report.read} ASAM rows", flush=True)
-    return content
-
-
 def synthetic_100k(work: Path) -> dict:
     """The statistics section of 100,000 synthetic incidents (the statistics plugin alone)."""
     from datetime import datetime, timezone
@@ -156,8 +144,7 @@ def synthetic_100k(work: Path) -> dict:
     from csoa.stats.importer import enrich
     from csoa.stats.sample_data import generate
 
-    records = generate(100_000, seed=1)
-    enrich(records, None)
+    records = enrich(generate(100_000, seed=1), None, project_regions())
     content = work / "content"
     (content / "data").mkdir(parents=True)
     write_incidents(content / "data" / "incidents.csv", records)
@@ -176,7 +163,8 @@ def main() -> dict:
         results = {"sample_site": measure_site(sample, work / "sample", SAMPLE_EPOCH)}
         if real_data_present():
             (work / "real").mkdir()
-            content = real_content(work / "real")
+            content, report = real_content(work / "real")
+            print(f"imported {report.accepted} of {report.read} ASAM rows", flush=True)
             results["real_data_site"] = measure_site(content, work / "real", str(int(BUILT_ON.timestamp())))
         else:
             results["real_data_site"] = {"skipped": f"{ASAM} is absent"}

@@ -24,16 +24,32 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def build_real_site(work: Path) -> Path:
-    """content/ with the ASAM export imported in place of the sample table, built into work/output."""
-    from csoa.engine.build import build_site, load_settings
+def project_regions():
+    """The project's regions (pelicanconf.py's REGION_TABLE and REGION_POLYGONS)."""
+    from csoa.engine.build import load_settings
     from csoa.model.regions import site_regions
+
+    return site_regions(load_settings(ROOT / "pelicanconf.py"))
+
+
+def real_content(work: Path):
+    """work/content: the project's content with the ASAM export imported in place of the sample
+    table; returns (folder, the import's report)."""
     from csoa.stats.importer import import_incidents
 
     content = work / "content"
     shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("incidents.csv"))
-    import_incidents("asam", ASAM, content / "data" / "incidents.csv", BUILT_ON.date(),
-                     regions=site_regions(load_settings(ROOT / "pelicanconf.py")), ports_file=content / "data" / "ports.csv", report_dir=work / "import-report")
+    report = import_incidents("asam", ASAM, content / "data" / "incidents.csv", BUILT_ON.date(),
+                              regions=project_regions(), ports_file=content / "data" / "ports.csv",
+                              report_dir=work / "import-report")
+    return content, report
+
+
+def build_real_site(work: Path) -> Path:
+    """content/ with the ASAM export imported in place of the sample table, built into work/output."""
+    from csoa.engine.build import build_site
+
+    content, _ = real_content(work)
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(BUILT_ON.timestamp()))
     try:
