@@ -188,7 +188,7 @@ def bench_rebuild(content: Path, work: Path, n: int, repeats: int) -> dict:
     try:
         run = run_measured(
             [sys.executable, str(BENCH / "devloop_rebuild.py"), "--content", str(content), "--output", str(out),
-             "--article", str(article), "--repeats", str(repeats)],
+             "--article", str(article), "--repeats", str(repeats), "--keep-edits"],
             cwd=ROOT, env=_env(), capture=True,
         )
         figures = json.loads(run.stdout.strip().splitlines()[-1])

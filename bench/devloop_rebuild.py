@@ -30,6 +30,8 @@ def main(argv=None) -> int:
     parser.add_argument("--article", required=True, help="the markdown file to edit")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--vary", action="store_true", help="edit a different article each round")
+    parser.add_argument("--keep-edits", action="store_true",
+                        help="leave the edited articles as the last rebuild saw them (the caller compares a clean build of them, then restores)")
     args = parser.parse_args(argv)
 
     from csoa.engine.devloop import DevBuilder
@@ -56,10 +58,13 @@ def main(argv=None) -> int:
             builder.wait_for_background()
             search_times.append(time.perf_counter() - started)
             search_runs.append(_search_run(builder))
+    except BaseException:
+        restore(originals)
+        raise
     finally:
-        for article, text in originals.items():
-            article.write_text(text, encoding="utf-8")
         builder.close()
+    if not args.keep_edits:
+        restore(originals)
     last = reports[-1]
     print(json.dumps({"rebuild_s": statistics.median(times), "rebuild_runs_s": times, "warm_build_s": warm,
                       "search_s": statistics.median(search_times), "search_runs_s": search_times,
@@ -67,6 +72,11 @@ def main(argv=None) -> int:
                       "finalize_s": statistics.median(r.finalize_seconds for r in reports),
                       "parsed": last.parsed, "rendered": len(last.rendered), "kept": len(last.kept)}))
     return 0
+
+
+def restore(originals: dict) -> None:
+    for article, text in originals.items():
+        article.write_text(text, encoding="utf-8")
 
 
 def _search_run(builder) -> dict | None:
