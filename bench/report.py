@@ -194,7 +194,7 @@ def markdown_table(results: dict) -> str:
         lines.append(
             f"| {r['n']} | {r['ours_s']} | {r['pelican_s']} | {r.get('hugo_s') or 'n/a'} | "
             f"{_ratio(r['ours_s'], r['pelican_s'])} | {_ratio(r['ours_s'], r.get('hugo_s'))} | "
-            f"{r['rebuild_s']} | {r.get('rebuild_search_catch_up_s', 'n/a')} | {'yes' if r['rebuild_identical'] else 'NO'} | {r['ours_peak_mb']} | {r['pelican_peak_mb']} |"
+            f"{r.get('rebuild_s', 'not run')} | {r.get('rebuild_search_catch_up_s', 'n/a')} | {_identical(r)} | {r['ours_peak_mb']} | {r['pelican_peak_mb']} |"
         )
     notes = [_row_note(r) for r in results["build"] if "ours_tree_peak_mb" in r and "rebuild_rendered" in r]
     if notes:
@@ -233,6 +233,12 @@ def plot_png(results: dict) -> bytes:
         },
     }
     return vlc.vegalite_to_png(spec, scale=2)
+
+
+def _identical(row: dict) -> str:
+    if "rebuild_identical" not in row:
+        return "not run"
+    return "yes" if row["rebuild_identical"] else "NO"
 
 
 def write_reports(results: dict, bench: Path) -> None:
