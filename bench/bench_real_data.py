@@ -28,7 +28,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from measure import run_measured  # noqa: E402
-from real_site import ASAM, BUILT_ON, project_regions, real_content, real_data_present  # noqa: E402
+from real_site import ASAM, BUILT_ON, real_content, real_data_present, synthetic_content  # noqa: E402
 from report import write_area_results  # noqa: E402
 
 RESULTS = BENCH / "results" / "real_data.json"
@@ -140,19 +140,12 @@ def synthetic_100k(work: Path) -> dict:
     from datetime import datetime, timezone
 
     from csoa.engine.build import build_site
-    from csoa.model.incident_table import write_incidents
-    from csoa.stats.importer import enrich
-    from csoa.stats.sample_data import generate
 
-    records = enrich(generate(100_000, seed=1), None, project_regions())
-    content = work / "content"
-    (content / "data").mkdir(parents=True)
-    write_incidents(content / "data" / "incidents.csv", records)
-    shutil.copy(ROOT / "content" / "data" / "ports.csv", content / "data" / "ports.csv")
+    content, count = synthetic_content(work)
     build_site(ROOT / "pelicanconf.py", {"PATH": str(content), "OUTPUT_PATH": str(work / "output"),
                                          "CACHE_PATH": str(work / "cache"), "PLUGINS": ["csoa.plugins.crime_stats"],
                                          "BUILD_NOW": datetime(2019, 7, 8, tzinfo=timezone.utc)})
-    return {"incidents": len(records), "output": breakdown(work / "output"),
+    return {"incidents": count, "output": breakdown(work / "output"),
             "largest_files": largest_files(work / "output")}
 
 

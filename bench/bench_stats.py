@@ -14,13 +14,12 @@ Run: .venv/bin/python bench/bench_stats.py
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from real_site import project_regions  # bench/, the script's own folder
+from real_site import project_regions, synthetic_content  # bench/, the script's own folder
 from report import write_area_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,15 +54,8 @@ def bench_asam_import(work: Path) -> dict:
 
 def bench_100k_pages(work: Path) -> dict:
     from csoa.engine.build import build_site
-    from csoa.model.incident_table import write_incidents
-    from csoa.stats.importer import enrich
-    from csoa.stats.sample_data import generate
 
-    records = enrich(generate(100_000, seed=1), None, project_regions())
-    content = work / "content"
-    (content / "data").mkdir(parents=True)
-    write_incidents(content / "data" / "incidents.csv", records)
-    shutil.copy(ROOT / "content" / "data" / "ports.csv", content / "data" / "ports.csv")
+    content, count = synthetic_content(work)
     runs = []
     for _ in range(REPEATS):
         started, cpu = time.perf_counter(), time.process_time()
@@ -77,7 +69,7 @@ def bench_100k_pages(work: Path) -> dict:
     seconds, cpu = min(runs)
     pages = len(list((work / "output" / "statistics").rglob("index.html")))
     size = sum(p.stat().st_size for p in (work / "output" / "statistics").rglob("*") if p.is_file())
-    return {"incidents": len(records), "statistics_pages": pages, "output_mb": round(size / 1e6, 1),
+    return {"incidents": count, "statistics_pages": pages, "output_mb": round(size / 1e6, 1),
             "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "runs_seconds": [round(r[0], 3) for r in runs],
             "target_seconds": 15.0, "met": seconds <= 15.0}
 

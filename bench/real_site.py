@@ -45,6 +45,21 @@ def real_content(work: Path):
     return content, report
 
 
+def synthetic_content(work: Path, count: int = 100_000) -> tuple[Path, int]:
+    """work/content holding only an incident table of ``count`` synthetic incidents (seed 1, placed in
+    the project's regions) and the project's ports; returns (folder, number of incidents)."""
+    from csoa.model.incident_table import write_incidents
+    from csoa.stats.importer import enrich
+    from csoa.stats.sample_data import generate
+
+    records = enrich(generate(count, seed=1), None, project_regions())
+    content = work / "content"
+    (content / "data").mkdir(parents=True)
+    write_incidents(content / "data" / "incidents.csv", records)
+    shutil.copy(ROOT / "content" / "data" / "ports.csv", content / "data" / "ports.csv")
+    return content, len(records)
+
+
 def build_real_site(work: Path) -> Path:
     """content/ with the ASAM export imported in place of the sample table, built into work/output."""
     from csoa.engine.build import build_site
