@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from csoa.model.regions import site_regions
+from csoa.model.parse import Site
 from csoa.model.schema import ARTICLE, KINDS, Kind
 from csoa.util.walk import files_under
 
@@ -50,10 +50,11 @@ class SiteRules:
             kinds.setdefault(folder, KINDS["pages"])
         kinds["newsletters"] = KINDS["newsletters"]  # read by the newsletter plugin, whatever the paths say
         now = settings.get("BUILD_NOW") or datetime.now(timezone.utc)
+        site = Site.from_settings(settings)  # the same zone, regions and root as the events and newsletter type with
         return cls(
-            content_root=Path(os.path.abspath(settings["PATH"])),
-            timezone=ZoneInfo(settings.get("TIMEZONE") or "UTC"),
-            regions=site_regions(settings).filed,
+            content_root=site.content_root,
+            timezone=site.timezone,
+            regions=site.regions,
             build_now=now if now.tzinfo else now.replace(tzinfo=timezone.utc),
             kinds=kinds,
             static_paths=list(settings.get("STATIC_PATHS", [])),
